@@ -1,0 +1,1 @@
+"""The LayerLab desktop application (PySide6) and its command line."""

@@ -1,0 +1,254 @@
+"""The open project: graph + undo stack + selection + (coalesced) analysis.
+
+Every user edit goes through one method here that pushes one undo command (or one macro).
+Views listen to the graph's events and to this object's signals; they never edit the graph directly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from app.commands import (
+    AddNodeCommand,
+    ConnectCommand,
+    DisconnectCommand,
+    MoveCommand,
+    RemoveNodeCommand,
+    RenameCommand,
+    SetParamCommand,
+    SetSetupCommand,
+)
+from graph.analysis import Analysis, analyze
+from graph.clipboard import copy_nodes, plan_paste
+from graph.fileformat import load, save
+from graph.layout import layered_positions
+from graph.model import Edge, GraphError
+from graph.project import Project
+
+
+class Document(QObject):
+    """One project being edited."""
+
+    analysis_changed = Signal()  # a fresh Analysis is available (coalesced after edits)
+    selection_changed = Signal()
+    project_replaced = Signal()  # new/open: views must rebind to ``self.graph``
+    path_changed = Signal()
+    setup_changed = Signal(str)  # training-setup field name
+    focus_requested = Signal(str)  # a view asks the canvas to select and centre this node
+
+    def __init__(self, project: Project | None = None, path: str | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self._selection: list[str] = []
+        self._analysis: Analysis | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._refresh_analysis)
+        self.project: Project = project or Project()
+        self.path: str | None = path
+        self._bind()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def graph(self):
+        return self.project.graph
+
+    @property
+    def modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    @property
+    def base_dir(self) -> str | None:
+        return str(Path(self.path).parent) if self.path else None
+
+    def analysis(self) -> Analysis:
+        """The analysis of the current graph (recomputed now if an edit made it stale)."""
+        if self._analysis is None:
+            info, _ = self.project.dataset_info(self.base_dir)
+            self._analysis = analyze(self.graph, info)
+        return self._analysis
+
+    def selection(self) -> list[str]:
+        return [n for n in self._selection if n in self.graph]
+
+    def set_selection(self, node_ids: list[str]) -> None:
+        ids = [n for n in dict.fromkeys(node_ids) if n in self.graph]
+        if ids != self._selection:
+            self._selection = ids
+            self.selection_changed.emit()
+
+    # ------------------------------------------------------------------ files
+    def replace_project(self, project: Project, path: str | None) -> None:
+        """Swap in another project (new/open/restore): clears undo history and selection."""
+        self.project, self.path = project, path
+        self.undo_stack.clear()
+        self._selection = []
+        self._bind()
+        self.project_replaced.emit()
+        self.path_changed.emit()
+        self._refresh_analysis()
+
+    def open(self, path: str) -> None:
+        """Load ``path``; raises ProjectFileError (and leaves the current project untouched)."""
+        project = load(path)
+        self.replace_project(project, str(path))
+
+    def save(self, path: str | None = None) -> None:
+        target = path or self.path
+        if not target:
+            raise ValueError("no file name")
+        save(self.project, target)
+        self.undo_stack.setClean()
+        if target != self.path:
+            self.path = str(target)
+            self.path_changed.emit()
+
+    # ------------------------------------------------------------------ edits
+    def add_node(self, type_id: str, pos=(0.0, 0.0), params: dict | None = None) -> str:
+        cmd = AddNodeCommand(self.graph, type_id, params, pos)
+        self.undo_stack.push(cmd)
+        return cmd.node_id
+
+    def remove_nodes(self, node_ids: list[str]) -> None:
+        ids = [n for n in node_ids if n in self.graph]
+        if not ids:
+            return
+        self._macro(f"Delete {len(ids)} layers" if len(ids) > 1 else None, [RemoveNodeCommand(self.graph, n) for n in ids])
+
+    def connect(self, src: str, src_port: str, dst: str, dst_port: str) -> str | None:
+        """Connect two ports; returns why it was refused, or None on success."""
+        problem = self.graph.connection_problem(src, src_port, dst, dst_port)
+        if problem is None:
+            self.undo_stack.push(ConnectCommand(self.graph, src, src_port, dst, dst_port))
+        return problem
+
+    def disconnect(self, edge: Edge) -> None:
+        self.undo_stack.push(DisconnectCommand(self.graph, edge))
+
+    def set_param(self, node_id: str, name: str, value: Any) -> str | None:
+        """Set a parameter; returns the validation message (and changes nothing) when invalid."""
+        spec = self.graph.spec(node_id)
+        param = spec.param(name)
+        value = param.coerce(value)
+        problem = param.check(value)
+        if problem:
+            return problem
+        if self.graph.node(node_id).params[name] != value:
+            self.undo_stack.push(SetParamCommand(self.graph, node_id, name, value))
+        return None
+
+    def set_setup(self, name: str, value: Any) -> str | None:
+        from graph.project import SETUP_BY_NAME
+
+        param = SETUP_BY_NAME[name]
+        value = param.coerce(value)
+        problem = param.check(value)
+        if problem:
+            return problem
+        if self.project.setup[name] != value:
+            self.undo_stack.push(SetSetupCommand(self.project, name, value))
+        return None
+
+    def move_nodes(self, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]]) -> None:
+        """Record a finished drag: {id: (old_pos, new_pos)} (positions already applied are fine)."""
+        moves = {k: v for k, v in moves.items() if v[0] != v[1] and k in self.graph}
+        if moves:
+            self.undo_stack.push(MoveCommand(self.graph, moves))
+
+    def rename(self, node_id: str, name: str) -> str | None:
+        clash = self.graph.find_by_name(name)
+        if clash is not None and clash.id != node_id:
+            return f"another layer is already named {name!r}"
+        if not name.strip():
+            return "a layer name cannot be empty"
+        if name != self.graph.node(node_id).name:
+            self.undo_stack.push(RenameCommand(self.graph, node_id, name))
+        return None
+
+    def auto_layout(self) -> None:
+        positions = layered_positions(self.graph)
+        moves = {nid: (self.graph.node(nid).pos, pos) for nid, pos in positions.items()}
+        moves = {k: v for k, v in moves.items() if v[0] != v[1]}
+        if moves:
+            self.undo_stack.push(MoveCommand(self.graph, moves, "Auto-layout"))
+
+    def splice(self, type_id: str, edge: Edge, pos) -> str | None:
+        """Insert a new layer into an existing connection (drop onto an edge), as one undo step."""
+        spec = self.graph.catalog[type_id]
+        if not spec.inputs or not spec.outputs:
+            return f"{spec.display_name} cannot be inserted into a connection"
+        self.undo_stack.beginMacro(f"Insert {spec.display_name}")
+        try:
+            self.undo_stack.push(DisconnectCommand(self.graph, edge))
+            add = AddNodeCommand(self.graph, type_id, None, pos)
+            self.undo_stack.push(add)
+            nid = add.node_id
+            self.undo_stack.push(ConnectCommand(self.graph, edge.src, edge.src_port, nid, spec.inputs[0].name))
+            self.undo_stack.push(ConnectCommand(self.graph, nid, spec.outputs[0].name, edge.dst, edge.dst_port))
+        finally:
+            self.undo_stack.endMacro()
+        return nid
+
+    # ------------------------------------------------------------------ clipboard
+    def copy(self, node_ids: list[str] | None = None) -> str:
+        return copy_nodes(self.graph, node_ids if node_ids is not None else self.selection())
+
+    def paste(self, text: str, offset=(40.0, 40.0)) -> list[str]:
+        """Paste project JSON; returns the new node ids (selected). Raises ProjectFileError on bad text."""
+        plan = plan_paste(text, self.graph, offset)
+        if not plan.nodes:
+            return []
+        adds = [AddNodeCommand(self.graph, t, p, pos, name) for t, p, name, pos in plan.nodes]
+        self.undo_stack.beginMacro(f"Paste {len(adds)} layers")
+        try:
+            for cmd in adds:
+                self.undo_stack.push(cmd)
+            for si, sp, di, dp in plan.edges:
+                self.undo_stack.push(ConnectCommand(self.graph, adds[si].node_id, sp, adds[di].node_id, dp))
+        finally:
+            self.undo_stack.endMacro()
+        ids = [c.node_id for c in adds]
+        self.set_selection(ids)
+        return ids
+
+    def duplicate(self, node_ids: list[str] | None = None) -> list[str]:
+        return self.paste(self.copy(node_ids))
+
+    # ------------------------------------------------------------------ internals
+    def _macro(self, text: str | None, commands) -> None:
+        if len(commands) == 1 and text is None:
+            self.undo_stack.push(commands[0])
+            return
+        self.undo_stack.beginMacro(text or commands[0].text())
+        try:
+            for cmd in commands:
+                self.undo_stack.push(cmd)
+        finally:
+            self.undo_stack.endMacro()
+
+    def _bind(self) -> None:
+        self._analysis = None
+        self.graph.events.changed.connect(self._on_graph_changed)
+        self.project.setup_changed.connect(self._on_setup_changed)
+
+    def _on_graph_changed(self) -> None:
+        self._analysis = None
+        self._timer.start()
+
+    def _on_setup_changed(self, name: str, old, new) -> None:
+        self._analysis = None
+        self._timer.start()
+        self.setup_changed.emit(name)
+
+    def _refresh_analysis(self) -> None:
+        self._analysis = None
+        self.analysis()
+        self.analysis_changed.emit()
+
+
+__all__ = ["Document", "GraphError"]

@@ -1,0 +1,178 @@
+"""Shape inference, parameter counts and diagnostics over a whole graph, as plain data.
+
+Nothing here raises to the caller for a bad graph: every problem becomes a Diagnostic on the node
+it concerns (or on the graph, ``node_id=None``), with a suggested fix where one is obvious.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graph.model import Graph
+from graph.spec import ShapeError
+from graph.tensors import TensorType
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in the graph."""
+
+    node_id: str | None
+    severity: str
+    code: str
+    message: str
+    fix: str | None = None
+
+    def text(self) -> str:
+        return f"{self.message} — fix: {self.fix}" if self.fix else self.message
+
+
+@dataclass
+class Analysis:
+    """Output shapes, parameter counts and diagnostics of every node."""
+
+    order: list[str] = field(default_factory=list)
+    shapes: dict[str, dict[str, TensorType]] = field(default_factory=dict)
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    inputs: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == ERROR]
+
+    def for_node(self, node_id: str) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.node_id == node_id]
+
+    def output(self, node_id: str, port: str = "out") -> TensorType | None:
+        return self.shapes.get(node_id, {}).get(port)
+
+    @property
+    def trainable(self) -> int:
+        return sum(t for t, _ in self.counts.values())
+
+    @property
+    def non_trainable(self) -> int:
+        return sum(n for _, n in self.counts.values())
+
+    @property
+    def total(self) -> int:
+        return self.trainable + self.non_trainable
+
+    def worst(self, node_id: str) -> str | None:
+        """The most severe diagnostic level on a node, or None."""
+        levels = {d.severity for d in self.for_node(node_id)}
+        return next((s for s in (ERROR, WARNING, INFO) if s in levels), None)
+
+
+def analyze(graph: Graph, dataset=None) -> Analysis:
+    """Infer every shape and count in topological order; collect diagnostics instead of raising."""
+    result = Analysis(order=graph.topological_order())
+    for node_id in result.order:
+        _analyze_node(graph, node_id, result)
+    _check_structure(graph, result)
+    if dataset is not None:
+        _check_dataset(graph, result, dataset)
+    return result
+
+
+def _analyze_node(graph: Graph, node_id: str, result: Analysis) -> None:
+    node, spec = graph.node(node_id), graph.spec(node_id)
+    diag = result.diagnostics
+    bad = spec.check_params(node.params)
+    for pname, msg in bad:
+        diag.append(Diagnostic(node_id, ERROR, "bad-param", msg, f"set {pname} to a valid value"))
+    inputs, missing, upstream_failed = {}, False, False
+    for port in spec.inputs:
+        edges = graph.in_edges(node_id, port.name)
+        if not edges and not port.optional:
+            missing = True
+            diag.append(Diagnostic(node_id, ERROR, "unconnected", _unconnected_msg(spec, port.name), _unconnected_fix(spec)))
+            continue
+        types = [result.output(e.src, e.src_port) for e in edges]
+        if any(t is None for t in types):
+            upstream_failed = True
+            continue
+        inputs[port.name] = types if port.variadic else (types[0] if types else None)
+    if bad or missing or upstream_failed:
+        return
+    result.inputs[node_id] = inputs
+    try:
+        result.shapes[node_id] = spec.infer(node.params, inputs)
+        result.counts[node_id] = spec.count(node.params, inputs)
+    except ShapeError as err:
+        result.shapes.pop(node_id, None)
+        diag.append(Diagnostic(node_id, ERROR, "shape", err.message, err.fix))
+
+
+def _unconnected_msg(spec, port: str) -> str:
+    if len(spec.inputs) == 1:
+        return f"{spec.display_name} has no input connected"
+    return f"input {port!r} of {spec.display_name} is not connected"
+
+
+def _unconnected_fix(spec) -> str:
+    return "connect a layer's output to it, or delete it"
+
+
+def _check_structure(graph: Graph, result: Analysis) -> None:
+    diag = result.diagnostics
+    nodes = graph.nodes()
+    if not nodes:
+        diag.append(Diagnostic(None, ERROR, "empty", "the model is empty", "drag an Input layer from the palette"))
+        return
+    specs = {n.id: graph.catalog[n.type] for n in nodes}
+    if not any(s.is_input for s in specs.values()):
+        diag.append(Diagnostic(None, ERROR, "no-input", "the model has no Input layer", "add an Input layer"))
+    heads = [n for n in nodes if specs[n.id].is_head]
+    for n in nodes:
+        spec = specs[n.id]
+        if not spec.is_head and spec.outputs and not graph.out_edges(n.id):
+            if heads:
+                diag.append(
+                    Diagnostic(n.id, WARNING, "unused", f"the output of {n.name} is not used", "connect it or delete it")
+                )
+            else:
+                diag.append(
+                    Diagnostic(
+                        n.id,
+                        ERROR,
+                        "no-head",
+                        "the model has no output head, so there is no loss to train",
+                        "connect an output head (Classification, Regression or Binary) after this layer",
+                    )
+                )
+    for extra in heads[1:]:
+        diag.append(
+            Diagnostic(
+                extra.id,
+                ERROR,
+                "several-heads",
+                f"the model has {len(heads)} output heads; one is expected",
+                "keep one output head and delete the others",
+            )
+        )
+
+
+def _check_dataset(graph: Graph, result: Analysis, dataset) -> None:
+    """Check Input nodes and the head against a dataset descriptor."""
+    for node in graph.nodes():
+        spec = graph.catalog[node.type]
+        shape = result.output(node.id)
+        if spec.is_input and shape is not None:
+            problem = dataset.input_problem(shape)
+            if problem:
+                diag = Diagnostic(node.id, ERROR, "data-shape", problem, dataset.input_fix(spec.type_id))
+                result.diagnostics.append(diag)
+        if spec.is_head and node.id in result.inputs:
+            problem = dataset.head_problem(spec.type_id, result.inputs[node.id].get("in"))
+            if problem:
+                result.diagnostics.append(Diagnostic(node.id, ERROR, "data-target", problem[0], problem[1]))

@@ -1,0 +1,106 @@
+"""Element-wise activations (and Softmax over one axis). Every hyperparameter is explicit."""
+
+from __future__ import annotations
+
+from graph.layers._common import choice_param, expect_float, float_param, int_param
+from graph.spec import IN, OUT, LayerSpec, ShapeError
+
+
+def _same(p, i):
+    expect_float(i["in"], "this activation")
+    return {"out": i["in"]}
+
+
+def _softmax_infer(p, i):
+    x = i["in"]
+    expect_float(x, "Softmax")
+    if not (1 <= p["axis"] < x.rank or -x.rank < p["axis"] <= -1):
+        raise ShapeError(
+            f"Softmax axis {p['axis']} is not a sample axis of {x.label()}",
+            "use -1 (the last axis) or 1 (channels)",
+        )
+    return {"out": x}
+
+
+def _act(type_id, name, zh, summary, summary_zh, formula, params=(), infer=_same, base=None):
+    return LayerSpec(
+        type_id,
+        "Activation",
+        name,
+        zh,
+        summary,
+        summary_zh,
+        params=tuple(params),
+        inputs=IN,
+        outputs=OUT,
+        infer=infer,
+        formula=formula,
+        icon="activation",
+        extra={"base_name": base or type_id},
+    )
+
+
+SPECS = [
+    _act("relu", "ReLU", "ReLU 线性整流", "Keeps positive values, zeroes negative ones.", "保留正值，负值置零。", "f(x) = max(0, x)"),
+    _act(
+        "leaky_relu",
+        "LeakyReLU",
+        "带泄漏 ReLU",
+        "Like ReLU, but negative values are scaled by a small slope instead of zeroed.",
+        "与 ReLU 类似，但负值乘以一个小斜率而不是置零。",
+        "f(x) = x if x > 0 else negative_slope · x",
+        params=[
+            float_param("negative_slope", 0.01, "Slope for negative inputs.", "负输入的斜率。", 0.0, 1.0),
+        ],
+    ),
+    _act(
+        "sigmoid",
+        "Sigmoid",
+        "Sigmoid S 型函数",
+        "Squashes values into (0, 1).",
+        "把数值压缩到 (0, 1) 区间。",
+        "σ(x) = 1 / (1 + e^(−x))",
+    ),
+    _act("tanh", "Tanh", "双曲正切", "Squashes values into (−1, 1).", "把数值压缩到 (−1, 1) 区间。", "tanh(x) = (e^x − e^(−x)) / (e^x + e^(−x))"),
+    _act(
+        "softmax",
+        "Softmax",
+        "Softmax 归一化指数",
+        "Turns scores into probabilities that sum to 1 along one axis.",
+        "把分数变成沿某个轴和为 1 的概率。",
+        "softmax(x)_i = e^(x_i) / Σ_j e^(x_j)",
+        params=[
+            int_param("axis", -1, "Axis (channels-first numbering; -1 = last).", "归一化的轴（通道在前编号；-1 为最后一轴）。", -8, 8),
+        ],
+        infer=_softmax_infer,
+    ),
+    _act(
+        "gelu",
+        "GELU",
+        "GELU 高斯误差线性单元",
+        "Smooth ReLU used in Transformers: x weighted by the standard normal CDF.",
+        "Transformer 中常用的平滑 ReLU：x 乘以标准正态分布函数。",
+        "GELU(x) = x · Φ(x)",
+        params=[
+            choice_param("approximate", "none", ("none", "tanh"), "Exact (erf) or tanh approximation.", "精确（erf）或 tanh 近似。"),
+        ],
+    ),
+    _act(
+        "elu",
+        "ELU",
+        "ELU 指数线性单元",
+        "Like ReLU for x > 0; smooth exponential for x ≤ 0.",
+        "x > 0 时同 ReLU；x ≤ 0 时为平滑指数。",
+        "f(x) = x if x > 0 else α · (e^x − 1)",
+        params=[float_param("alpha", 1.0, "Scale of the negative part.", "负半轴的缩放系数 α。", 0.0, 100.0)],
+    ),
+    _act("silu", "SiLU (Swish)", "SiLU（Swish）", "x times its sigmoid; smooth and non-monotonic.", "x 乘以它的 sigmoid；平滑且非单调。", "f(x) = x · σ(x)"),
+    _act(
+        "softplus",
+        "Softplus",
+        "Softplus 平滑整流",
+        "A smooth approximation of ReLU.",
+        "ReLU 的平滑近似。",
+        "f(x) = ln(1 + e^x)",
+    ),
+]

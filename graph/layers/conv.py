@@ -1,0 +1,362 @@
+"""Convolution layers (Conv1D, Conv2D, Conv2DTranspose) plus UpSampling2D and ZeroPadding2D.
+
+Padding is always stored resolved per side (``[top, bottom, left, right]`` or ``[left, right]``),
+never as 'same'. The shape helpers here are shared with ``graph.layers.pool``.
+"""
+
+from __future__ import annotations
+
+from graph.layers._common import choice_param, conv_out, expect_float, int_param, ints_param, use_bias_param
+from graph.spec import IN, OUT, LayerSpec, ShapeError
+from graph.tensors import TensorType, image, signal
+
+IMAGE = ("N", "C", "H", "W")
+SIGNAL = ("N", "C", "L")
+
+# ----------------------------------------------------------------------------- input checks
+
+
+def expect_image(x: TensorType, layer: str, alt: str | None = None) -> TensorType:
+    """Return ``x`` if it is an image (N,C,H,W); else raise ShapeError with a fix for its layout."""
+    expect_float(x, layer)
+    if x.axes == IMAGE:
+        return x
+    if x.axes == SIGNAL:
+        fix = f"use {alt} for 1-D signals" if alt else "insert Reshape to (C, H, W) before it"
+    elif x.axes == ("N", "F"):
+        fix = f"insert Reshape to (C, H, W) before {layer}, e.g. [1, H, W] for a flattened grey image"
+    else:
+        fix = f"insert Reshape to (C, H, W) before {layer}"
+    raise ShapeError(f"{layer} expects an image (N,C,H,W), got {x.label()}", fix)
+
+
+def expect_signal(x: TensorType, layer: str, alt: str) -> TensorType:
+    """Return ``x`` if it is a channels-first signal (N,C,L); else raise ShapeError with a fix."""
+    expect_float(x, layer)
+    if x.axes == SIGNAL:
+        return x
+    if x.axes == IMAGE:
+        fix = f"use {alt} for images"
+    elif x.axes == ("N", "T", "F"):
+        fix = "a sequence keeps its features last; use an LSTM/GRU layer for sequences"
+    else:
+        fix = f"feed {layer} a channels-first signal (N, C, L)"
+    raise ShapeError(f"{layer} expects a channels-first signal (N,C,L), got {x.label()}", fix)
+
+
+def check_keras_stride_dilation(strides, dilation, layer: str) -> None:
+    """Keras refuses strides > 1 together with dilation > 1 (torch allows it)."""
+    if max(strides) > 1 and max(dilation) > 1:
+        raise ShapeError(
+            f"{layer}: strides {list(strides)} with dilation {list(dilation)} cannot be expressed in Keras "
+            "(Keras does not allow stride > 1 together with dilation > 1)",
+            "use stride 1 or dilation 1 (for example a dilated layer with stride 1 followed by a pooling layer)",
+        )
+
+
+def axis_out(size, k, s, before, after, d, layer, axis_name) -> int:
+    """Floor-mode output length along one named axis."""
+    return conv_out(size, k, s, before + after, d, layer=f"{layer} along the {axis_name}")
+
+
+def check_groups(channels: int, filters: int, groups: int, layer: str) -> None:
+    if channels % groups or filters % groups:
+        raise ShapeError(
+            f"{layer}: groups={groups} must divide both the input channels ({channels}) and filters ({filters})",
+            "choose groups that divides both (groups=1 is an ordinary convolution)",
+        )
+
+
+# ----------------------------------------------------------------------------- parameters
+
+
+def _filters(default):
+    doc_zh = "输出通道数，即卷积核的个数。"
+    return int_param("filters", default, "Number of output channels (kernels).", doc_zh, 1, 100_000)
+
+
+def _kernel2(default=(3, 3)):
+    return ints_param(
+        "kernel_size", default, "Kernel height and width [kh, kw].", "卷积核的高和宽 [kh, kw]。", length=2, minimum=1
+    )
+
+
+def _strides2(default=(1, 1)):
+    return ints_param(
+        "strides",
+        default,
+        "Step of the kernel [sh, sw]; 2 roughly halves the output size.",
+        "卷积核每次移动的步长 [sh, sw]；取 2 时输出尺寸约减半。",
+        length=2,
+        minimum=1,
+    )
+
+
+def _padding4(default=(0, 0, 0, 0), doc=None, doc_zh=None):
+    return ints_param(
+        "padding",
+        default,
+        doc or "Zeros added on each side [top, bottom, left, right].",
+        doc_zh or "在四周补零的行数/列数 [上, 下, 左, 右]。",
+        length=4,
+        minimum=0,
+    )
+
+
+def _dilation2():
+    return ints_param(
+        "dilation",
+        [1, 1],
+        "Spacing between kernel taps [dh, dw]; >1 widens the view without adding weights.",
+        "卷积核元素之间的间隔 [dh, dw]（空洞卷积）；大于 1 时不增加参数就能扩大感受野。",
+        length=2,
+        minimum=1,
+    )
+
+
+# ----------------------------------------------------------------------------- Conv2D
+
+
+def _conv2d_infer(p, i):
+    x = expect_image(i["in"], "Conv2D", alt="Conv1D")
+    check_groups(x.dims[1], p["filters"], p["groups"], "Conv2D")
+    check_keras_stride_dilation(p["strides"], p["dilation"], "Conv2D")
+    (kh, kw), (sh, sw), (dh, dw) = p["kernel_size"], p["strides"], p["dilation"]
+    t, b, left, right = p["padding"]
+    h = axis_out(x.dims[2], kh, sh, t, b, dh, "Conv2D", "height")
+    w = axis_out(x.dims[3], kw, sw, left, right, dw, "Conv2D", "width")
+    return {"out": image(p["filters"], h, w)}
+
+
+def _conv2d_count(p, i):
+    kh, kw = p["kernel_size"]
+    c_in = i["in"].dims[1] // p["groups"]
+    return (kh * kw * c_in * p["filters"] + (p["filters"] if p["use_bias"] else 0), 0)
+
+
+# ----------------------------------------------------------------------------- Conv1D
+
+
+def _conv1d_infer(p, i):
+    x = expect_signal(i["in"], "Conv1D", alt="Conv2D")
+    check_keras_stride_dilation([p["stride"]], [p["dilation"]], "Conv1D")
+    left, right = p["padding"]
+    length = axis_out(x.dims[2], p["kernel_size"], p["stride"], left, right, p["dilation"], "Conv1D", "length")
+    return {"out": signal(p["filters"], length)}
+
+
+def _conv1d_count(p, i):
+    return (p["kernel_size"] * i["in"].dims[1] * p["filters"] + (p["filters"] if p["use_bias"] else 0), 0)
+
+
+# ----------------------------------------------------------------------------- Conv2DTranspose
+
+
+def _transpose_axis(size, k, s, before, after, op, d, axis_name) -> int:
+    if op >= s and op >= d:
+        raise ShapeError(
+            f"Conv2DTranspose: output_padding {op} along the {axis_name} must be smaller than the stride ({s}) "
+            f"or the dilation ({d})",
+            f"set output_padding to at most {max(s, d) - 1}",
+        )
+    if op >= s:
+        raise ShapeError(
+            f"Conv2DTranspose: output_padding {op} along the {axis_name} is not smaller than the stride ({s}); "
+            "Keras cannot express it",
+            f"set output_padding to at most {s - 1}",
+        )
+    out = (size - 1) * s - (before + after) + d * (k - 1) + op + 1
+    if out < 1:
+        raise ShapeError(
+            f"Conv2DTranspose: padding {before}+{after} crops away the whole {axis_name} (output would be {out})",
+            "use less padding, a larger kernel or a larger stride",
+        )
+    return out
+
+
+def _transpose_infer(p, i):
+    x = expect_image(i["in"], "Conv2DTranspose")
+    check_keras_stride_dilation(p["strides"], p["dilation"], "Conv2DTranspose")
+    (kh, kw), (sh, sw), (dh, dw) = p["kernel_size"], p["strides"], p["dilation"]
+    (oh, ow), (t, b, left, right) = p["output_padding"], p["padding"]
+    h = _transpose_axis(x.dims[2], kh, sh, t, b, oh, dh, "height")
+    w = _transpose_axis(x.dims[3], kw, sw, left, right, ow, dw, "width")
+    return {"out": image(p["filters"], h, w)}
+
+
+def _transpose_count(p, i):
+    kh, kw = p["kernel_size"]
+    return (kh * kw * i["in"].dims[1] * p["filters"] + (p["filters"] if p["use_bias"] else 0), 0)
+
+
+# ----------------------------------------------------------------------------- UpSampling2D, ZeroPadding2D
+
+
+def _upsampling_infer(p, i):
+    x = expect_image(i["in"], "UpSampling2D")
+    sh, sw = p["scale"]
+    return {"out": image(x.dims[1], x.dims[2] * sh, x.dims[3] * sw)}
+
+
+def _zero_padding_infer(p, i):
+    x = expect_image(i["in"], "ZeroPadding2D")
+    t, b, left, right = p["padding"]
+    return {"out": image(x.dims[1], x.dims[2] + t + b, x.dims[3] + left + right)}
+
+
+SIZE_FORMULA = "H_out = ⌊(H + pad_top + pad_bottom − dilation·(k − 1) − 1) / stride⌋ + 1   (W likewise)"
+
+SPECS = [
+    LayerSpec(
+        "conv2d",
+        "Convolution",
+        "Conv2D",
+        "二维卷积",
+        "Slides small learnable kernels over an image; each kernel produces one output channel (feature map).",
+        "用一组可学习的小卷积核在图像上滑动，每个卷积核产生一个输出通道（特征图）。",
+        params=(
+            _filters(32),
+            _kernel2(),
+            _strides2(),
+            _padding4(),
+            _dilation2(),
+            int_param(
+                "groups",
+                1,
+                "Split the channels into groups convolved separately; input channels and filters must be "
+                "divisible by it.",
+                "把通道分成若干组分别卷积（分组卷积）；输入通道数和卷积核个数都必须能被它整除。",
+                1,
+                100_000,
+            ),
+            use_bias_param(),
+        ),
+        inputs=IN,
+        outputs=OUT,
+        infer=_conv2d_infer,
+        count=_conv2d_count,
+        formula=SIZE_FORMULA + "\ny[o] = b[o] + Σ_c W[o, c] ⋆ x[c]",
+        icon="conv",
+        extra={"base_name": "conv"},
+    ),
+    LayerSpec(
+        "conv1d",
+        "Convolution",
+        "Conv1D",
+        "一维卷积",
+        "Slides learnable kernels along a channels-first 1-D signal (N, C, L), e.g. audio or sensor data.",
+        "用可学习的卷积核沿一维信号 (N, C, L) 滑动，例如音频或传感器数据。",
+        params=(
+            _filters(32),
+            int_param("kernel_size", 3, "Kernel length.", "卷积核长度。", 1, 100_000),
+            int_param("stride", 1, "Step of the kernel along the signal.", "卷积核沿信号移动的步长。", 1, 100_000),
+            ints_param(
+                "padding",
+                [0, 0],
+                "Zeros added at each end [left, right].",
+                "在两端补零的个数 [左, 右]。",
+                length=2,
+                minimum=0,
+            ),
+            int_param(
+                "dilation",
+                1,
+                "Spacing between kernel taps; >1 widens the view without adding weights.",
+                "卷积核元素之间的间隔（空洞卷积）；大于 1 时不增加参数就能扩大感受野。",
+                1,
+                100_000,
+            ),
+            use_bias_param(),
+        ),
+        inputs=IN,
+        outputs=OUT,
+        infer=_conv1d_infer,
+        count=_conv1d_count,
+        formula="L_out = ⌊(L + pad_left + pad_right − dilation·(k − 1) − 1) / stride⌋ + 1",
+        icon="conv",
+        extra={"base_name": "conv"},
+    ),
+    LayerSpec(
+        "conv2d_transpose",
+        "Convolution",
+        "Conv2DTranspose",
+        "二维转置卷积",
+        "Learnable upsampling (sometimes called deconvolution): each input pixel spreads a kernel-sized patch "
+        "into a larger output. Padding crops the output (PyTorch semantics).",
+        "可学习的上采样（也叫反卷积）：每个输入像素把一个卷积核大小的图块“撒”到更大的输出上。"
+        "这里的 padding 表示从输出四周裁掉的行列数（PyTorch 语义）。",
+        params=(
+            _filters(16),
+            _kernel2((2, 2)),
+            _strides2((2, 2)),
+            _padding4(
+                doc="Rows/columns cropped from the output on each side [top, bottom, left, right].",
+                doc_zh="从输出四周裁掉的行数/列数 [上, 下, 左, 右]。",
+            ),
+            ints_param(
+                "output_padding",
+                [0, 0],
+                "Extra rows/columns added at the bottom/right [oh, ow]; must be smaller than the stride.",
+                "在输出下方/右侧额外增加的行数/列数 [oh, ow]；必须小于步长。",
+                length=2,
+                minimum=0,
+            ),
+            _dilation2(),
+            use_bias_param(),
+        ),
+        inputs=IN,
+        outputs=OUT,
+        infer=_transpose_infer,
+        count=_transpose_count,
+        formula="H_out = (H − 1)·stride − (pad_top + pad_bottom) + dilation·(k − 1) + output_padding + 1  (W likewise)",
+        icon="conv",
+        extra={"base_name": "upconv"},
+    ),
+    LayerSpec(
+        "upsampling2d",
+        "Convolution",
+        "UpSampling2D",
+        "二维上采样",
+        "Enlarges an image by whole factors, repeating pixels (nearest) or interpolating them (bilinear). No weights.",
+        "按整数倍放大图像：重复像素（最近邻）或插值（双线性）。没有可学习参数。",
+        params=(
+            ints_param(
+                "scale",
+                [2, 2],
+                "Enlargement factors [height, width].",
+                "放大倍数 [高, 宽]。",
+                length=2,
+                minimum=1,
+                maximum=64,
+            ),
+            choice_param(
+                "interpolation",
+                "nearest",
+                ("nearest", "bilinear"),
+                "How new pixels are filled: nearest copies, bilinear blends (align_corners=False).",
+                "新像素的填充方式：nearest 直接复制，bilinear 双线性插值（align_corners=False）。",
+            ),
+        ),
+        inputs=IN,
+        outputs=OUT,
+        infer=_upsampling_infer,
+        formula="H_out = H · scale_h,  W_out = W · scale_w",
+        icon="upsample",
+        extra={"base_name": "upsample"},
+    ),
+    LayerSpec(
+        "zero_padding2d",
+        "Convolution",
+        "ZeroPadding2D",
+        "二维零填充",
+        "Adds rows and columns of zeros around an image.",
+        "在图像四周补上若干行、列的 0。",
+        params=(_padding4((1, 1, 1, 1)),),
+        inputs=IN,
+        outputs=OUT,
+        infer=_zero_padding_infer,
+        formula="H_out = H + pad_top + pad_bottom,  W_out = W + pad_left + pad_right",
+        icon="pad",
+        extra={"base_name": "pad"},
+    ),
+]

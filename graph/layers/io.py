@@ -1,0 +1,85 @@
+"""Input layers: where samples enter the model (vectors, images, sequences, token ids)."""
+
+from __future__ import annotations
+
+from graph.layers._common import int_param
+from graph.spec import OUT, LayerSpec
+from graph.tensors import image, sequence, tokens, vector
+
+
+def _feature_param():
+    return int_param("features", 2, "Number of features per sample.", "每个样本的特征数。", minimum=1, maximum=10**7)
+
+
+SPECS = [
+    LayerSpec(
+        "input.vector",
+        "Input",
+        "Vector Input",
+        "向量输入",
+        "A batch of feature vectors, shape (N, F).",
+        "一批特征向量，形状为 (N, F)。",
+        params=(_feature_param(),),
+        inputs=(),
+        outputs=OUT,
+        infer=lambda p, i: {"out": vector(p["features"])},
+        is_input=True,
+        icon="input",
+        extra={"base_name": "inputs"},
+    ),
+    LayerSpec(
+        "input.image",
+        "Input",
+        "Image Input",
+        "图像输入",
+        "A batch of images in channels-first layout, shape (N, C, H, W).",
+        "一批图像，通道在前，形状为 (N, C, H, W)。",
+        params=(
+            int_param("channels", 1, "Colour channels (1 grey, 3 RGB).", "颜色通道数（灰度为 1，彩色为 3）。", 1, 4096),
+            int_param("height", 28, "Image height in pixels.", "图像高度（像素）。", 1, 16384),
+            int_param("width", 28, "Image width in pixels.", "图像宽度（像素）。", 1, 16384),
+        ),
+        inputs=(),
+        outputs=OUT,
+        infer=lambda p, i: {"out": image(p["channels"], p["height"], p["width"])},
+        is_input=True,
+        icon="image",
+        extra={"base_name": "images"},
+    ),
+    LayerSpec(
+        "input.sequence",
+        "Input",
+        "Sequence Input",
+        "序列输入",
+        "A batch of sequences of feature vectors, shape (N, T, F), batch first.",
+        "一批特征向量序列，形状为 (N, T, F)，批次在前。",
+        params=(
+            int_param("steps", 32, "Time steps per sequence.", "每个序列的时间步数。", 1, 10**6),
+            int_param("features", 8, "Features per time step.", "每个时间步的特征数。", 1, 10**6),
+        ),
+        inputs=(),
+        outputs=OUT,
+        infer=lambda p, i: {"out": sequence(p["steps"], p["features"])},
+        is_input=True,
+        icon="sequence",
+        extra={"base_name": "sequences"},
+    ),
+    LayerSpec(
+        "input.tokens",
+        "Input",
+        "Token Input",
+        "词元输入",
+        "A batch of integer token ids (characters or words), shape (N, T). Feed it to an Embedding.",
+        "一批整数词元编号（字符或单词），形状为 (N, T)，通常接嵌入层。",
+        params=(
+            int_param("steps", 64, "Tokens per sequence.", "每个序列的词元数。", 1, 10**6),
+            int_param("vocab_size", 64, "Number of distinct token ids.", "不同词元的数量（词表大小）。", 2, 10**7),
+        ),
+        inputs=(),
+        outputs=OUT,
+        infer=lambda p, i: {"out": tokens(p["steps"])},
+        is_input=True,
+        icon="tokens",
+        extra={"base_name": "tokens"},
+    ),
+]

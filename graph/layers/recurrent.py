@@ -1,0 +1,203 @@
+"""Embedding and recurrent layers (SimpleRNN, LSTM, GRU) on batch-first sequences (N, T, F).
+
+LSTM and SimpleRNN have a single bias per direction (as in Keras); the PyTorch emitter freezes
+``bias_hh`` at zero so counts and training match. GRU keeps both biases (Keras ``reset_after=True``).
+"""
+
+from __future__ import annotations
+
+from graph.layers._common import bool_param, choice_param, int_param
+from graph.spec import IN, OUT, LayerSpec, ShapeError
+from graph.tensors import TensorType, sequence, vector
+
+SEQUENCE = ("N", "T", "F")
+
+
+# ----------------------------------------------------------------------------- Embedding
+
+
+def _embedding_infer(p, i):
+    x: TensorType = i["in"]
+    if x.dtype != "int64":
+        raise ShapeError(
+            f"Embedding expects integer token ids (N,T), got float values {x.label()}",
+            "feed it from a Token Input; for float features use Dense instead",
+        )
+    if x.axes != ("N", "T"):
+        raise ShapeError(
+            f"Embedding expects token ids of shape (N,T), got {x.label()}",
+            "connect a Token Input (N, T) directly to the Embedding",
+        )
+    return {"out": sequence(x.dims[1], p["output_dim"])}
+
+
+def _embedding_count(p, i):
+    return (p["input_dim"] * p["output_dim"], 0)
+
+
+# ----------------------------------------------------------------------------- recurrent layers
+
+
+def _expect_sequence(x: TensorType, layer: str) -> None:
+    if x.dtype == "int64":
+        raise ShapeError(
+            f"{layer} expects float feature vectors per step, got token ids {x.label()}",
+            "insert an Embedding layer first",
+        )
+    if x.axes == SEQUENCE:
+        return
+    if x.axes == ("N", "C", "H", "W"):
+        c, h, w = x.dims[1:]
+        fix = f"insert Reshape to [{h}, {c * w}] before {layer} (image rows as time steps)"
+    elif x.axes == ("N", "C", "L"):
+        fix = f"insert Permute [2, 1] before {layer} so that time comes first: (N, L, C)"
+    elif x.axes == ("N", "F"):
+        fix = f"insert Reshape to [steps, features] before {layer}, e.g. [{x.last}, 1]"
+    else:
+        fix = f"insert Reshape to [steps, features] before {layer}"
+    raise ShapeError(f"{layer} expects a sequence (N,T,F), got {x.label()}", fix)
+
+
+def _directions(p) -> int:
+    return 2 if p.get("bidirectional") else 1
+
+
+def _rnn_infer(layer):
+    def infer(p, i):
+        x = i["in"]
+        _expect_sequence(x, layer)
+        width = p["units"] * _directions(p)
+        out = sequence(x.dims[1], width) if p["return_sequences"] else vector(width)
+        return {"out": out}
+
+    return infer
+
+
+def _rnn_count(gates: int, biases_per_gate: int):
+    """Count rule for ``gates`` blocks of H units, each with ``biases_per_gate`` bias vectors."""
+
+    def count(p, i):
+        f, h = i["in"].last, p["units"]
+        per_direction = gates * h * (f + h) + biases_per_gate * gates * h
+        return (_directions(p) * per_direction, 0)
+
+    return count
+
+
+def _units():
+    return int_param("units", 64, "Size of the hidden state H.", "隐藏状态的大小 H（隐藏单元数）。", 1, 100_000)
+
+
+def _return_sequences():
+    return bool_param(
+        "return_sequences",
+        False,
+        "Output the hidden state of every step (N, T, H) instead of only the last one (N, H).",
+        "输出每个时间步的隐藏状态 (N, T, H)，而不是只输出最后一步 (N, H)。",
+    )
+
+
+def _bidirectional():
+    return bool_param(
+        "bidirectional",
+        False,
+        "Also read the sequence backwards and concatenate both directions (output width 2H).",
+        "再反向读一遍序列，并把两个方向的输出拼接起来（输出宽度为 2H）。",
+    )
+
+
+LSTM_FORMULA = """i = σ(W_i x_t + U_i h_{t−1} + b_i)
+f = σ(W_f x_t + U_f h_{t−1} + b_f)
+g = tanh(W_g x_t + U_g h_{t−1} + b_g)
+o = σ(W_o x_t + U_o h_{t−1} + b_o)
+c_t = f ⊙ c_{t−1} + i ⊙ g
+h_t = o ⊙ tanh(c_t)"""
+
+GRU_FORMULA = """r = σ(W_r x_t + b_ir + U_r h_{t−1} + b_hr)
+z = σ(W_z x_t + b_iz + U_z h_{t−1} + b_hz)
+n = tanh(W_n x_t + b_in + r ⊙ (U_n h_{t−1} + b_hn))
+h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}"""
+
+SPECS = [
+    LayerSpec(
+        "embedding",
+        "Core",
+        "Embedding",
+        "嵌入层",
+        "Looks up a learnable vector for every token id: (N, T) integer ids become (N, T, F) vectors.",
+        "为每个词元编号查找一个可学习的向量：(N, T) 的整数编号变成 (N, T, F) 的向量序列。",
+        params=(
+            int_param(
+                "input_dim",
+                64,
+                "Vocabulary size: number of distinct token ids (ids go from 0 to input_dim − 1).",
+                "词表大小：不同词元编号的个数（编号从 0 到 input_dim − 1）。",
+                1,
+                10**7,
+            ),
+            int_param("output_dim", 32, "Length F of each embedding vector.", "每个嵌入向量的长度 F。", 1, 100_000),
+        ),
+        inputs=IN,
+        outputs=OUT,
+        infer=_embedding_infer,
+        count=_embedding_count,
+        formula="y[n, t] = E[x[n, t]],  E has shape (input_dim, output_dim)",
+        icon="embedding",
+        extra={"base_name": "embedding"},
+    ),
+    LayerSpec(
+        "simple_rnn",
+        "Recurrent",
+        "SimpleRNN",
+        "简单循环层",
+        "The basic recurrent layer: at each step the new hidden state mixes the input with the previous state.",
+        "最基本的循环层：每一步的新隐藏状态由当前输入和上一步的隐藏状态共同计算得到。",
+        params=(
+            _units(),
+            choice_param(
+                "activation", "tanh", ("tanh", "relu"), "Activation of the hidden state.", "隐藏状态使用的激活函数。"
+            ),
+            _return_sequences(),
+        ),
+        inputs=IN,
+        outputs=OUT,
+        infer=_rnn_infer("SimpleRNN"),
+        count=_rnn_count(1, 1),
+        formula="h_t = activation(W x_t + U h_{t−1} + b)",
+        icon="rnn",
+        extra={"base_name": "rnn", "single_bias": True},
+    ),
+    LayerSpec(
+        "lstm",
+        "Recurrent",
+        "LSTM",
+        "LSTM 长短期记忆",
+        "Long short-term memory: input, forget and output gates control a memory cell, so the layer can keep "
+        "information over many steps.",
+        "长短期记忆网络：用输入门、遗忘门和输出门控制一个记忆单元，因此能在很多步之间保留信息。",
+        params=(_units(), _return_sequences(), _bidirectional()),
+        inputs=IN,
+        outputs=OUT,
+        infer=_rnn_infer("LSTM"),
+        count=_rnn_count(4, 1),
+        formula=LSTM_FORMULA,
+        icon="rnn",
+        extra={"base_name": "lstm", "single_bias": True},
+    ),
+    LayerSpec(
+        "gru",
+        "Recurrent",
+        "GRU",
+        "GRU 门控循环单元",
+        "Gated recurrent unit: a lighter LSTM with a reset gate and an update gate and no separate memory cell.",
+        "门控循环单元：比 LSTM 更轻量，只有重置门和更新门，没有单独的记忆单元。",
+        params=(_units(), _return_sequences(), _bidirectional()),
+        inputs=IN,
+        outputs=OUT,
+        infer=_rnn_infer("GRU"),
+        count=_rnn_count(3, 2),
+        formula=GRU_FORMULA,
+        icon="rnn",
+        extra={"base_name": "gru", "reset_after": True},
+    ),
+]

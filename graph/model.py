@@ -1,0 +1,327 @@
+"""The framework-neutral model graph, held in a networkx MultiDiGraph with port-aware edges.
+
+The graph changes only through a small set of validated, reversible operations (add/remove node,
+connect/disconnect, set parameter, move, rename); each emits one change event. Removing a node
+returns a record that ``restore_node`` uses to put back the node, its edges and its position in
+the node order exactly.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph.catalog import Catalog, default_catalog
+from graph.events import GraphEvents
+from graph.spec import LayerSpec
+
+
+class GraphError(ValueError):
+    """An operation was refused; the message says why in words a user understands."""
+
+
+@dataclass
+class Node:
+    """One layer instance. ``params`` holds JSON-native values only."""
+
+    id: str
+    type: str
+    name: str
+    params: dict[str, Any]
+    pos: tuple[float, float] = (0.0, 0.0)
+
+
+@dataclass(frozen=True, order=True)
+class Edge:
+    """A connection from an output port to an input port. ``seq`` orders edges (and variadic inputs)."""
+
+    seq: int
+    src: str
+    src_port: str
+    dst: str
+    dst_port: str
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.src, self.src_port, self.dst, self.dst_port)
+
+
+@dataclass
+class RemovedNode:
+    """Everything needed to undo a node removal exactly."""
+
+    node: Node
+    index: int
+    edges: list[Edge] = field(default_factory=list)
+
+
+_NAME_OK = re.compile(r"^[^\x00-\x1f]{1,80}$")
+
+
+class Graph:
+    """A directed acyclic graph of layers whose every change goes through one method."""
+
+    def __init__(self, catalog: Catalog | None = None):
+        self.catalog = catalog or default_catalog()
+        self._g = nx.MultiDiGraph()
+        self._order: list[str] = []
+        self._names: dict[str, str] = {}  # name -> node id
+        self._next_id = 1
+        self._next_seq = 1
+        self.events = GraphEvents()
+
+    # ----------------------------------------------------------------- reading
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, node_id: str) -> bool:
+        return node_id in self._g
+
+    def node(self, node_id: str) -> Node:
+        try:
+            return self._g.nodes[node_id]["node"]
+        except KeyError:
+            raise GraphError(f"no node with id {node_id!r}") from None
+
+    def nodes(self) -> list[Node]:
+        """All nodes in insertion order."""
+        return [self._g.nodes[n]["node"] for n in self._order]
+
+    def node_ids(self) -> list[str]:
+        return list(self._order)
+
+    def spec(self, node_id: str) -> LayerSpec:
+        return self.catalog[self.node(node_id).type]
+
+    def edges(self) -> list[Edge]:
+        """All edges in creation order."""
+        return sorted(d["edge"] for _, _, d in self._g.edges(data=True))
+
+    def in_edges(self, node_id: str, port: str | None = None) -> list[Edge]:
+        """Edges into ``node_id`` (optionally one port), in creation order."""
+        es = sorted(d["edge"] for _, _, d in self._g.in_edges(node_id, data=True))
+        return [e for e in es if port is None or e.dst_port == port]
+
+    def out_edges(self, node_id: str, port: str | None = None) -> list[Edge]:
+        es = sorted(d["edge"] for _, _, d in self._g.out_edges(node_id, data=True))
+        return [e for e in es if port is None or e.src_port == port]
+
+    def find_by_name(self, name: str) -> Node | None:
+        nid = self._names.get(name)
+        return None if nid is None else self.node(nid)
+
+    def topological_order(self) -> list[str]:
+        """Node ids in a deterministic topological order (ties broken by insertion order)."""
+        rank = {nid: i for i, nid in enumerate(self._order)}
+        return list(nx.lexicographical_topological_sort(self._g, key=rank.__getitem__))
+
+    def successors(self, node_id: str) -> list[str]:
+        return list(dict.fromkeys(self._g.successors(node_id)))
+
+    def descendants(self, node_id: str) -> set[str]:
+        return nx.descendants(self._g, node_id)
+
+    def find_cycle(self) -> list[str] | None:
+        """Node ids on one cycle, or None when the graph is acyclic."""
+        if nx.is_directed_acyclic_graph(self._g):
+            return None
+        return [u for u, *_ in nx.find_cycle(self._g)]
+
+    @property
+    def nx(self) -> nx.MultiDiGraph:
+        """The underlying networkx graph (read it, never mutate it)."""
+        return self._g
+
+    # ----------------------------------------------------------------- naming
+    def unique_name(self, base: str) -> str:
+        """``base`` if free, else ``base_1``, ``base_2``, …"""
+        if base not in self._names:
+            return base
+        i = 1
+        while f"{base}_{i}" in self._names:
+            i += 1
+        return f"{base}_{i}"
+
+    def new_id(self) -> str:
+        while f"n{self._next_id}" in self._g:
+            self._next_id += 1
+        nid = f"n{self._next_id}"
+        self._next_id += 1
+        return nid
+
+    # ----------------------------------------------------------------- operations
+    def add_node(
+        self,
+        type_id: str,
+        params: dict[str, Any] | None = None,
+        name: str | None = None,
+        pos: tuple[float, float] = (0.0, 0.0),
+        node_id: str | None = None,
+        index: int | None = None,
+    ) -> Node:
+        """Add a layer of ``type_id`` (unknown ids and invalid params are refused)."""
+        spec = self.catalog.get(type_id) if type_id in self.catalog else None
+        if spec is None:
+            raise GraphError(f"unknown layer type {type_id!r}")
+        values = spec.defaults()
+        for key, value in (params or {}).items():
+            values[key] = self._checked_value(spec, key, value)
+        if node_id is None:
+            node_id = self.new_id()
+        elif node_id in self._g:
+            raise GraphError(f"a node with id {node_id!r} already exists")
+        name = self._checked_name(name or self.unique_name(_default_name(spec)), node_id)
+        node = Node(node_id, spec.type_id, name, values, (float(pos[0]), float(pos[1])))
+        self._insert(node, len(self._order) if index is None else index)
+        self.events.node_added.emit(node)
+        self.events.changed.emit()
+        return node
+
+    def remove_node(self, node_id: str) -> RemovedNode:
+        """Remove a node and its edges; the returned record restores both exactly."""
+        node = self.node(node_id)
+        edges = sorted(set(self.in_edges(node_id) + self.out_edges(node_id)))
+        for edge in edges:
+            self.disconnect(edge)
+        index = self._order.index(node_id)
+        self._order.pop(index)
+        self._g.remove_node(node_id)
+        del self._names[node.name]
+        self.events.node_removed.emit(node)
+        self.events.changed.emit()
+        return RemovedNode(node, index, edges)
+
+    def restore_node(self, record: RemovedNode) -> Node:
+        """Undo ``remove_node``: the node at its old index, then its old edges with their old order."""
+        if record.node.id in self._g:
+            raise GraphError(f"a node with id {record.node.id!r} already exists")
+        node = copy.deepcopy(record.node)
+        self._insert(node, record.index)
+        self.events.node_added.emit(node)
+        self.events.changed.emit()
+        for edge in record.edges:
+            self.connect(edge.src, edge.src_port, edge.dst, edge.dst_port, seq=edge.seq)
+        return node
+
+    def connect(
+        self, src: str, src_port: str, dst: str, dst_port: str, seq: int | None = None, check_cycle: bool = True
+    ) -> Edge:
+        """Connect an output port to an input port; refused with a reason if it is not allowed.
+
+        ``check_cycle=False`` is for bulk loading only: the loader checks acyclicity once at the end.
+        """
+        problem = self.connection_problem(src, src_port, dst, dst_port, check_cycle)
+        if problem:
+            raise GraphError(problem)
+        if seq is None:
+            seq = self._next_seq
+        self._next_seq = max(self._next_seq, seq + 1)
+        edge = Edge(seq, src, src_port, dst, dst_port)
+        self._g.add_edge(src, dst, key=(src_port, dst_port), edge=edge)
+        self.events.edge_added.emit(edge)
+        self.events.changed.emit()
+        return edge
+
+    def connection_problem(
+        self, src: str, src_port: str, dst: str, dst_port: str, check_cycle: bool = True
+    ) -> str | None:
+        """Why connecting these ports is refused, or None when it is allowed."""
+        if src not in self._g or dst not in self._g:
+            return "both ends of a connection must be layers in this graph"
+        if src == dst:
+            return "a layer cannot be connected to itself"
+        s_spec, d_spec = self.spec(src), self.spec(dst)
+        if not d_spec.inputs:
+            return f"{self.node(dst).name} is an input layer; nothing can be connected into it"
+        if not s_spec.outputs:
+            return f"{self.node(src).name} is an output head; nothing can follow it"
+        if s_spec.output_port(src_port) is None:
+            return f"{self.node(src).name} has no output named {src_port!r}"
+        port = d_spec.input_port(dst_port)
+        if port is None:
+            return f"{self.node(dst).name} has no input named {dst_port!r}"
+        if self._g.has_edge(src, dst, key=(src_port, dst_port)):
+            return "these ports are already connected"
+        if not port.variadic and self.in_edges(dst, dst_port):
+            return f"input {dst_port!r} of {self.node(dst).name} is already connected; disconnect it first"
+        if check_cycle and nx.has_path(self._g, dst, src):
+            return f"connecting {self.node(src).name} to {self.node(dst).name} would create a cycle"
+        return None
+
+    def disconnect(self, edge: Edge) -> Edge:
+        """Remove one edge (looked up by its ports); returns the removed edge with its seq."""
+        key = (edge.src_port, edge.dst_port)
+        if edge.src not in self._g or not self._g.has_edge(edge.src, edge.dst, key=key):
+            raise GraphError("there is no such connection")
+        stored = self._g.edges[edge.src, edge.dst, key]["edge"]
+        self._g.remove_edge(edge.src, edge.dst, key=key)
+        self.events.edge_removed.emit(stored)
+        self.events.changed.emit()
+        return stored
+
+    def set_param(self, node_id: str, name: str, value: Any) -> Any:
+        """Set one parameter (validated against the spec); returns the old value."""
+        node = self.node(node_id)
+        value = self._checked_value(self.spec(node_id), name, value)
+        old = node.params[name]
+        node.params[name] = value
+        self.events.param_changed.emit(node, name, old, value)
+        self.events.changed.emit()
+        return old
+
+    def move(self, node_id: str, pos: tuple[float, float]) -> tuple[float, float]:
+        """Move a node; returns the old position."""
+        node = self.node(node_id)
+        old = node.pos
+        node.pos = (float(pos[0]), float(pos[1]))
+        self.events.node_moved.emit(node, old, node.pos)
+        self.events.changed.emit()
+        return old
+
+    def rename(self, node_id: str, name: str) -> str:
+        """Rename a node (names are unique within a graph); returns the old name."""
+        node = self.node(node_id)
+        name = self._checked_name(name, node_id)
+        old = node.name
+        del self._names[old]
+        node.name = name
+        self._names[name] = node_id
+        self.events.node_renamed.emit(node, old, name)
+        self.events.changed.emit()
+        return old
+
+    # ----------------------------------------------------------------- helpers
+    def _insert(self, node: Node, index: int) -> None:
+        self._g.add_node(node.id, node=node)
+        self._names[node.name] = node.id
+        self._order.insert(max(0, min(index, len(self._order))), node.id)
+        m = re.fullmatch(r"n(\d+)", node.id)
+        if m:
+            self._next_id = max(self._next_id, int(m.group(1)) + 1)
+
+    def _checked_value(self, spec: LayerSpec, name: str, value: Any) -> Any:
+        try:
+            param = spec.param(name)
+        except KeyError:
+            raise GraphError(f"{spec.display_name} has no parameter {name!r}") from None
+        value = param.coerce(value)
+        problem = param.check(value)
+        if problem:
+            raise GraphError(problem)
+        return copy.deepcopy(value)
+
+    def _checked_name(self, name: str, node_id: str) -> str:
+        if not isinstance(name, str) or not _NAME_OK.match(name) or not name.strip():
+            raise GraphError("a layer name must be 1–80 printable characters")
+        clash = self.find_by_name(name)
+        if clash is not None and clash.id != node_id:
+            raise GraphError(f"another layer is already named {name!r}")
+        return name
+
+
+def _default_name(spec: LayerSpec) -> str:
+    return spec.extra.get("base_name") or re.sub(r"\W+", "_", spec.display_name.lower()).strip("_")
