@@ -7,6 +7,7 @@ Any problem raises one ``ProjectFileError`` that names the file and the field.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -70,10 +71,8 @@ def save(project: Project, path: str | os.PathLike) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 

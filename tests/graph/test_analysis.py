@@ -1,0 +1,107 @@
+"""Shape inference over whole graphs, parameter totals, and diagnostics as data."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.analysis import ERROR, WARNING, analyze
+from graph.datasets import describe
+from graph.examples import EXAMPLES, mnist_mlp
+from graph.model import Graph
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_every_example_checks_clean_against_its_dataset(name):
+    project = EXAMPLES[name]()
+    info, problem = project.dataset_info(base_dir="resources/examples")
+    assert problem is None
+    result = analyze(project.graph, info)
+    assert result.diagnostics == [] or all(d.severity != ERROR for d in result.diagnostics), result.diagnostics
+
+
+def test_mnist_mlp_has_the_keras_parameter_count_and_labelled_shapes():
+    project = mnist_mlp()
+    result = analyze(project.graph)
+    assert result.total == 101_770
+    g = project.graph
+    labels = [result.output(n).label() for n in result.order if result.output(n)]
+    assert labels == ["N×1×28×28 (N,C,H,W)", "N×784 (N,F)", "N×128 (N,F)", "N×10 (N,F)"]
+    assert g.find_by_name("hidden") is not None
+
+
+def build(*types_and_params):
+    g = Graph()
+    ids = []
+    for t, p in types_and_params:
+        ids.append(g.add_node(t, p).id)
+    for a, b in zip(ids, ids[1:], strict=False):
+        g.connect(a, "out", b, "in")
+    return g, ids
+
+
+def test_dense_on_feature_map_suggests_flatten():
+    g, ids = build(("input.image", {}), ("dense", {"units": 4}), ("output.classification", {}))
+    result = analyze(g)
+    [d] = result.for_node(ids[1])
+    assert d.severity == ERROR and d.code == "shape"
+    assert "Flatten" in d.fix
+    assert result.output(ids[2]) is None and not result.for_node(ids[2])  # no cascade of errors
+
+
+def test_unconnected_input_and_missing_head_and_several_heads():
+    g, ids = build(("input.vector", {}), ("dense", {"units": 3}))
+    lonely = g.add_node("relu").id
+    result = analyze(g)
+    codes = {(d.node_id, d.code) for d in result.diagnostics}
+    assert (lonely, "unconnected") in codes
+    assert (ids[1], "no-head") in codes
+    h1, h2 = g.add_node("output.classification").id, g.add_node("output.regression").id
+    g.connect(ids[1], "out", h1, "in")
+    g.connect(ids[1], "out", h2, "in")
+    result = analyze(g)
+    assert [d.node_id for d in result.diagnostics if d.code == "several-heads"] == [h2]
+
+
+def test_unused_output_is_a_warning_once_a_head_exists():
+    g, ids = build(("input.vector", {}), ("dense", {"units": 3}), ("output.classification", {}))
+    extra = g.add_node("relu").id
+    g.connect(ids[0], "out", extra, "in")
+    result = analyze(g)
+    [d] = result.for_node(extra)
+    assert d.severity == WARNING and result.ok
+
+
+def test_empty_graph_is_an_error_not_an_exception():
+    result = analyze(Graph())
+    assert not result.ok and result.errors[0].code == "empty"
+
+
+def test_merge_shape_mismatch_names_both_shapes():
+    g = Graph()
+    x = g.add_node("input.vector", {"features": 4}).id
+    a, b = g.add_node("dense", {"units": 3}).id, g.add_node("dense", {"units": 5}).id
+    add = g.add_node("add").id
+    for d in (a, b):
+        g.connect(x, "out", d, "in")
+        g.connect(d, "out", add, "in")
+    [diag] = [d for d in analyze(g).for_node(add) if d.code == "shape"]
+    assert "3" in diag.message and "5" in diag.message
+
+
+def test_dataset_mismatch_is_reported_on_input_and_head():
+    g, ids = build(("input.vector", {"features": 3}), ("dense", {"units": 4}), ("output.classification", {}))
+    result = analyze(g, describe({"kind": "digits"}))
+    by_code = {d.code: d for d in result.diagnostics}
+    assert by_code["data-shape"].node_id == ids[0] and "64 values" in by_code["data-shape"].message
+    assert by_code["data-target"].node_id == ids[2] and "10" in by_code["data-target"].fix
+
+
+def test_large_graph_analysis_is_linear_enough():
+    g = Graph()
+    prev = g.add_node("input.vector", {"features": 8}).id
+    for _ in range(300):
+        nid = g.add_node("dense", {"units": 8}).id
+        g.connect(prev, "out", nid, "in")
+        prev = nid
+    result = analyze(g)
+    assert len(result.shapes) == 301 and result.total == 300 * 72

@@ -1,0 +1,71 @@
+"""The headless command line: exit codes, messages, no tracebacks, no heavy imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from app.cli import main
+from graph.examples import EXAMPLES, example_path
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_check_exits_zero_on_every_example(name, capsys):
+    assert main(["check", str(example_path(name))]) == 0
+    out = capsys.readouterr().out
+    assert "no problems found" in out or "warning" in out
+
+
+def test_check_exits_one_and_names_the_node_on_shape_mismatch(tmp_path, capsys):
+    doc = json.loads(example_path("digits_mlp").read_text(encoding="utf-8"))
+    flatten = next(n for n in doc["nodes"] if n["type"] == "flatten")
+    flatten.update(type="dense", params={"units": 16})
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["check", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert f"error: {flatten['name']}:" in out and "insert Flatten" in out
+
+
+@pytest.mark.parametrize("content", ["", "{\"format\": \"layerlab-pro", "not json at all", "[]"])
+def test_check_exits_two_on_unreadable_files_without_traceback(tmp_path, content):
+    bad = tmp_path / "broken.json"
+    bad.write_text(content, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "app", "check", str(bad)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "broken.json" in proc.stderr
+
+
+def test_layers_json_lists_at_least_30_types(capsys):
+    assert main(["layers", "--json"]) == 0
+    layers = json.loads(capsys.readouterr().out)
+    assert len(layers) >= 30
+    assert len({entry["type"] for entry in layers}) == len(layers)
+    assert all(entry["name_zh"] and entry["summary_zh"] for entry in layers)
+
+
+def test_summary_prints_a_keras_like_table(capsys):
+    assert main(["summary", str(example_path("mnist_mlp"))]) == 0
+    out = capsys.readouterr().out
+    assert "Total params: 101,770" in out and "Layer (type)" in out
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for name in ("check", "layers", "summary"):
+        assert name in out
+
+
+def test_headless_commands_import_no_framework_or_qt():
+    path = str(example_path("small_cnn"))
+    code = (
+        f"import sys; from app.cli import main; main(['check', {path!r}]);"
+        "bad = [m for m in ('torch', 'tensorflow', 'PySide6') if m in sys.modules]; print(bad)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
