@@ -45,6 +45,9 @@ class Document(QObject):
         self.undo_stack = QUndoStack(self)
         self._selection: list[str] = []
         self._analysis: Analysis | None = None
+        self._last: Analysis | None = None  # the previous analysis, reused for incremental updates
+        self._dirty: set[str] | None = None  # nodes touched since ``_last`` (None: redo everything)
+        self._dataset = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -67,10 +70,17 @@ class Document(QObject):
         return str(Path(self.path).parent) if self.path else None
 
     def analysis(self) -> Analysis:
-        """The analysis of the current graph (recomputed now if an edit made it stale)."""
+        """The analysis of the current graph (recomputed now if an edit made it stale).
+
+        After small edits only the touched nodes and their descendants are inferred again."""
         if self._analysis is None:
-            info, _ = self.project.dataset_info(self.base_dir)
-            self._analysis = analyze(self.graph, info)
+            if self._dataset is None:
+                self._dataset = self.project.dataset_info(self.base_dir)[0]
+            incremental = self._last is not None and self._dirty is not None
+            self._analysis = analyze(
+                self.graph, self._dataset, self._last if incremental else None, self._dirty if incremental else None
+            )
+            self._last, self._dirty = self._analysis, set()
         return self._analysis
 
     def selection(self) -> list[str]:
@@ -106,7 +116,9 @@ class Document(QObject):
         self.undo_stack.setClean()
         if target != self.path:
             self.path = str(target)
+            self._analysis, self._dirty, self._dataset = None, None, None  # relative data paths moved
             self.path_changed.emit()
+            self._timer.start()
 
     # ------------------------------------------------------------------ edits
     def add_node(self, type_id: str, pos=(0.0, 0.0), params: dict | None = None) -> str:
@@ -232,21 +244,29 @@ class Document(QObject):
             self.undo_stack.endMacro()
 
     def _bind(self) -> None:
-        self._analysis = None
-        self.graph.events.changed.connect(self._on_graph_changed)
+        self._analysis, self._last, self._dirty, self._dataset = None, None, None, None
+        ev = self.graph.events
+        ev.changed.connect(self._on_graph_changed)
+        ev.node_added.connect(lambda node: self._touch(node.id))
+        ev.param_changed.connect(lambda node, *_: self._touch(node.id))
+        ev.edge_added.connect(lambda edge: self._touch(edge.dst))
+        ev.edge_removed.connect(lambda edge: self._touch(edge.dst))
         self.project.setup_changed.connect(self._on_setup_changed)
+
+    def _touch(self, node_id: str) -> None:
+        if self._dirty is not None:
+            self._dirty.add(node_id)
 
     def _on_graph_changed(self) -> None:
         self._analysis = None
         self._timer.start()
 
     def _on_setup_changed(self, name: str, old, new) -> None:
-        self._analysis = None
+        self._analysis, self._dirty, self._dataset = None, None, None
         self._timer.start()
         self.setup_changed.emit(name)
 
     def _refresh_analysis(self) -> None:
-        self._analysis = None
         self.analysis()
         self.analysis_changed.emit()
 

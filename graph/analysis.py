@@ -40,6 +40,7 @@ class Analysis:
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     inputs: dict[str, dict[str, object]] = field(default_factory=dict)
+    node_diags: dict[str, list[Diagnostic]] = field(default_factory=dict)  # per-node inference diagnostics
 
     @property
     def ok(self) -> bool:
@@ -73,15 +74,48 @@ class Analysis:
         return next((s for s in (ERROR, WARNING, INFO) if s in levels), None)
 
 
-def analyze(graph: Graph, dataset=None) -> Analysis:
-    """Infer every shape and count in topological order; collect diagnostics instead of raising."""
+def analyze(graph: Graph, dataset=None, previous: Analysis | None = None, dirty: set[str] | None = None) -> Analysis:
+    """Infer every shape and count in topological order; collect diagnostics instead of raising.
+
+    With ``previous`` and ``dirty`` (the nodes an edit touched), only the dirty nodes and their
+    descendants are inferred again; everything upstream is reused (the editor's per-edit path).
+    """
     result = Analysis(order=graph.topological_order())
+    redo = _affected(graph, previous, dirty)
+    node_diags: list[Diagnostic] = []
     for node_id in result.order:
-        _analyze_node(graph, node_id, result)
+        if redo is None or node_id in redo or node_id not in previous.node_diags:
+            start = len(result.diagnostics)
+            _analyze_node(graph, node_id, result)
+            result.node_diags[node_id] = result.diagnostics[start:]
+        else:
+            _reuse(previous, node_id, result)
+        node_diags.extend(result.node_diags[node_id])
+    result.diagnostics = node_diags
     _check_structure(graph, result)
     if dataset is not None:
         _check_dataset(graph, result, dataset)
     return result
+
+
+def _affected(graph: Graph, previous: Analysis | None, dirty: set[str] | None) -> set[str] | None:
+    """The nodes to infer again: dirty ones and everything downstream (None = all)."""
+    if previous is None or dirty is None:
+        return None
+    out: set[str] = set()
+    for nid in dirty:
+        if nid in graph and nid not in out:
+            out.add(nid)
+            out |= graph.descendants(nid)
+    return out
+
+
+def _reuse(previous: Analysis, node_id: str, result: Analysis) -> None:
+    for table in ("shapes", "counts", "inputs"):
+        value = getattr(previous, table).get(node_id)
+        if value is not None:
+            getattr(result, table)[node_id] = value
+    result.node_diags[node_id] = previous.node_diags[node_id]
 
 
 def _analyze_node(graph: Graph, node_id: str, result: Analysis) -> None:
@@ -135,7 +169,7 @@ def _check_structure(graph: Graph, result: Analysis) -> None:
     heads = [n for n in nodes if specs[n.id].is_head]
     for n in nodes:
         spec = specs[n.id]
-        if not spec.is_head and spec.outputs and not graph.out_edges(n.id):
+        if not spec.is_head and spec.outputs and not graph.has_successors(n.id):
             if heads:
                 diag.append(
                     Diagnostic(n.id, WARNING, "unused", f"the output of {n.name} is not used", "connect it or delete it")

@@ -70,6 +70,7 @@ class Graph:
         self._g = nx.MultiDiGraph()
         self._order: list[str] = []
         self._names: dict[str, str] = {}  # name -> node id
+        self._topo: list[str] | None = None  # cached topological order
         self._next_id = 1
         self._next_seq = 1
         self.events = GraphEvents()
@@ -83,7 +84,7 @@ class Graph:
 
     def node(self, node_id: str) -> Node:
         try:
-            return self._g.nodes[node_id]["node"]
+            return self._g._node[node_id]["node"]
         except KeyError:
             raise GraphError(f"no node with id {node_id!r}") from None
 
@@ -103,21 +104,30 @@ class Graph:
 
     def in_edges(self, node_id: str, port: str | None = None) -> list[Edge]:
         """Edges into ``node_id`` (optionally one port), in creation order."""
-        es = sorted(d["edge"] for _, _, d in self._g.in_edges(node_id, data=True))
-        return [e for e in es if port is None or e.dst_port == port]
+        es = [d["edge"] for keyed in self._g._pred[node_id].values() for d in keyed.values()]
+        es.sort()
+        return es if port is None else [e for e in es if e.dst_port == port]
 
     def out_edges(self, node_id: str, port: str | None = None) -> list[Edge]:
-        es = sorted(d["edge"] for _, _, d in self._g.out_edges(node_id, data=True))
-        return [e for e in es if port is None or e.src_port == port]
+        es = [d["edge"] for keyed in self._g._succ[node_id].values() for d in keyed.values()]
+        es.sort()
+        return es if port is None else [e for e in es if e.src_port == port]
+
+    def has_successors(self, node_id: str) -> bool:
+        return bool(self._g._succ[node_id])
 
     def find_by_name(self, name: str) -> Node | None:
         nid = self._names.get(name)
         return None if nid is None else self.node(nid)
 
     def topological_order(self) -> list[str]:
-        """Node ids in a deterministic topological order (ties broken by insertion order)."""
-        rank = {nid: i for i, nid in enumerate(self._order)}
-        return list(nx.lexicographical_topological_sort(self._g, key=rank.__getitem__))
+        """Node ids in a deterministic topological order (ties broken by insertion order).
+
+        Cached until the structure changes (parameter edits and moves keep it)."""
+        if self._topo is None:
+            rank = {nid: i for i, nid in enumerate(self._order)}
+            self._topo = list(nx.lexicographical_topological_sort(self._g, key=rank.__getitem__))
+        return list(self._topo)
 
     def successors(self, node_id: str) -> list[str]:
         return list(dict.fromkeys(self._g.successors(node_id)))
@@ -190,6 +200,7 @@ class Graph:
         index = self._order.index(node_id)
         self._order.pop(index)
         self._g.remove_node(node_id)
+        self._topo = None
         del self._names[node.name]
         self.events.node_removed.emit(node)
         self.events.changed.emit()
@@ -222,6 +233,7 @@ class Graph:
         self._next_seq = max(self._next_seq, seq + 1)
         edge = Edge(seq, src, src_port, dst, dst_port)
         self._g.add_edge(src, dst, key=(src_port, dst_port), edge=edge)
+        self._topo = None
         self.events.edge_added.emit(edge)
         self.events.changed.emit()
         return edge
@@ -259,6 +271,7 @@ class Graph:
             raise GraphError("there is no such connection")
         stored = self._g.edges[edge.src, edge.dst, key]["edge"]
         self._g.remove_edge(edge.src, edge.dst, key=key)
+        self._topo = None
         self.events.edge_removed.emit(stored)
         self.events.changed.emit()
         return stored
@@ -297,6 +310,7 @@ class Graph:
     # ----------------------------------------------------------------- helpers
     def _insert(self, node: Node, index: int) -> None:
         self._g.add_node(node.id, node=node)
+        self._topo = None
         self._names[node.name] = node.id
         self._order.insert(max(0, min(index, len(self._order))), node.id)
         m = re.fullmatch(r"n(\d+)", node.id)

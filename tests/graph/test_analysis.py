@@ -105,3 +105,30 @@ def test_large_graph_analysis_is_linear_enough():
         prev = nid
     result = analyze(g)
     assert len(result.shapes) == 301 and result.total == 300 * 72
+
+
+def test_incremental_analysis_equals_full_analysis_after_random_edits():
+    import random
+
+    from bench.graphs import residual_chain
+
+    rng = random.Random(7)
+    g = residual_chain(120).graph
+    previous = analyze(g)
+    for _ in range(60):
+        dense = [n.id for n in g.nodes() if n.type == "dense"]
+        nid = rng.choice(dense)
+        dirty = {nid}
+        if rng.random() < 0.7:
+            g.set_param(nid, "units", rng.choice([8, 16, 16, 32]))
+        else:
+            edge = g.in_edges(nid)[0]
+            g.disconnect(edge)
+            if rng.random() < 0.8:
+                g.connect(edge.src, edge.src_port, edge.dst, edge.dst_port)
+        incremental = analyze(g, previous=previous, dirty=dirty)
+        full = analyze(g)
+        assert incremental.shapes == full.shapes
+        assert incremental.counts == full.counts
+        assert incremental.diagnostics == full.diagnostics
+        previous = incremental
