@@ -6,6 +6,8 @@ never as 'same'. The shape helpers here are shared with ``graph.layers.pool``.
 
 from __future__ import annotations
 
+import math
+
 from graph.layers._common import choice_param, conv_out, expect_float, int_param, ints_param, use_bias_param
 from graph.spec import IN, OUT, LayerSpec, ShapeError
 from graph.tensors import TensorType, image, signal
@@ -24,7 +26,9 @@ def expect_image(x: TensorType, layer: str, alt: str | None = None) -> TensorTyp
     if x.axes == SIGNAL:
         fix = f"use {alt} for 1-D signals" if alt else "insert Reshape to (C, H, W) before it"
     elif x.axes == ("N", "F"):
-        fix = f"insert Reshape to (C, H, W) before {layer}, e.g. [1, H, W] for a flattened grey image"
+        side = math.isqrt(x.last)
+        example = f"[1, {side}, {side}]" if side * side == x.last else "[1, H, W]"
+        fix = f"insert Reshape to (C, H, W) before {layer}, e.g. {example} for a flattened grey image"
     else:
         fix = f"insert Reshape to (C, H, W) before {layer}"
     raise ShapeError(f"{layer} expects an image (N,C,H,W), got {x.label()}", fix)
@@ -63,7 +67,7 @@ def check_groups(channels: int, filters: int, groups: int, layer: str) -> None:
     if channels % groups or filters % groups:
         raise ShapeError(
             f"{layer}: groups={groups} must divide both the input channels ({channels}) and filters ({filters})",
-            "choose groups that divides both (groups=1 is an ordinary convolution)",
+            "choose a groups value that divides both (groups=1 is an ordinary convolution)",
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graph.layers._common import int_param
 from graph.spec import OUT, LayerSpec
-from graph.tensors import image, sequence, tokens, vector
+from graph.tensors import image, sequence, signal, tokens, vector
 
 
 def _feature_param():
@@ -63,6 +63,24 @@ SPECS = [
         is_input=True,
         icon="sequence",
         extra={"base_name": "sequences"},
+    ),
+    LayerSpec(
+        "input.signal",
+        "Input",
+        "Signal Input",
+        "信号输入",
+        "A batch of 1-D signals (audio, sensors) in channels-first layout, shape (N, C, L). Feed it to Conv1D.",
+        "一批一维信号（音频、传感器），通道在前，形状为 (N, C, L)，通常接一维卷积。",
+        params=(
+            int_param("channels", 1, "Signal channels.", "信号通道数。", 1, 4096),
+            int_param("length", 128, "Samples per signal.", "每个信号的采样点数。", 1, 10**7),
+        ),
+        inputs=(),
+        outputs=OUT,
+        infer=lambda p, i: {"out": signal(p["channels"], p["length"])},
+        is_input=True,
+        icon="signal",
+        extra={"base_name": "signals"},
     ),
     LayerSpec(
         "input.tokens",
