@@ -1,0 +1,108 @@
+"""The ``export``, ``verify`` and ``train`` commands (code generation). Imports frameworks only in verify."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from app.cli import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, command, load_project
+
+FRAMEWORK_CHOICES = ("pytorch", "torch", "tensorflow", "tf", "keras")
+
+
+def _export_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="a LayerLab project (.json)")
+    p.add_argument("--framework", "-f", choices=FRAMEWORK_CHOICES, default="pytorch")
+    p.add_argument("-o", "--output", help="write the script here (default: print it)")
+
+
+@command("export", "write the PyTorch or TensorFlow/Keras training script of a project", _export_args)
+def cmd_export(args: argparse.Namespace) -> int:
+    from codegen import generate
+
+    project = load_project(args.file)
+    if project is None:
+        return EXIT_UNREADABLE
+    code = generate(project, args.framework, str(Path(args.file).resolve().parent))
+    for problem in code.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if args.output:
+        Path(args.output).write_text(code.source, encoding="utf-8")
+    else:
+        sys.stdout.write(code.source)
+    return EXIT_INVALID if code.problems else EXIT_OK
+
+
+def _verify_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="a LayerLab project (.json)")
+    p.add_argument("--batch", type=int, default=4, help="samples to compare")
+    p.add_argument("--tolerance", type=float, default=1e-4, help="largest allowed absolute difference")
+
+
+@command("verify", "check that the PyTorch and Keras scripts compute the same function", _verify_args)
+def cmd_verify(args: argparse.Namespace) -> int:
+    project = load_project(args.file)
+    if project is None:
+        return EXIT_UNREADABLE
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from codegen.verify import verify
+
+    try:
+        report = verify(project, str(Path(args.file).resolve().parent), args.batch, tolerance=args.tolerance)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_INVALID
+    print(report.text())
+    return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def _train_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="a LayerLab project (.json)")
+    p.add_argument(
+        "--framework", "-f", choices=FRAMEWORK_CHOICES, default=None, help="default: the project's training framework"
+    )
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--device", help="auto, cpu, cuda or cuda:N")
+    p.add_argument("--out", help="output folder (default: out/<project>-<framework>)")
+    p.add_argument("--progress", choices=("text", "jsonl"), default="text")
+
+
+@command("train", "generate the training script and run it in a child process", _train_args)
+def cmd_train(args: argparse.Namespace) -> int:
+    from codegen import generate
+    from codegen.api import canonical_framework
+
+    project = load_project(args.file)
+    if project is None:
+        return EXIT_UNREADABLE
+    framework = canonical_framework(args.framework or project.setup.get("framework", "pytorch"))
+    code = generate(project, framework, str(Path(args.file).resolve().parent))
+    if code.problems:
+        for problem in code.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_INVALID
+    out = Path(args.out or Path("out") / f"{Path(args.file).stem}-{framework}")
+    out.mkdir(parents=True, exist_ok=True)
+    script = out / ("train_pytorch.py" if framework == "pytorch" else "train_keras.py")
+    script.write_text(code.source, encoding="utf-8")
+    cmd = [sys.executable, str(script), "--out", str(out), "--progress", args.progress]
+    if args.epochs:
+        cmd += ["--epochs", str(args.epochs)]
+    if args.device:
+        cmd += ["--device", args.device]
+    return subprocess.call(cmd, env=_child_env())
+
+
+def _child_env() -> dict[str, str]:
+    """The environment for the script: LayerLab's packages importable (bundled data), quiet TF."""
+    env = dict(os.environ)
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    return env
+
+
+__all__ = ["cmd_export", "cmd_train", "cmd_verify"]

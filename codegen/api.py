@@ -1,0 +1,94 @@
+"""The public entry point: ``generate(project, framework)`` -> GeneratedCode. Never imports a framework."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from codegen.emitter import Emitter, Plan, build_plan
+from codegen.pyfmt import lit
+
+FRAMEWORKS = ("pytorch", "tensorflow")
+ALIASES = {
+    "pytorch": "pytorch",
+    "torch": "pytorch",
+    "tensorflow": "tensorflow",
+    "tf": "tensorflow",
+    "keras": "tensorflow",
+}
+
+
+@dataclass(frozen=True)
+class GeneratedCode:
+    """A complete standalone script and where each node's code is."""
+
+    framework: str  # "pytorch" | "tensorflow"
+    source: str
+    node_lines: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def canonical_framework(name: str) -> str:
+    """'torch'/'tf'/'keras' aliases to 'pytorch'/'tensorflow'; ValueError for anything else."""
+    try:
+        return ALIASES[name.lower()]
+    except (KeyError, AttributeError):
+        raise ValueError(f"unknown framework {name!r}; choose pytorch or tensorflow") from None
+
+
+def script_name(project, framework: str) -> str:
+    from codegen.naming import sanitize
+
+    stem = sanitize(project.meta.get("title") or "model", "model")
+    return f"{stem}_{'pytorch' if framework == 'pytorch' else 'keras'}.py"
+
+
+def generate(project, framework: str, project_dir: str | None = None) -> GeneratedCode:
+    """The script for ``framework``; for an invalid graph, a stub that explains the problems (never raises)."""
+    framework = canonical_framework(framework)
+    try:
+        info, _ = project.dataset_info(project_dir)
+    except Exception:  # a broken dataset description must not break code generation
+        info = None
+    plan = build_plan(project.graph, info)
+    if plan.ok:
+        try:
+            return _generate(project, plan, framework, project_dir, info)
+        except Exception as err:  # a renderer bug: report it instead of crashing the editor
+            plan.problems.append((None, f"internal error while generating code: {type(err).__name__}: {err}"))
+    return _stub(plan, framework)
+
+
+def _generate(project, plan: Plan, framework: str, project_dir, info) -> GeneratedCode:
+    from codegen import script_keras, script_torch
+    from codegen.backend import render_all
+    from codegen.keras_backend import RENDERERS as KERAS
+    from codegen.torch_backend import RENDERERS as TORCH
+
+    table, writer = (TORCH, script_torch) if framework == "pytorch" else (KERAS, script_keras)
+    rendered, ctx = render_all(plan, _Table(framework, table))
+    if plan.problems:
+        return _stub(plan, framework)
+    ctx.info = info
+    em = writer.write(project, plan, rendered, ctx, project_dir, script_name(project, framework))
+    return GeneratedCode(framework, em.source(), em.node_lines(), [])
+
+
+class _Table:
+    def __init__(self, framework, renderers):
+        self.framework, self.renderers = framework, renderers
+
+
+def _stub(plan: Plan, framework: str) -> GeneratedCode:
+    em = Emitter()
+    name = "PyTorch" if framework == "pytorch" else "TensorFlow/Keras"
+    em.line(f'"""The {name} script cannot be generated yet: the model has problems (listed below)."""')
+    em.blank()
+    em.line("import sys")
+    em.blank()
+    em.line("PROBLEMS = [")
+    for node_id, message in plan.problems:
+        em.line(f"{lit(message)},", 1, node_id)
+    em.line("]")
+    em.blank()
+    em.line('sys.exit("LayerLab: fix these problems in the editor first:\\n" + "\\n".join(PROBLEMS))')
+    return GeneratedCode(framework, em.source(), em.node_lines(), [m for _, m in plan.problems])

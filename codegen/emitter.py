@@ -1,0 +1,192 @@
+"""The line emitter and the single graph walk shared by both backends.
+
+``build_plan`` walks the graph once (topological order) and decides everything that does not depend
+on the framework: which nodes reach the head, each node's identifier (from one Namespace), the
+variable each output lands in, which Softmax/Sigmoid is folded into the loss. A backend then renders
+each step through its table of per-layer renderers and lays the model out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from codegen.naming import Namespace
+from codegen.pyfmt import format_stmt
+from graph.analysis import Analysis, analyze
+from graph.model import Graph
+from graph.spec import LayerSpec
+from graph.tensors import TensorType
+
+FOLDS = {"output.classification": "softmax", "output.binary": "sigmoid"}
+
+
+class Emitter:
+    """Collects lines and remembers which node produced which line."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._owner: list[str | None] = []
+
+    def line(self, text: str = "", level: int = 0, node: str | None = None) -> None:
+        self.lines.append(("    " * level + text) if text else "")
+        self._owner.append(node)
+
+    def stmt(self, prefix: str, expr, level: int = 0, node: str | None = None, suffix: str = "") -> None:
+        """One statement, wrapped like ``ruff format`` if it is too long."""
+        for text in format_stmt(prefix, expr, 4 * level, suffix):
+            self.line(text, level, node)
+
+    def block(self, text: str, level: int = 0, node: str | None = None) -> None:
+        """A block of template text (already dedented); blank lines stay blank."""
+        for raw in text.strip("\n").split("\n"):
+            self.line(raw, level, node) if raw.strip() else self.line("", 0, node)
+
+    def blank(self, count: int = 1) -> None:
+        for _ in range(count):
+            self.line()
+
+    def source(self) -> str:
+        lines = list(self.lines)
+        while lines and not lines[-1]:
+            lines.pop()
+        return "\n".join(lines) + "\n"
+
+    def node_lines(self) -> dict[str, list[tuple[int, int]]]:
+        """node id -> 1-based inclusive line ranges, consecutive lines merged."""
+        out: dict[str, list[tuple[int, int]]] = {}
+        for i, owner in enumerate(self._owner, start=1):
+            if owner is None:
+                continue
+            ranges = out.setdefault(owner, [])
+            if ranges and ranges[-1][1] == i - 1:
+                ranges[-1] = (ranges[-1][0], i)
+            else:
+                ranges.append((i, i))
+        return out
+
+
+@dataclass
+class Step:
+    """One node of the model as the backends see it."""
+
+    id: str
+    type: str
+    spec: LayerSpec
+    params: dict
+    name: str  # identifier: torch attribute / Keras layer name
+    var: str  # variable holding the output
+    inputs: list[str]  # variables feeding it, port order then edge order
+    in_types: list[TensorType]
+    out: TensorType | None
+    display: str  # the user's layer name (only ever written as a literal)
+    fold: str | None = None  # "softmax"/"sigmoid" activation folded into the loss
+
+    @property
+    def t(self) -> TensorType:
+        return self.in_types[0]
+
+    @property
+    def x(self) -> str:
+        return self.inputs[0]
+
+
+@dataclass
+class Plan:
+    """The framework-neutral decisions about one project, shared by both backends."""
+
+    steps: list[Step] = field(default_factory=list)
+    problems: list[tuple[str | None, str]] = field(default_factory=list)
+    analysis: Analysis | None = None
+    head_id: str | None = None
+    head_type: str = ""
+    head_params: dict = field(default_factory=dict)
+    output_var: str = "logits"
+    output_type: TensorType | None = None
+    input_step: Step | None = None
+    trainable: int = 0
+    non_trainable: int = 0
+    ns: Namespace = field(default_factory=Namespace)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def build_plan(graph: Graph, dataset_info=None) -> Plan:
+    """Walk the graph once: prune to the head's ancestors, name everything, decide folds and variables."""
+    plan = Plan()
+    analysis = analyze(graph, dataset_info)
+    plan.analysis = analysis
+    for d in analysis.errors:
+        where = graph.node(d.node_id).name if d.node_id else "model"
+        plan.problems.append((d.node_id, f"{where}: {d.text()}"))
+    if plan.problems:
+        return plan
+    heads = [nid for nid in analysis.order if graph.spec(nid).is_head]
+    head = heads[0]
+    needed = {n for n in analysis.order if head in graph.descendants(n)} | {head}
+    inputs = [n for n in analysis.order if n in needed and graph.spec(n).is_input]
+    if len(inputs) != 1:
+        plan.problems.append((None, f"model: the head is fed by {len(inputs)} Input layers; scripts feed exactly one"))
+        return plan
+    plan.head_id, plan.head_type = head, graph.node(head).type
+    plan.head_params = dict(graph.node(head).params)
+    _make_steps(graph, analysis, plan, [n for n in analysis.order if n in needed and n != head])
+    for step in plan.steps:
+        t, n = analysis.counts.get(step.id, (0, 0))
+        plan.trainable += t
+        plan.non_trainable += n
+    return plan
+
+
+def _make_steps(graph: Graph, analysis: Analysis, plan: Plan, order: list[str]) -> None:
+    ns = plan.ns
+    head_edge = graph.in_edges(plan.head_id)[0]
+    fold_id = _folded(graph, analysis, plan.head_type, head_edge.src)
+    out_node = head_edge.src
+    if fold_id is not None and graph.node(fold_id).type in FOLDS.values():
+        out_node = graph.in_edges(fold_id)[0].src  # the layer before the folded activation
+    final = "outputs" if plan.head_type == "output.regression" else "logits"
+    var_of: dict[tuple[str, str], str] = {}
+    for i, nid in enumerate(order):
+        node, spec = graph.node(nid), graph.spec(nid)
+        fallback = spec.extra.get("base_name", "layer")
+        name = ns.create_name(node.name, key=nid, fallback=fallback)
+        ins, types = [], []
+        for port in spec.inputs:
+            for e in graph.in_edges(nid, port.name):
+                ins.append(var_of[(e.src, e.src_port)])
+                types.append(analysis.output(e.src, e.src_port))
+        step = Step(nid, node.type, spec, dict(node.params), name, "", ins, types, analysis.output(nid), node.name)
+        if nid == fold_id:
+            step.fold = FOLDS[plan.head_type]
+        if spec.is_input:
+            step.var = name
+            plan.input_step = step
+        elif nid == fold_id and node.type in FOLDS.values():
+            step.var = ins[0]  # the activation is the loss's job: this node emits no code
+        elif nid == out_node:
+            step.var = final
+        else:
+            consumers = graph.out_edges(nid)
+            nxt = order[i + 1] if i + 1 < len(order) else None
+            step.var = "x" if len(consumers) == 1 and consumers[0].dst == nxt else name
+        var_of[(nid, "out")] = step.var
+        plan.steps.append(step)
+    plan.output_var = var_of[(head_edge.src, head_edge.src_port)]
+    plan.output_type = analysis.output(head_edge.src, head_edge.src_port)
+
+
+def _folded(graph: Graph, analysis: Analysis, head_type: str, src: str) -> str | None:
+    """The node whose softmax/sigmoid the loss absorbs (it must feed only the head), or None."""
+    act = FOLDS.get(head_type)
+    if act is None or len(graph.out_edges(src)) != 1:
+        return None
+    node = graph.node(src)
+    if node.type == act:
+        if act == "softmax" and node.params.get("axis") not in (-1, analysis.output(src).rank - 1):
+            return None
+        return src
+    if node.type == "dense" and node.params.get("activation") == act:
+        return src
+    return None

@@ -1,0 +1,139 @@
+"""Equivalence check: build both generated models, copy the PyTorch weights into Keras, compare.
+
+The generated scripts are executed in this process (registered with ``linecache`` so tracebacks
+show the generated lines), as modules whose ``__main__`` block does not run.
+"""
+
+from __future__ import annotations
+
+import linecache
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from codegen.api import generate
+from codegen.emitter import Plan, build_plan
+from codegen.layout import stored_axes
+from codegen.weights import copy_torch_to_keras
+
+TOLERANCE = 1e-4
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclass
+class Report:
+    checks: list[Check] = field(default_factory=list)
+    max_diff: float = float("nan")
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.checks) and all(c.ok for c in self.checks)
+
+    def add(self, name: str, ok: bool, detail: str) -> None:
+        self.checks.append(Check(name, bool(ok), detail))
+
+    def text(self) -> str:
+        lines = [f"{'ok ' if c.ok else 'FAIL'} {c.name}: {c.detail}" for c in self.checks]
+        lines.append("verify: PASSED" if self.ok else "verify: FAILED")
+        return "\n".join(lines)
+
+
+def exec_source(source: str, filename: str) -> dict:
+    """Run generated code as a module (not as __main__) and return its namespace."""
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace = {"__name__": "layerlab_generated", "__file__": filename}
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace
+
+
+def build_models(project, project_dir=None):
+    """(plan, torch model, keras model) built from the two generated scripts."""
+    sources = {}
+    for fw in ("pytorch", "tensorflow"):
+        code = generate(project, fw, project_dir)
+        if code.problems:
+            raise ValueError("; ".join(code.problems))
+        sources[fw] = code.source
+    info, _ = project.dataset_info(project_dir)
+    plan = build_plan(project.graph, info)
+    torch_ns = exec_source(sources["pytorch"], "<layerlab pytorch>")
+    keras_ns = exec_source(sources["tensorflow"], "<layerlab keras>")
+    return plan, torch_ns["Model"](), keras_ns["build_model"]()
+
+
+def sample_inputs(plan: Plan, batch: int, seed: int) -> np.ndarray:
+    """Random inputs in PyTorch's (channels-first) layout."""
+    rng = np.random.default_rng(seed)
+    t = plan.input_step.out
+    shape = (batch, *t.features)
+    if t.dtype == "int64":
+        return rng.integers(0, plan.input_step.params["vocab_size"], size=shape).astype("int64")
+    return rng.standard_normal(shape).astype("float32")
+
+
+def to_keras_layout(x: np.ndarray, t) -> np.ndarray:
+    return x.transpose(stored_axes(t)) if t.channels_first else x
+
+
+def from_keras_layout(y: np.ndarray, t) -> np.ndarray:
+    return y.transpose(np.argsort(stored_axes(t))) if t.channels_first else y
+
+
+def verify(project, project_dir=None, batch: int = 4, seed: int = 0, tolerance: float = TOLERANCE) -> Report:
+    """Build both models, copy weights, compare outputs, parameter counts and shapes."""
+    import torch
+
+    report = Report()
+    torch.manual_seed(seed)
+    plan, tmodel, kmodel = build_models(project, project_dir)
+    _check_counts(report, plan, tmodel, kmodel)
+    _randomize_norm_state(tmodel, seed)
+    copy_torch_to_keras(plan, tmodel, kmodel)
+    x = sample_inputs(plan, batch, seed)
+    tmodel.eval()
+    with torch.no_grad():
+        ty = tmodel(torch.as_tensor(x)).numpy()
+    ky = np.asarray(kmodel(to_keras_layout(x, plan.input_step.out), training=False))
+    want = (batch, *plan.output_type.features)
+    report.add("pytorch output shape", ty.shape == want, f"{ty.shape} (inferred {want})")
+    ky_logical = from_keras_layout(ky, plan.output_type)
+    report.add("keras output shape", ky_logical.shape == want, f"{ky.shape} (inferred {want}, channels last)")
+    if ty.shape == ky_logical.shape:
+        diff = float(np.max(np.abs(ty - ky_logical))) if ty.size else 0.0
+        report.max_diff = diff
+        report.add("max |pytorch - keras| on the output", diff <= tolerance, f"{diff:.3g} (limit {tolerance:g})")
+    return report
+
+
+def _check_counts(report: Report, plan: Plan, tmodel, kmodel) -> None:
+    t_train = sum(p.numel() for p in tmodel.parameters() if p.requires_grad)
+    report.add("pytorch trainable parameters", t_train == plan.trainable, f"{t_train:,} (catalog {plan.trainable:,})")
+    k_total = kmodel.count_params()
+    k_train = sum(int(np.prod(w.shape)) for w in kmodel.trainable_weights)
+    total = plan.trainable + plan.non_trainable
+    report.add(
+        "keras parameters",
+        k_total == total and k_train == plan.trainable,
+        f"{k_total:,} total, {k_train:,} trainable (catalog {total:,} / {plan.trainable:,})",
+    )
+
+
+def _randomize_norm_state(tmodel, seed: int) -> None:
+    """Give normalisation layers non-trivial statistics and affine weights, so the check means something."""
+    import torch
+
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for module in tmodel.modules():
+            if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+                module.running_mean.copy_(torch.randn(module.running_mean.shape, generator=gen))
+                module.running_var.copy_(torch.rand(module.running_var.shape, generator=gen) + 0.5)
+            if isinstance(module, (torch.nn.modules.batchnorm._BatchNorm, torch.nn.LayerNorm)):
+                module.weight.copy_(torch.randn(module.weight.shape, generator=gen))
+                module.bias.copy_(torch.randn(module.bias.shape, generator=gen))

@@ -1,0 +1,130 @@
+"""generate(): the GUI contract, determinism, speed, problems, injection safety, ruff cleanliness."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import time
+
+import pytest
+from codegen_helpers import EXAMPLE_NAMES, ROOT, chain, example, no_data_project
+from codegen_helpers import tool as _tool
+
+from codegen import FRAMEWORKS, GeneratedCode, generate
+from codegen.keras_backend import RENDERERS as KERAS
+from codegen.torch_backend import RENDERERS as TORCH
+from graph.catalog import default_catalog
+
+
+def test_contract():
+    code = generate(example("digits_mlp"), "pytorch")
+    assert isinstance(code, GeneratedCode)
+    assert FRAMEWORKS == ("pytorch", "tensorflow")
+    assert code.framework == "pytorch" and code.problems == []
+    lines = code.source.splitlines()
+    project = example("digits_mlp")
+    for node_id, ranges in code.node_lines.items():
+        assert node_id in project.graph
+        for first, last in ranges:
+            assert 1 <= first <= last <= len(lines)
+    # the hidden Dense layer's lines mention its identifier
+    hidden = project.graph.find_by_name("hidden").id
+    text = "\n".join(lines[a - 1 : b][0] for a, b in code.node_lines[hidden])
+    assert "hidden" in text
+
+
+@pytest.mark.parametrize("alias,framework", [("torch", "pytorch"), ("tf", "tensorflow"), ("keras", "tensorflow")])
+def test_aliases(alias, framework):
+    assert generate(example("digits_mlp"), alias).framework == framework
+
+
+def test_every_catalog_layer_has_both_renderers():
+    for spec in default_catalog():
+        if not spec.is_head:
+            assert spec.type_id in TORCH, spec.type_id
+            assert spec.type_id in KERAS, spec.type_id
+
+
+def test_generate_imports_no_framework():
+    code = (
+        "import sys\nfrom codegen import generate\nfrom graph.fileformat import load\n"
+        f"p = load({str(ROOT / 'resources/examples/small_cnn.json')!r})\n"
+        "generate(p, 'pytorch'); generate(p, 'tensorflow')\n"
+        "bad = [m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_deterministic(framework):
+    assert generate(example("two_branch"), framework).source == generate(example("two_branch"), framework).source
+
+
+def test_invalid_graph_gives_stub_with_problems():
+    project = no_data_project()
+    g = project.graph
+    g.add_node("dense")  # unconnected, no input, no head
+    for fw in FRAMEWORKS:
+        code = generate(project, fw)
+        assert code.problems
+        ast.parse(code.source)
+        assert "sys.exit" in code.source
+    assert generate(no_data_project(), "pytorch").problems  # empty graph
+
+
+def test_fifty_nodes_under_50ms():
+    layers = [("input.vector", {"features": 16})]
+    for _ in range(24):
+        layers += [("dense", {"units": 16}), ("relu", {})]
+    project = chain(layers + [("dense", {"units": 1})])
+    assert len(project.graph) >= 50
+    for fw in FRAMEWORKS:
+        generate(project, fw)
+        start = time.perf_counter()
+        generate(project, fw)
+        assert time.perf_counter() - start < 0.05
+
+
+EVIL = "x\"); __import__('os').system('echo pwned') #\n\"\"\"\\"
+
+
+def evil_project():
+    project = chain([("input.vector", {"features": 4}), ("dense", {"units": 3}), ("dense", {"units": 1})])
+    g = project.graph
+    for i, node in enumerate(g.nodes()):
+        g.rename(node.id, (EVIL + str(i)).replace("\n", " "))
+    project.meta["title"] = EVIL
+    project.setup["dataset_path"] = EVIL
+    return project
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_user_text_never_becomes_code(framework):
+    source = generate(evil_project(), framework).source
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            assert node.func.id != "__import__"
+        if isinstance(node, ast.Attribute):
+            assert node.attr != "system"
+    # the dataset path survives, as a string constant only
+    consts = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    assert EVIL in consts
+
+
+def test_scripts_pass_ruff(tmp_path):
+    projects = {name: example(name) for name in EXAMPLE_NAMES}
+    projects["evil"] = evil_project()
+    for name, project in projects.items():
+        for fw in FRAMEWORKS:
+            (tmp_path / f"{name}_{fw}.py").write_text(generate(project, fw).source)
+    ruff = _tool("ruff")
+    rules = ["--select", "E,F,W,I,B,UP,SIM"]
+    check = subprocess.run([ruff, "check", "--isolated", *rules, str(tmp_path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+    fmt = subprocess.run(
+        [ruff, "format", "--isolated", "--check", "--diff", str(tmp_path)], capture_output=True, text=True
+    )
+    assert fmt.returncode == 0, fmt.stdout + fmt.stderr
