@@ -1,0 +1,428 @@
+"""The training dock: choose framework and device, Train / Pause / Stop / Continue, live curves,
+dataset preview, results, decision boundary, run history and the worker's log.
+
+Worker events only append to NumPy buffers (``RunRecord.add_event``); a 10 Hz QTimer draws."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.training.devices import BASE, DeviceProbe, cached_devices
+from app.training.history import export_csv, export_png
+from app.training.plots import LivePlots
+from app.training.preview import load_preview
+from app.training.runner import Trainer, runs_folder
+from app.training.views import BoundaryView, DatasetPreviewWidget, ResultsView, split_test_images
+
+FRAMEWORK_NAMES = (("pytorch", "PyTorch"), ("tensorflow", "TensorFlow"))
+REFRESH_MS = 100
+RUN_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class TrainingDock(QDockWidget):
+    """Trains the document's project in a child process and shows how it goes."""
+
+    def __init__(self, document, parent=None, trainer: Trainer | None = None):
+        super().__init__(self.tr("Training"), parent)
+        self.setObjectName("TrainingDock")
+        self.document = document
+        self.trainer = trainer or Trainer(self)
+        self._dirty = False
+        self._probe = DeviceProbe(self)
+        self._build()
+        self._connect()
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self._on_tick)
+        self._preview_timer = QTimer(self, singleShot=True, interval=200)
+        self._preview_timer.timeout.connect(self._refresh_preview)
+        self._probe.finished.connect(self._on_devices_found)
+        self._set_devices(cached_devices() or list(BASE), probe=cached_devices() is None)
+        self._on_project_replaced()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    # ------------------------------------------------------------------ building
+    def _build(self) -> None:
+        self.framework = QComboBox()
+        for key, name in FRAMEWORK_NAMES:
+            self.framework.addItem(name, key)
+        self.device = QComboBox()
+        self.refresh_devices = QToolButton(text="↻", toolTip=self.tr("Look for GPUs again"))
+        self.train_button = QPushButton(self.tr("Train"))
+        self.pause_button = QPushButton(self.tr("Pause"), checkable=True)
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.more_epochs = QSpinBox(minimum=1, maximum=10_000, value=5, prefix="+", suffix=self.tr(" epochs"))
+        self.continue_button = QPushButton(self.tr("Continue"))
+        self.continue_button.setToolTip(self.tr("Resume the selected (or last) run from its checkpoint"))
+        controls = QHBoxLayout()
+        for w in (QLabel(self.tr("Framework")), self.framework, QLabel(self.tr("Device")), self.device,
+                  self.refresh_devices, self.train_button, self.pause_button, self.stop_button,
+                  self.more_epochs, self.continue_button):
+            controls.addWidget(w)
+        controls.addStretch(1)
+        self.progress = QProgressBar(minimum=0, maximum=1000, textVisible=False)
+        self.status = QLabel(self.tr("Ready."))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.plots = LivePlots()
+        self.preview = DatasetPreviewWidget()
+        self.results = ResultsView()
+        self.boundary = BoundaryView()
+        self.runs = QListWidget()
+        self.export_png_button = QPushButton(self.tr("Export plots as PNG…"))
+        self.export_csv_button = QPushButton(self.tr("Export curves as CSV…"))
+        self.log = QPlainTextEdit(readOnly=True)
+        self.log.setMaximumBlockCount(5000)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.plots, self.tr("Curves"))
+        self.tabs.addTab(self.preview, self.tr("Data"))
+        self.setup_tab = self._setup_tab()
+        self.tabs.addTab(_scrolled(self.results), self.tr("Results"))
+        self.tabs.addTab(self.boundary, self.tr("Boundary"))
+        self.tabs.addTab(self._runs_tab(), self.tr("Runs"))
+        self.tabs.addTab(self.log, self.tr("Log"))
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.addLayout(controls)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.status)
+        lay.addWidget(self.message)
+        lay.addWidget(self.tabs, 1)
+        self.setWidget(body)
+        self._update_buttons()
+
+    def _setup_tab(self):
+        """The inspector's setup editor (hyperparameters, dataset) when that module is available."""
+        try:
+            from app.docks.inspector import SetupPanel
+        except ImportError:
+            return None
+        panel = SetupPanel(self.document, self._browse_dataset)
+        self.tabs.insertTab(2, _scrolled(panel), self.tr("Setup"))
+        return panel
+
+    def _runs_tab(self) -> QWidget:
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.addWidget(QLabel(self.tr("Check runs to overlay their curves on the plots.")))
+        lay.addWidget(self.runs, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.export_png_button)
+        row.addWidget(self.export_csv_button)
+        lay.addLayout(row)
+        return box
+
+    def _connect(self) -> None:
+        t = self.trainer
+        t.run_started.connect(self._on_run_started)
+        t.event_received.connect(self._on_event)
+        t.log_received.connect(self._on_log)
+        t.state_changed.connect(self._on_state_changed)
+        t.run_finished.connect(self._on_run_finished)
+        self.train_button.clicked.connect(self.train)
+        self.pause_button.clicked.connect(self._on_pause_clicked)
+        self.stop_button.clicked.connect(self.trainer.stop)
+        self.continue_button.clicked.connect(self.continue_training)
+        self.refresh_devices.clicked.connect(self._probe.start)
+        self.framework.activated.connect(self._on_framework_chosen)
+        self.device.activated.connect(lambda: QSettings().setValue("training/device", self.device.currentText()))
+        self.runs.itemChanged.connect(self._on_runs_checked)
+        self.export_png_button.clicked.connect(self._export_png)
+        self.export_csv_button.clicked.connect(self._export_csv)
+        self.results.generate_requested.connect(self.generate_text)
+        d = self.document
+        d.project_replaced.connect(self._on_project_replaced)
+        d.path_changed.connect(self._load_saved_runs)
+        d.setup_changed.connect(self._on_setup_changed)
+        if self.setup_tab is not None:
+            d.analysis_changed.connect(self.setup_tab.update_analysis)
+
+    # ------------------------------------------------------------------ actions
+    def train(self):
+        """Train the project as it is now (a snapshot) with the chosen framework and device."""
+        self.log.clear()
+        extra = self._text_args() if self.document.project.setup["dataset"] == "text" else []
+        return self.trainer.start(self.document.project, self.framework.currentData(), self.device.currentText(),
+                                  project_path=self.document.path, extra_args=extra)
+
+    def continue_training(self):
+        """Resume the selected (or last) run from its checkpoint for ``more_epochs`` more epochs."""
+        rec = self._selected_run()
+        if rec is None:
+            self._show_message(self.tr("There is no run with a checkpoint to continue."), error=True)
+            return None
+        done = int(rec.epochs.last("epoch")) if rec.epochs.n else 0
+        extra = self._text_args() if rec.setup.get("dataset") == "text" else []
+        return self.trainer.start(None, device=self.device.currentText(), epochs=done + self.more_epochs.value(),
+                                  project_path=self.document.path, resume=rec.run_id, extra_args=extra)
+
+    def generate_text(self, prompt: str, temperature: float, length: int):
+        """Sample text from the last run's checkpoint (a resume with no further epochs)."""
+        rec = self._selected_run()
+        if rec is None:
+            self._show_message(self.tr("Train the model first."), error=True)
+            return None
+        done = int(rec.epochs.last("epoch")) if rec.epochs.n else 0
+        args = ["--generate", str(length), "--temperature", str(temperature), "--prompt", prompt]
+        return self.trainer.start(None, device=self.device.currentText(), epochs=done,
+                                  project_path=self.document.path, resume=rec.run_id, extra_args=args)
+
+    def _text_args(self) -> list[str]:
+        r = self.results
+        return ["--generate", str(r.length.value()), "--temperature", str(r.temperature.value()),
+                "--prompt", r.prompt.text()]
+
+    def shutdown(self) -> None:
+        self.trainer.shutdown()
+
+    def _on_pause_clicked(self, checked: bool) -> None:
+        (self.trainer.pause if checked else self.trainer.resume)()
+
+    def _on_framework_chosen(self) -> None:
+        self.document.set_setup("framework", self.framework.currentData())
+
+    def _browse_dataset(self) -> None:
+        kind = self.document.project.setup["dataset"]
+        start = self.document.base_dir or ""
+        if kind == "image_folder":
+            path = QFileDialog.getExistingDirectory(self, self.tr("Choose the image folder"), start)
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose the data file"), start)
+        if path:
+            self.document.set_setup("dataset_path", path)
+
+    # ------------------------------------------------------------------ trainer signals
+    def _on_run_started(self, run_id: str) -> None:
+        rec = self.trainer.history.get(run_id)
+        self.plots.set_record(rec)
+        self.results.clear()
+        self.results.set_text_mode(rec.setup.get("dataset") == "text")
+        self.message.clear()
+        self.progress.setValue(0)
+        self.status.setText(self.tr("Starting %1…").replace("%1", rec.label))
+        if rec.setup.get("dataset") in ("spirals", "moons", "circles", "xor"):
+            self.boundary.set_points(rec.setup)
+        self._add_run_item(rec)
+        self._timer.start()
+
+    def _on_event(self, run_id: str, event: dict) -> None:
+        self._dirty = True
+        kind = event.get("event")
+        if kind == "end":
+            self._show_results(run_id)
+        elif kind == "text":
+            self.results.show_text(str(event.get("text", "")))
+        elif kind == "tensorboard":
+            self._on_log(run_id, f"TensorBoard logs: {event.get('logdir')}")
+
+    def _on_log(self, run_id: str, line: str) -> None:
+        self.log.appendPlainText(line)
+
+    def _on_state_changed(self, run_id: str, state: str) -> None:
+        self._update_buttons()
+        self._dirty = True
+
+    def _on_run_finished(self, run_id: str, outcome: str, message: str) -> None:
+        self._timer.stop()
+        self._on_tick(force=True)
+        failed = outcome == "failed"
+        self._show_message(message, error=failed)
+        run = self.trainer.current
+        if failed and run is not None and run.run_id == run_id:
+            self.log.appendPlainText("\n--- last lines of the worker's output ---\n" + run.tail.text(60))
+            self.tabs.setCurrentWidget(self.log)
+        self.status.setText(f"{outcome}: {run_id}")
+        self._update_run_item(run_id)
+        self._update_buttons()
+
+    def _on_tick(self, force: bool = False) -> None:
+        """The GUI timer: draw whatever arrived since the last tick."""
+        if not (self._dirty or force):
+            return
+        self._dirty = False
+        self.plots.refresh()
+        run = self.trainer.current
+        if run is None:
+            return
+        self.progress.setValue(int(1000 * run.fraction()))
+        self.status.setText(_status_text(run))
+        boundary = run.record.extras.get("boundary")
+        if boundary:
+            self.boundary.show_boundary(boundary)
+
+    def _show_results(self, run_id: str) -> None:
+        rec = self.trainer.history.get(run_id)
+        self.results.show_metrics(rec.metrics)
+        if "confusion" in rec.extras:
+            self.results.show_confusion(rec.extras["confusion"], rec.extras.get("classes"))
+        if rec.extras.get("misclassified"):
+            self.results.show_misclassified(rec.extras["misclassified"], split_test_images(rec.setup))
+
+    def _show_message(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #c62828;" if error else "")
+
+    def _update_buttons(self) -> None:
+        run = self.trainer.current
+        active = run is not None and run.active
+        self.train_button.setEnabled(not active)
+        self.continue_button.setEnabled(not active)
+        self.framework.setEnabled(not active)
+        self.device.setEnabled(not active)
+        self.pause_button.setEnabled(active and run.state not in ("stopping", "starting"))
+        self.stop_button.setEnabled(active and run.state != "stopping")
+        paused = active and run.state in ("pausing", "paused")
+        self.pause_button.setChecked(paused)
+        self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
+
+    # ------------------------------------------------------------------ devices
+    def _set_devices(self, devices: list[str], probe: bool = False) -> None:
+        wanted = self.device.currentText() or str(QSettings().value("training/device", "auto"))
+        self.device.clear()
+        self.device.addItems(devices)
+        self.device.setCurrentIndex(max(self.device.findText(wanted), 0))
+        if probe:
+            self._probe.start()
+
+    def _on_devices_found(self, devices: list) -> None:
+        self._set_devices([str(d) for d in devices])
+
+    # ------------------------------------------------------------------ runs list
+    def _add_run_item(self, rec) -> None:
+        item = QListWidgetItem(rec.label)
+        item.setData(RUN_ROLE, rec.run_id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        self.runs.blockSignals(True)
+        self.runs.insertItem(0, item)
+        self.runs.blockSignals(False)
+        self._update_run_item(rec.run_id)
+
+    def _update_run_item(self, run_id: str) -> None:
+        rec = self.trainer.history.get(run_id)
+        for i in range(self.runs.count()):
+            item = self.runs.item(i)
+            if item.data(RUN_ROLE) == run_id:
+                acc = rec.metrics.get("test_accuracy")
+                extra = f" · test acc {acc:.2%}" if isinstance(acc, int | float) else ""
+                self.runs.blockSignals(True)
+                item.setText(f"{rec.label} · {rec.outcome}{extra}")
+                item.setToolTip(rec.message)
+                self.runs.blockSignals(False)
+
+    def _checked_runs(self) -> list:
+        out = []
+        for i in range(self.runs.count()):
+            item = self.runs.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                rec = self.trainer.history.get(item.data(RUN_ROLE))
+                if rec is not None:
+                    out.append(rec)
+        return out
+
+    def _selected_run(self):
+        item = self.runs.currentItem()
+        rec = self.trainer.history.get(item.data(RUN_ROLE)) if item is not None else None
+        if rec is None and self.trainer.current is not None:
+            rec = self.trainer.current.record
+        return rec if rec is not None and self.trainer.checkpoint_of(rec.run_id) else None
+
+    def _on_runs_checked(self, _item) -> None:
+        current = self.plots.record
+        self.plots.set_overlays([r for r in self._checked_runs() if r is not current])
+
+    def _load_saved_runs(self) -> None:
+        root = runs_folder(self.document.path)
+        if self.trainer.history.load_folder(root):
+            known = {self.runs.item(i).data(RUN_ROLE) for i in range(self.runs.count())}
+            for rec in self.trainer.history.records():
+                if rec.run_id not in known:
+                    self._add_run_item(rec)
+
+    def _export_png(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export plots"), "training.png", "PNG (*.png)")
+        if path:
+            export_png(self.plots.layout_widget.scene(), path)
+
+    def _export_csv(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export curves"), "training.csv", "CSV (*.csv)")
+        if path:
+            runs = self._checked_runs() or ([self.plots.record] if self.plots.record else [])
+            export_csv(runs, path, "epochs")
+            export_csv(runs, str(Path(path).with_suffix("")) + "_batches.csv", "batches")
+
+    # ------------------------------------------------------------------ document
+    def _on_project_replaced(self) -> None:
+        self._sync_framework()
+        if self.setup_tab is not None:
+            self.setup_tab.update_all()
+        self._load_saved_runs()
+        self._preview_timer.start()
+
+    def _on_setup_changed(self, name: str) -> None:
+        if name == "framework":
+            self._sync_framework()
+        if self.setup_tab is not None:
+            self.setup_tab.update_field(name)
+        if name in ("dataset", "dataset_path", "dataset_target", "samples", "noise", "seed"):
+            self._preview_timer.start()
+
+    def _sync_framework(self) -> None:
+        index = self.framework.findData(self.document.project.setup.get("framework", "pytorch"))
+        self.framework.setCurrentIndex(max(index, 0))
+
+    def _refresh_preview(self) -> None:
+        setup = self.document.project.setup
+        self.preview.show_preview(load_preview(setup, self.document.base_dir))
+        if setup.get("dataset") in ("spirals", "moons", "circles", "xor"):
+            self.boundary.set_points(setup)
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(widget)
+    return area
+
+
+def _status_text(run) -> str:
+    rec, info = run.record, run.record.start_info
+    parts = [run.state]
+    if info.get("epochs"):
+        parts.append(f"epoch {int(rec.epochs.last('epoch')) if rec.epochs.n else 0}/{info['epochs']}")
+    if rec.batches.n:
+        parts.append(f"step {int(rec.batches.last('step'))}")
+        parts.append(f"loss {rec.batches.last('smoothed'):.4g}")
+        speed = rec.batches.last("samples_per_s")
+        if not math.isnan(speed):
+            parts.append(f"{speed:,.0f} samples/s")
+    eta = run.eta()
+    if eta is not None and run.state == "running":
+        parts.append(f"ETA {int(eta // 60)}:{int(eta % 60):02d}")
+    return " · ".join(parts)

@@ -1,0 +1,181 @@
+"""Live training curves with pyqtgraph: curves created once, data set from a GUI timer.
+
+The dock appends points to a RunRecord's NumPy buffers as events arrive; ``refresh()`` (called by
+a ~10 Hz QTimer) hands array views to ``setData``. Long series use peak downsampling and clip to
+view, so drawing cost stays flat however long a run is (pyqtgraph's own examples)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
+
+from app.training.history import RunRecord
+
+COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+
+# (plot key, title, left label, x axis: "batches" | "epochs")
+PLOTS = (
+    ("batch_loss", "Training loss per batch", "loss", "batches"),
+    ("loss", "Loss per epoch", "loss", "epochs"),
+    ("accuracy", "Accuracy per epoch", "accuracy", "epochs"),
+    ("lr", "Learning rate", "lr", "batches"),
+    ("speed", "Throughput", "samples/s", "batches"),
+)
+# (curve key, plot key, series, x column, y column, name, width, alpha)
+CURVES = (
+    ("raw", "batch_loss", "batches", "step", "loss", "raw", 1, 90),
+    ("smoothed", "batch_loss", "batches", "step", "smoothed", "smoothed", 2, 255),
+    ("train_loss", "loss", "epochs", "epoch", "loss", "train", 2, 255),
+    ("val_loss", "loss", "epochs", "epoch", "val_loss", "validation", 2, 255),
+    ("train_acc", "accuracy", "epochs", "epoch", "accuracy", "train", 2, 255),
+    ("val_acc", "accuracy", "epochs", "epoch", "val_accuracy", "validation", 2, 255),
+    ("lr", "lr", "batches", "step", "lr", "lr", 2, 255),
+    ("speed", "speed", "batches", "step", "samples_per_s", "samples/s", 2, 255),
+)
+# Overlaid runs show the curves that compare best: smoothed batch loss, validation loss and accuracy.
+OVERLAY = ("smoothed", "val_loss", "val_acc", "train_loss", "train_acc")
+
+
+class LivePlots(QWidget):
+    """Five plots for the current run, plus overlaid curves of other runs."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.layout_widget = pg.GraphicsLayoutWidget()
+        self.layout_widget.setBackground("w")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.layout_widget)
+        self.plots: dict[str, pg.PlotItem] = {}
+        for i, (key, title, ylabel, xaxis) in enumerate(PLOTS):
+            plot = self.layout_widget.addPlot(row=i // 2, col=i % 2, title=title)
+            plot.setLabel("left", ylabel)
+            plot.setLabel("bottom", "step" if xaxis == "batches" else "epoch")
+            plot.showGrid(x=True, y=True, alpha=0.2)
+            plot.setDownsampling(auto=True, mode="peak")
+            plot.setClipToView(True)
+            plot.addLegend(offset=(-5, 5))
+            for axis in ("left", "bottom"):  # axis text is the costly part of a frame: draw it only on change
+                plot.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            plot.legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            plot.disableAutoRange()  # ranges follow the data in coarse steps (see _follow), so axes rarely redraw
+            plot.getViewBox().sigRangeChangedManually.connect(lambda *_, k=key: self._follow.update({k: False}))
+            self.plots[key] = plot
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        for key, plot_key, _, _, _, name, width, alpha in CURVES:
+            color = pg.mkColor(COLORS[1] if key.startswith("val") or key == "smoothed" else COLORS[0])
+            color.setAlpha(alpha)
+            self.curves[key] = self.plots[plot_key].plot([], [], pen=pg.mkPen(color, width=width), name=name)
+        self.record: RunRecord | None = None
+        self._follow = {key: True for key, *_ in PLOTS}  # False once the user zooms or pans that plot
+        self._ranges: dict[str, tuple] = {}
+        self._drawn: dict[str, int] = {}  # points each curve was last given (unchanged curves are skipped)
+        self.overlays: dict[str, tuple[RunRecord, dict[str, pg.PlotDataItem]]] = {}
+        self.points_drawn = 0  # points handed to setData by the last refresh (tests, bench)
+
+    def set_record(self, record: RunRecord | None) -> None:
+        self.record = record
+        self._drawn.clear()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Push the current run's buffers to the curves (called from the GUI timer)."""
+        rec = self.record
+        drawn = 0
+        for key, _, series, xcol, ycol, *_ in CURVES:
+            s = getattr(rec, series) if rec is not None else None
+            n = s.n if s is not None else 0
+            if self._drawn.get(key) == n:
+                continue  # nothing new: leave the curve (and its axes) alone, no repaint
+            self._drawn[key] = n
+            if s is None:
+                self.curves[key].setData([], [])
+                continue
+            self.curves[key].setData(s.column(xcol), s.column(ycol), connect="finite")
+            drawn += n
+        self.points_drawn = drawn
+        for other, curves in self.overlays.values():
+            if other.outcome == "running":
+                self._fill_overlay(other, curves)
+        for key, *_ in PLOTS:
+            self._follow_data(key)
+
+    def _follow_data(self, key: str) -> None:
+        """Fit the plot to its data on a 1-2-5 grid: the range (and the axis text) changes only now and then."""
+        plot = self.plots[key]
+        if any(plot.getViewBox().autoRangeEnabled()):  # the user pressed the "A" button: follow again
+            plot.disableAutoRange()
+            self._follow[key] = True
+        if not self._follow[key]:
+            return
+        bounds = _bounds([(item.xData, item.yData) for item in plot.listDataItems()])  # full data, not clipped
+        if bounds is None:
+            return
+        (x0, x1), (y0, y1) = bounds
+        xr = (x0, x0 + nice_up(max(x1 - x0, 1.0)))
+        step = nice_up(max(y1 - y0, abs(y1) * 1e-3, 1e-12)) / 5
+        yr = (math.floor(y0 / step) * step, math.ceil(y1 / step) * step + (step if y1 == y0 else 0.0))
+        if self._ranges.get(key) != (xr, yr):
+            self._ranges[key] = (xr, yr)
+            plot.setRange(xRange=xr, yRange=yr, padding=0.02)
+
+    def set_overlays(self, records: list[RunRecord]) -> None:
+        """Overlay exactly these runs (curves are created when a run is checked, removed when unchecked)."""
+        wanted = {r.run_id: r for r in records}
+        for run_id in list(self.overlays):
+            if run_id not in wanted:
+                for curve in self.overlays.pop(run_id)[1].values():
+                    self._remove(curve)
+        for i, (run_id, rec) in enumerate(wanted.items()):
+            if run_id in self.overlays:
+                continue
+            color = COLORS[(i + 2) % len(COLORS)]
+            curves = {}
+            for key, plot_key, *_ in CURVES:
+                if key in OVERLAY:
+                    pen = pg.mkPen(color, width=1.5, style=pg.QtCore.Qt.PenStyle.DashLine)
+                    curves[key] = self.plots[plot_key].plot([], [], pen=pen, name=f"{rec.run_id} {key}")
+            self.overlays[run_id] = (rec, curves)
+            self._fill_overlay(rec, curves)
+
+    def _fill_overlay(self, rec: RunRecord, curves: dict) -> None:
+        for key, _, series, xcol, ycol, *_ in CURVES:
+            if key in curves:
+                s = getattr(rec, series)
+                curves[key].setData(s.column(xcol), s.column(ycol), connect="finite")
+
+    def reset_view(self) -> None:
+        """Follow the data again on every plot (after the user zoomed)."""
+        self._follow = dict.fromkeys(self._follow, True)
+        self._ranges.clear()
+
+    def _remove(self, curve) -> None:
+        for plot in self.plots.values():
+            if curve in plot.listDataItems():
+                plot.removeItem(curve)
+                if plot.legend is not None:
+                    plot.legend.removeItem(curve)
+
+
+def nice_up(value: float) -> float:
+    """The smallest 1, 2 or 5 × 10^k that is ≥ value (value > 0)."""
+    exp = math.floor(math.log10(value))
+    for k in (1, 2, 5, 10):
+        if k * 10**exp >= value * (1 - 1e-12):
+            return k * 10**exp
+    return 10 ** (exp + 1)
+
+
+def _bounds(data: list) -> tuple | None:
+    xs, ys = [], []
+    for x, y in data:
+        if x is None or not len(x):
+            continue
+        ok = np.isfinite(x) & np.isfinite(y)
+        if ok.any():
+            xs += [x[ok].min(), x[ok].max()]
+            ys += [y[ok].min(), y[ok].max()]
+    return ((min(xs), max(xs)), (min(ys), max(ys))) if xs else None

@@ -1,0 +1,429 @@
+"""Training runs: the generated script in a child process (QProcess), read through ``--progress jsonl``.
+
+The GUI process never imports torch or tensorflow. Each run trains on a snapshot of the project
+taken at start and is tagged with a run id; output from any run but the current one is dropped
+(Orange3 #2184: stale results overwriting newer ones). A failing worker never takes the GUI down:
+the run ends with a message and the last lines of the worker's output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
+
+from app.training.history import RunHistory, RunRecord
+from app.training.protocol import LineBuffer, OutputTail, explain_failure, parse_event
+from graph.fileformat import dumps, loads
+
+ROOT = Path(__file__).resolve().parent.parent.parent  # the LayerLab checkout (for ``import resources``)
+ACTIVE = ("starting", "running", "pausing", "paused", "resuming", "stopping")
+SAVE_EVERY_S = 2.0
+CHECKPOINTS = {"pytorch": "checkpoint.pt", "tensorflow": "checkpoint.keras"}
+
+# generator(project, framework, project_dir) -> (source, problems)
+Generator = Callable[[object, str, str | None], tuple[str, list[str]]]
+
+
+def generate_script(project, framework: str, project_dir: str | None) -> tuple[str, list[str]]:
+    """The generated training script (codegen never imports a framework)."""
+    from codegen import generate
+
+    code = generate(project, framework, project_dir)
+    return code.source, list(code.problems)
+
+
+def runs_folder(project_path: str | None) -> Path | None:
+    """Where a saved project's runs go: ``<project>.runs`` beside the file."""
+    return Path(project_path).with_suffix(".runs") if project_path else None
+
+
+def new_run_id(framework: str) -> str:
+    return f"{time.strftime('%Y%m%d-%H%M%S')}-{'pt' if framework == 'pytorch' else 'tf'}-{secrets.token_hex(2)}"
+
+
+class TrainingRun:
+    """One worker process and everything known about it."""
+
+    def __init__(self, record: RunRecord, snapshot: str, folder: Path):
+        self.record, self.snapshot, self.folder = record, snapshot, folder
+        self.run_id = record.run_id
+        self.state = "starting"
+        self.process: QProcess | None = None
+        self.stdout, self.stderr = LineBuffer(), LineBuffer()
+        self.tail = OutputTail()
+        self.stop_requested = self.got_end = self.forced = False
+        self.error: str | None = None
+        self.started = time.monotonic()
+        self.clock: tuple[float, float] | None = None  # (time, step) at the first batch event
+        self.first_step = 0.0
+        self.timers: list[QTimer] = []
+        self.saved_at = 0.0  # when the history was last written (at most every SAVE_EVERY_S while running)
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE
+
+    def fraction(self) -> float:
+        """How much of the run is done, 0–1 (from steps when known, else from epochs)."""
+        info, rec = self.record.start_info, self.record
+        epochs, per_epoch = info.get("epochs") or 0, info.get("steps_per_epoch") or 0
+        if not epochs:
+            return 0.0
+        done = rec.epochs.last("epoch") if rec.epochs.n else 0.0
+        frac = done / epochs
+        if per_epoch and rec.batches.n:
+            frac = max(frac, rec.batches.last("step") / (epochs * per_epoch))
+        return min(max(frac, 0.0), 1.0)
+
+    def eta(self) -> float | None:
+        """Seconds left, from the step rate since the first batch (None until it can tell)."""
+        info, rec = self.record.start_info, self.record
+        total = (info.get("epochs") or 0) * (info.get("steps_per_epoch") or 0)
+        if self.clock is None or not total or not rec.batches.n:
+            return None
+        t0, s0 = self.clock
+        step, elapsed = rec.batches.last("step"), time.monotonic() - t0
+        if step <= s0 or elapsed <= 0:
+            return None
+        return max(total - step, 0) * elapsed / (step - s0)
+
+
+class Trainer(QObject):
+    """Starts, pauses, resumes and stops training runs; one current run at a time."""
+
+    run_started = Signal(str)  # run_id
+    event_received = Signal(str, object)  # run_id, event dict (current run only)
+    log_received = Signal(str, str)  # run_id, a non-protocol output line
+    state_changed = Signal(str, str)  # run_id, state
+    run_finished = Signal(str, str, str)  # run_id, outcome (finished|stopped|failed), message
+
+    def __init__(self, parent: QObject | None = None, generator: Generator | None = None,
+                 stop_timeout: float = 15.0, kill_timeout: float = 3.0, python: str | None = None):
+        super().__init__(parent)
+        self.generator = generator or generate_script
+        self.stop_timeout, self.kill_timeout = stop_timeout, kill_timeout
+        self.python = python or sys.executable
+        self.history = RunHistory()
+        self.current: TrainingRun | None = None
+        self.stale_dropped = 0  # lines from old runs that were ignored (tests read this)
+        self._temp_root: Path | None = None
+        self._old: list[TrainingRun] = []  # replaced runs whose processes are still ending
+
+    # ------------------------------------------------------------------ public
+    def is_running(self) -> bool:
+        return self.current is not None and self.current.active
+
+    def start(self, project, framework: str | None = None, device: str = "auto", epochs: int | None = None,
+              project_path: str | None = None, resume: str | None = None, extra_args: list[str] | None = None,
+              ) -> TrainingRun:
+        """Snapshot ``project`` and start training it; a current run is ended first (its output ignored)."""
+        self._replace_current()
+        parent = self.history.get(resume) if resume else None
+        if resume and parent is None:
+            raise ValueError(f"unknown run {resume!r}")
+        snapshot = Path(parent.folder, "project.json").read_text(encoding="utf-8") if parent else dumps(project)
+        framework = parent.framework if parent else (framework or project.setup.get("framework", "pytorch"))
+        frozen = loads(snapshot, "<training snapshot>")
+        folder = self._folder(project_path, framework)
+        record = RunRecord(folder.name, framework, device, dict(frozen.setup), frozen.meta.get("title", ""),
+                           str(folder), parent.run_id if parent else None)
+        run = TrainingRun(record, snapshot, folder)
+        self.history.add(record)
+        self.current = run
+        self.run_started.emit(run.run_id)
+        problem = self._prepare(run, frozen, project_path, parent, epochs)
+        if problem:
+            self._finish(run, "failed", problem)
+            return run
+        args = self._arguments(run, device, epochs, parent, extra_args or [])
+        self._launch(run, args)
+        return run
+
+    def pause(self) -> None:
+        """Pause at the next batch boundary (the script waits while RUN/pause exists)."""
+        run = self.current
+        if run and run.state in ("running", "starting", "resuming"):
+            _touch(run.folder / "pause")
+            self._set_state(run, "pausing")
+
+    def resume(self) -> None:
+        run = self.current
+        if run and run.state in ("pausing", "paused"):
+            _remove(run.folder / "pause")
+            self._set_state(run, "resuming" if run.state == "paused" else "running")
+
+    def stop(self) -> None:
+        """Graceful stop (RUN/stop: the script saves and evaluates), then terminate, then kill."""
+        run = self.current
+        if not run or not run.active or run.stop_requested:
+            return
+        run.stop_requested = True
+        _touch(run.folder / "stop")
+        self._set_state(run, "stopping")
+        if not run.record.start_info:  # still importing the framework: nothing to save yet
+            self._terminate(run)
+        else:
+            self._later(run, self.stop_timeout, lambda: self._terminate(run))
+
+    def kill(self) -> None:
+        """End the current worker at once (SIGKILL)."""
+        run = self.current
+        if run and run.process is not None and run.active:
+            run.stop_requested = run.forced = True
+            run.process.kill()
+
+    def shutdown(self, wait_ms: int = 3000) -> None:
+        """Kill every worker (the application is closing)."""
+        for run in [*self._old, self.current]:
+            if run is not None and run.process is not None and run.process.state() != QProcess.ProcessState.NotRunning:
+                run.stop_requested = run.forced = True
+                run.process.kill()
+                run.process.waitForFinished(wait_ms)
+
+    def checkpoint_of(self, run_id: str) -> Path | None:
+        """The run's last checkpoint file, or None when it saved none."""
+        rec = self.history.get(run_id)
+        if rec is None or not rec.folder:
+            return None
+        path = Path(rec.folder) / CHECKPOINTS.get(rec.framework, "checkpoint.pt")
+        return path if path.exists() else None
+
+    # ------------------------------------------------------------------ starting
+    def _folder(self, project_path: str | None, framework: str) -> Path:
+        root = runs_folder(project_path)
+        if root is None:
+            if self._temp_root is None:
+                self._temp_root = Path(tempfile.mkdtemp(prefix="layerlab-runs-"))
+            root = self._temp_root
+        for _ in range(100):
+            folder = root / new_run_id(framework)
+            if not folder.exists():
+                break
+        folder.mkdir(parents=True)
+        return folder
+
+    def _prepare(self, run: TrainingRun, frozen, project_path, parent, epochs) -> str | None:
+        """Write the snapshot and the generated script; the reason it cannot run, or None."""
+        project_dir = str(Path(project_path).parent) if project_path else None
+        try:
+            (run.folder / "project.json").write_text(run.snapshot, encoding="utf-8")
+            source, problems = self.generator(frozen, run.record.framework, project_dir)
+            (run.folder / "train.py").write_text(source, encoding="utf-8")
+        except Exception as err:  # a generator bug or a full disk must not take the GUI down
+            return f"could not prepare the run: {type(err).__name__}: {err}"
+        if problems:
+            return "the model cannot be trained yet: " + "; ".join(problems)
+        if parent is not None:
+            checkpoint = self.checkpoint_of(parent.run_id)
+            if checkpoint is None:
+                return f"run {parent.run_id} saved no checkpoint to resume from"
+            epoch, step = _checkpoint_position(parent, checkpoint)
+            if epochs is not None and epochs < epoch:
+                return f"run {parent.run_id} already trained {epoch} epochs"
+            run.record.continue_from(parent, epoch, step)
+            run.first_step = step
+        return None
+
+    def _arguments(self, run: TrainingRun, device: str, epochs, parent, extra: list[str]) -> list[str]:
+        args = [str(run.folder / "train.py"), "--progress", "jsonl", "--out", str(run.folder), "--device", device]
+        if epochs is not None:
+            args += ["--epochs", str(int(epochs))]
+        if parent is not None:
+            args += ["--resume", str(self.checkpoint_of(parent.run_id))]
+        return args + [str(a) for a in extra]
+
+    def _launch(self, run: TrainingRun, args: list[str]) -> None:
+        proc = QProcess(self)
+        proc.setProgram(self.python)
+        proc.setArguments(args)
+        proc.setWorkingDirectory(str(run.folder))
+        proc.setProcessEnvironment(_environment())
+        proc.readyReadStandardOutput.connect(lambda: self._on_output(run, stderr=False))
+        proc.readyReadStandardError.connect(lambda: self._on_output(run, stderr=True))
+        proc.finished.connect(lambda code, status: self._on_finished(run, code, status))
+        proc.errorOccurred.connect(lambda error: self._on_process_error(run, error))
+        run.process = proc
+        proc.start()
+
+    # ------------------------------------------------------------------ output
+    def _on_output(self, run: TrainingRun, stderr: bool) -> None:
+        proc = run.process
+        if proc is None:
+            return
+        chunk = bytes(proc.readAllStandardError() if stderr else proc.readAllStandardOutput())
+        lines = (run.stderr if stderr else run.stdout).feed(chunk)
+        self._take_lines(run, lines, stderr)
+
+    def _take_lines(self, run: TrainingRun, lines: list[str], stderr: bool) -> None:
+        for line in lines:
+            if run is not self.current:
+                self.stale_dropped += 1  # a late message from a replaced run
+                continue
+            event = None if stderr else parse_event(line)
+            if event is None:
+                if line.strip():
+                    run.tail.add(line)
+                    self.log_received.emit(run.run_id, line)
+                continue
+            self._on_event(run, event)
+
+    def _on_event(self, run: TrainingRun, event: dict) -> None:
+        kind = event["event"]
+        run.record.add_event(event)
+        if kind == "start":
+            self._set_state(run, "stopping" if run.stop_requested else "running")
+        elif kind == "batch" and run.clock is None:
+            run.clock = (time.monotonic(), float(event.get("step") or 0))
+        elif kind == "paused" and run.state != "stopping":
+            self._set_state(run, "paused")
+        elif kind == "resumed" and run.state != "stopping":
+            self._set_state(run, "running")
+        elif kind == "end":
+            run.got_end = True
+        elif kind == "error":
+            run.error = str(event.get("message") or "the script reported an error")
+            run.tail.add(f"error: {run.error}")
+        elif kind == "epoch" and time.monotonic() - run.saved_at > SAVE_EVERY_S:
+            run.saved_at = time.monotonic()  # short epochs: saving every one would cost more than training
+            run.record.save()
+        self.event_received.emit(run.run_id, event)
+
+    # ------------------------------------------------------------------ ending
+    def _on_finished(self, run: TrainingRun, code: int, status) -> None:
+        self._take_lines(run, run.stdout.flush(), False)
+        self._take_lines(run, run.stderr.flush(), True)
+        crashed = status == QProcess.ExitStatus.CrashExit
+        outcome, message = self._outcome(run, code, crashed)
+        self._finish(run, outcome, message)
+
+    def _outcome(self, run: TrainingRun, code: int, crashed: bool) -> tuple[str, str]:
+        if run.error:
+            return "failed", _nan_message(run.error)
+        if run.got_end and not crashed and code == 0:
+            metrics = run.record.metrics
+            stopped = run.stop_requested or bool(metrics.get("stopped"))
+            return ("stopped" if stopped else "finished"), _metrics_text(metrics, stopped)
+        if run.stop_requested:
+            how = "killed" if run.forced else "ended"
+            return "stopped", f"stopped: the worker was {how} before it saved its results"
+        return "failed", explain_failure(code, crashed, list(run.tail.lines))
+
+    def _on_process_error(self, run: TrainingRun, error) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self._finish(run, "failed", f"could not start the training process ({self.python})")
+
+    def _finish(self, run: TrainingRun, outcome: str, message: str) -> None:
+        for timer in run.timers:
+            timer.stop()
+        if run.process is not None and run.process.state() == QProcess.ProcessState.NotRunning:
+            run.process.deleteLater()
+            run.process = None
+        if run in self._old:  # a replaced run has ended: its outcome was recorded then
+            self._old.remove(run)
+            return
+        if not run.active:
+            return  # already ended (errorOccurred and finished can both arrive)
+        run.record.outcome, run.record.message = outcome, message
+        run.record.save()
+        _remove(run.folder / "pause")
+        self._set_state(run, outcome)
+        if run is self.current:
+            self.run_finished.emit(run.run_id, outcome, message)
+
+    def _replace_current(self) -> None:
+        """A new run replaces the current one: kill it now and ignore whatever it still prints."""
+        run = self.current
+        if run is None or not run.active:
+            return
+        run.stop_requested = run.forced = True
+        if run.process is not None:
+            self._old.append(run)
+            run.process.kill()
+        run.record.outcome, run.record.message = "stopped", "stopped: replaced by a newer run"
+        run.record.save()
+        self._set_state(run, "stopped")
+        self.run_finished.emit(run.run_id, "stopped", run.record.message)
+        self.current = None
+
+    def _terminate(self, run: TrainingRun) -> None:
+        if run.process is None or run.process.state() == QProcess.ProcessState.NotRunning:
+            return
+        run.forced = True
+        run.process.terminate()
+        self._later(run, self.kill_timeout, lambda: run.process is not None and run.process.kill())
+
+    def _later(self, run: TrainingRun, seconds: float, fn) -> None:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(fn)
+        timer.start(int(seconds * 1000))
+        run.timers.append(timer)
+
+    def _set_state(self, run: TrainingRun, state: str) -> None:
+        if run.state != state:
+            run.state = state
+            if run is self.current:
+                self.state_changed.emit(run.run_id, state)
+
+
+def _environment() -> QProcessEnvironment:
+    env = QProcessEnvironment.systemEnvironment()
+    paths = [str(ROOT)] + ([env.value("PYTHONPATH")] if env.value("PYTHONPATH") else [])
+    env.insert("PYTHONPATH", os.pathsep.join(paths))
+    env.insert("PYTHONUNBUFFERED", "1")
+    env.insert("PYTHONIOENCODING", "utf-8")
+    if not env.contains("TF_CPP_MIN_LOG_LEVEL"):
+        env.insert("TF_CPP_MIN_LOG_LEVEL", "2")
+    return env
+
+
+def _checkpoint_position(parent: RunRecord, checkpoint: Path) -> tuple[int, float]:
+    """(epoch, step) the checkpoint was saved at: checkpoint.json when written, else the parent's curves."""
+    import json
+
+    side = checkpoint.with_suffix(".json")
+    if side.exists():
+        try:
+            state = json.loads(side.read_text(encoding="utf-8"))
+            return int(state["epoch"]), float(state["step"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    epoch = int(parent.epochs.last("epoch")) if parent.epochs.n else 0
+    per_epoch = parent.start_info.get("steps_per_epoch")
+    step = epoch * per_epoch if per_epoch else (parent.batches.last("step") if parent.batches.n else 0)
+    return epoch, float(step)
+
+
+def _nan_message(error: str) -> str:
+    low = error.lower()
+    if "nan" in low or "inf" in low:
+        return f"the loss became NaN/Inf, so training stopped ({error}); try a lower learning rate"
+    return error
+
+
+def _metrics_text(metrics: dict, stopped: bool) -> str:
+    parts = []
+    if isinstance(metrics.get("test_accuracy"), int | float):
+        parts.append(f"test accuracy {metrics['test_accuracy']:.2%}")
+    if isinstance(metrics.get("test_loss"), int | float):
+        parts.append(f"test loss {metrics['test_loss']:.4g}")
+    head = "stopped early" if stopped else "finished"
+    return head + (": " + ", ".join(parts) if parts else "")
+
+
+def _touch(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.touch()
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
