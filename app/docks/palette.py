@@ -1,0 +1,185 @@
+"""The layer palette: every catalog layer by category, searchable in English and Chinese, draggable."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QLineEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import pick, ui_language
+from app.icons import category_icon, layer_icon
+from app.mime import LAYER_MIME
+from graph.catalog import CATEGORY_ZH
+
+TYPE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def layer_mime(type_id: str) -> QMimeData:
+    """The drag payload for one layer type (read by the canvas on drop)."""
+    mime = QMimeData()
+    mime.setData(LAYER_MIME, type_id.encode("utf-8"))
+    mime.setText(type_id)
+    return mime
+
+
+def search_text(spec) -> str:
+    """Everything a palette search matches against: id, names and summaries in both languages."""
+    parts = (spec.type_id, spec.display_name, spec.display_name_zh, spec.summary, spec.summary_zh)
+    return " ".join(parts).casefold()
+
+
+def matches(spec, query: str) -> bool:
+    """True when every word of ``query`` occurs in the spec's names, id or summaries."""
+    haystack = search_text(spec)
+    return all(word in haystack for word in query.casefold().split())
+
+
+def layer_tooltip(spec) -> str:
+    """Rich tooltip: name in both languages, the explanation for the UI language, and the formula."""
+    name = f"<b>{_esc(pick(spec.display_name, spec.display_name_zh))}</b>"
+    other = spec.display_name if ui_language() == "zh" else spec.display_name_zh
+    summary = pick(spec.summary, spec.summary_zh)
+    html = f"{name} <span style='color:gray'>{_esc(other)} · {_esc(spec.type_id)}</span><br>{_esc(summary)}"
+    if spec.formula:
+        html += f"<pre style='margin-top:6px'>{_esc(spec.formula)}</pre>"
+    return f"<qt>{html}</qt>"
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class LayerTree(QTreeWidget):
+    """A tree whose leaf items drag out as LAYER_MIME with their type id."""
+
+    def mimeTypes(self) -> list[str]:
+        return [LAYER_MIME, "text/plain"]
+
+    def mimeData(self, items) -> QMimeData:
+        ids = [it.data(0, TYPE_ROLE) for it in items if it.data(0, TYPE_ROLE)]
+        return layer_mime(ids[0]) if ids else QMimeData()
+
+    def supportedDropActions(self):
+        return Qt.DropAction.CopyAction
+
+
+class PaletteDock(QDockWidget):
+    """Layers grouped by category. Drag one onto the canvas, or double-click it to add it."""
+
+    add_requested = Signal(str)  # type id; the main window adds it at the view centre
+
+    def __init__(self, document, parent=None):
+        super().__init__(self.tr("Layers"), parent)
+        self.setObjectName("PaletteDock")
+        self.document = document
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search layers (English or 中文)…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_search_changed)
+        self.search.returnPressed.connect(self._on_search_return)
+        self.tree = LayerTree()
+        self.tree.setHeaderHidden(True)
+        self.tree.setDragEnabled(True)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.tree.setDefaultDropAction(Qt.DropAction.CopyAction)
+        self.tree.itemDoubleClicked.connect(self._on_item_double_clicked)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree)
+        self.setWidget(body)
+        self._populate()
+        document.project_replaced.connect(self._on_project_replaced)
+
+    # ------------------------------------------------------------------ building
+    def _populate(self) -> None:
+        self.tree.clear()
+        zh = ui_language() == "zh"
+        for category, specs in self.document.graph.catalog.by_category().items():
+            top = QTreeWidgetItem([CATEGORY_ZH.get(category, category) if zh else category])
+            top.setIcon(0, category_icon(category))
+            top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            top.setToolTip(0, category if zh else CATEGORY_ZH.get(category, ""))
+            for spec in specs:
+                top.addChild(self._layer_item(spec))
+            self.tree.addTopLevelItem(top)
+        self.tree.expandAll()
+
+    def _layer_item(self, spec) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([pick(spec.display_name, spec.display_name_zh)])
+        item.setIcon(0, layer_icon(spec))
+        item.setToolTip(0, layer_tooltip(spec))
+        item.setData(0, TYPE_ROLE, spec.type_id)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
+        return item
+
+    def layer_items(self) -> list[QTreeWidgetItem]:
+        """Every layer (leaf) item, visible or not."""
+        out = []
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            out += [top.child(j) for j in range(top.childCount())]
+        return out
+
+    def visible_type_ids(self) -> list[str]:
+        """Type ids of the layers the current search shows."""
+        return [it.data(0, TYPE_ROLE) for it in self.layer_items() if not it.isHidden() and not it.parent().isHidden()]
+
+    # ------------------------------------------------------------------ slots
+    def _on_search_changed(self, text: str) -> None:
+        catalog = self.document.graph.catalog
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            shown = 0
+            for j in range(top.childCount()):
+                child = top.child(j)
+                ok = matches(catalog[child.data(0, TYPE_ROLE)], text)
+                child.setHidden(not ok)
+                shown += ok
+            top.setHidden(shown == 0)
+        self.tree.expandAll()
+
+    def _on_search_return(self) -> None:
+        visible = self.visible_type_ids()
+        if len(visible) >= 1 and self.search.text().strip():
+            self.request_add(visible[0])
+
+    def _on_item_double_clicked(self, item: QTreeWidgetItem, column: int) -> None:
+        type_id = item.data(0, TYPE_ROLE)
+        if type_id:
+            self.request_add(type_id)
+
+    def request_add(self, type_id: str) -> None:
+        """Ask the window to add a layer; with no one listening, add it at the origin."""
+        if self.isSignalConnected(self.metaObject().method(self.metaObject().indexOfSignal("add_requested(QString)"))):
+            self.add_requested.emit(type_id)
+        else:
+            node_id = self.document.add_node(type_id, (0.0, 0.0))
+            self.document.set_selection([node_id])
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._refresh_icons()  # category colours differ between light and dark themes
+
+    def _refresh_icons(self) -> None:
+        catalog = self.document.graph.catalog
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            for j in range(top.childCount()):
+                spec = catalog[top.child(j).data(0, TYPE_ROLE)]
+                top.child(j).setIcon(0, layer_icon(spec))
+                top.setIcon(0, category_icon(spec.category))
+
+    def _on_project_replaced(self) -> None:
+        # A new project may come with another catalog; the search stays as typed.
+        self._populate()
+        self._on_search_changed(self.search.text())

@@ -1,0 +1,1057 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+  <context>
+    <name />
+    <message>
+      <location filename="../../app/canvas/scene.py" line="170" />
+      <source>Output: {shape}</source>
+      <translation>输出：{shape}</translation>
+    </message>
+    <message>
+      <location filename="../../app/canvas/scene.py" line="173" />
+      <source>Parameters: {total:,} ({trainable:,} trainable)</source>
+      <translation>参数量：{total:,}（可训练 {trainable:,}）</translation>
+    </message>
+    <message>
+      <location filename="../../app/canvas/scene.py" line="179" />
+      <source>Fix: {fix}</source>
+      <translation>修复：{fix}</translation>
+    </message>
+    <message>
+      <location filename="../../app/canvas/scene.py" line="287" />
+      <source>Cannot connect: {reason}</source>
+      <translation>无法连接：{reason}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Actions</name>
+    <message>
+      <location filename="../../app/actions.py" line="33" />
+      <source>&amp;File</source>
+      <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+      <location filename="../../app/actions.py" line="34" />
+      <source>&amp;Edit</source>
+      <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+      <location filename="../../app/actions.py" line="35" />
+      <source>&amp;View</source>
+      <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+      <location filename="../../app/actions.py" line="36" />
+      <source>&amp;Help</source>
+      <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+      <source>&amp;New</source>
+      <translation>新建(&amp;N)</translation>
+    </message>
+    <message>
+      <source>&amp;Open…</source>
+      <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+      <source>Open &amp;Recent</source>
+      <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+      <source>&amp;Examples</source>
+      <translation>示例(&amp;E)</translation>
+    </message>
+    <message>
+      <source>&amp;Save</source>
+      <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+      <source>Save &amp;As…</source>
+      <translation>另存为(&amp;A)…</translation>
+    </message>
+    <message>
+      <source>&amp;Export Code…</source>
+      <translation>导出代码(&amp;E)…</translation>
+    </message>
+    <message>
+      <source>&amp;Quit</source>
+      <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+      <source>&amp;Undo</source>
+      <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+      <source>&amp;Redo</source>
+      <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+      <source>Cu&amp;t</source>
+      <translation>剪切(&amp;T)</translation>
+    </message>
+    <message>
+      <source>&amp;Copy</source>
+      <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+      <source>&amp;Paste</source>
+      <translation>粘贴(&amp;P)</translation>
+    </message>
+    <message>
+      <source>D&amp;uplicate</source>
+      <translation>创建副本(&amp;U)</translation>
+    </message>
+    <message>
+      <source>&amp;Delete</source>
+      <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+      <source>Select &amp;All</source>
+      <translation>全选(&amp;A)</translation>
+    </message>
+    <message>
+      <source>&amp;Fit to View</source>
+      <translation>适应窗口(&amp;F)</translation>
+    </message>
+    <message>
+      <source>Zoom &amp;In</source>
+      <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+      <source>Zoom &amp;Out</source>
+      <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+      <source>&amp;Auto-layout</source>
+      <translation>自动排列(&amp;A)</translation>
+    </message>
+    <message>
+      <source>&amp;Snap to Grid</source>
+      <translation>对齐网格(&amp;S)</translation>
+    </message>
+    <message>
+      <source>&amp;Quick Add Layer…</source>
+      <translation>快速添加层(&amp;Q)…</translation>
+    </message>
+    <message>
+      <source>&amp;Theme</source>
+      <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+      <source>&amp;Language</source>
+      <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+      <source>&amp;Panels</source>
+      <translation>面板(&amp;P)</translation>
+    </message>
+    <message>
+      <source>&amp;About LayerLab</source>
+      <translation>关于 LayerLab(&amp;A)</translation>
+    </message>
+  </context>
+  <context>
+    <name>CodeDock</name>
+    <message>
+      <location filename="../../app/docks/code.py" line="136" />
+      <source>Code</source>
+      <translation>代码</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/code.py" line="160" />
+      <source>PyTorch</source>
+      <translation>PyTorch</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/code.py" line="161" />
+      <source>TensorFlow / Keras</source>
+      <translation>TensorFlow / Keras</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/code.py" line="168" />
+      <source>Export PyTorch…</source>
+      <translation>导出 PyTorch…</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/code.py" line="169" />
+      <source>Export Keras…</source>
+      <translation>导出 Keras…</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/code.py" line="171" />
+      <source>Copy</source>
+      <translation>复制</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/code.py" line="172" />
+      <source>Copy the code of the current tab</source>
+      <translation>复制当前标签页的代码</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/code.py" line="231" />
+      <source># Code generation failed: %1</source>
+      <translation># 代码生成失败：%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/code.py" line="238" />
+      <source># The code generator is not available yet.
+# The generated script will appear here.</source>
+      <translation># 代码生成器暂不可用。
+# 生成的脚本将显示在这里。</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/code.py" line="269" />
+      <source>Copied.</source>
+      <translation>已复制。</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/code.py" line="282" />
+      <source>Export PyTorch script</source>
+      <translation>导出 PyTorch 脚本</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/code.py" line="282" />
+      <source>Export Keras script</source>
+      <translation>导出 Keras 脚本</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/code.py" line="283" />
+      <source>Python files (*.py)</source>
+      <translation>Python 文件 (*.py)</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/code.py" line="290" />
+      <source>Export failed: %1</source>
+      <translation>导出失败：%1</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/code.py" line="294" />
+      <source>Saved %1</source>
+      <translation>已保存 %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>GraphScene</name>
+    <message>
+      <source>Output: {shape}</source>
+      <translation>输出：{shape}</translation>
+    </message>
+    <message>
+      <source>Parameters: {total:,} ({trainable:,} trainable)</source>
+      <translation>参数量：{total:,}（可训练 {trainable:,}）</translation>
+    </message>
+    <message>
+      <source>Fix: {fix}</source>
+      <translation>修复：{fix}</translation>
+    </message>
+    <message>
+      <source>Cannot connect: {reason}</source>
+      <translation>无法连接：{reason}</translation>
+    </message>
+  </context>
+  <context>
+    <name>HistoryDock</name>
+    <message>
+      <location filename="../../app/docks/history.py" line="12" />
+      <source>History</source>
+      <translation>历史记录</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/history.py" line="16" />
+      <source>&lt;original&gt;</source>
+      <translation>&lt;初始状态&gt;</translation>
+    </message>
+  </context>
+  <context>
+    <name>InspectorDock</name>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="313" />
+      <source>Inspector</source>
+      <translation>属性</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../app/docks/inspector.py" line="347" />
+      <source>%n layers selected</source>
+      <translation>
+        <numerusform>已选中 %n 个层</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="362" />
+      <source>Choose the image folder</source>
+      <translation>选择图像文件夹</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="364" />
+      <source>Choose the data file</source>
+      <translation>选择数据文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="365" />
+      <source>Data files (*.csv *.npz *.txt);;All files (*)</source>
+      <translation>数据文件 (*.csv *.npz *.txt);;所有文件 (*)</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <location filename="../../app/main_window.py" line="123" />
+      <source>Untitled</source>
+      <translation>未命名</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="140" />
+      <source>Parameters: {n}</source>
+      <translation>参数量：{n}</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../app/main_window.py" line="143" />
+      <source>%n error(s)</source>
+      <translation>
+        <numerusform>%n 个错误</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="146" />
+      <source>✓ valid</source>
+      <translation>✓ 有效</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../app/main_window.py" line="152" />
+      <source>%n layer(s) selected</source>
+      <translation>
+        <numerusform>已选中 %n 个层</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../app/main_window.py" line="154" />
+      <source>%n layer(s)</source>
+      <translation>
+        <numerusform>%n 个层</numerusform>
+      </translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="187" />
+      <source>Cannot open file</source>
+      <translation>无法打开文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="200" />
+      <source>Cannot open example</source>
+      <translation>无法打开示例</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="231" />
+      <source>Cannot save file</source>
+      <translation>无法保存文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="234" />
+      <source>Saved {path}</source>
+      <translation>已保存 {path}</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="243" />
+      <source>Code export is not available</source>
+      <translation>代码导出暂不可用</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="259" />
+      <source>(none)</source>
+      <translation>（无）</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="262" />
+      <source>Clear List</source>
+      <translation>清空列表</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="321" />
+      <source>The clipboard holds no LayerLab layers</source>
+      <translation>剪贴板中没有 LayerLab 的层</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="365" />
+      <location filename="../../app/main_window.py" line="378" />
+      <source>Follow System</source>
+      <translation>跟随系统</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="365" />
+      <source>Light</source>
+      <translation>浅色</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="365" />
+      <source>Dark</source>
+      <translation>深色</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="388" />
+      <source>The language changes at the next start</source>
+      <translation>语言将在下次启动时切换</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="396" />
+      <source>About LayerLab</source>
+      <translation>关于 LayerLab</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="397" />
+      <source>&lt;b&gt;LayerLab&lt;/b&gt;&lt;br&gt;Draw deep-learning models as graphs and get equivalent PyTorch and Keras code.</source>
+      <translation>&lt;b&gt;LayerLab&lt;/b&gt;&lt;br&gt;以图的方式绘制深度学习模型，并生成等价的 PyTorch 与 Keras 代码。</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="403" />
+      <source>Unsaved changes</source>
+      <translation>未保存的更改</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="404" />
+      <source>{name} has unsaved changes. Save them first?</source>
+      <translation>{name} 有未保存的更改。先保存吗？</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="412" />
+      <source>Open Project</source>
+      <translation>打开项目</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="413" />
+      <source>LayerLab projects (*.json);;All files (*)</source>
+      <translation>LayerLab 项目 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="417" />
+      <source>Save Project</source>
+      <translation>保存项目</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="418" />
+      <source>LayerLab projects (*.json)</source>
+      <translation>LayerLab 项目 (*.json)</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="428" />
+      <source>Restore unsaved work?</source>
+      <translation>恢复未保存的工作？</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="429" />
+      <source>LayerLab did not close properly last time. Restore the unsaved work from the recovery file?</source>
+      <translation>LayerLab 上次没有正常关闭。要从恢复文件中找回未保存的工作吗？</translation>
+    </message>
+  </context>
+  <context>
+    <name>NodeItem</name>
+    <message>
+      <location filename="../../app/canvas/node_item.py" line="47" />
+      <source>{n} params</source>
+      <translation>{n} 个参数</translation>
+    </message>
+  </context>
+  <context>
+    <name>NodePanel</name>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="99" />
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="101" />
+      <source>Output</source>
+      <translation>输出</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="102" />
+      <source>Parameters</source>
+      <translation>参数量</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="136" />
+      <source>Hyperparameters</source>
+      <translation>超参数</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="140" />
+      <source>This layer has no settings.</source>
+      <translation>该层没有可设置的参数。</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="190" />
+      <source>loss on %1</source>
+      <translation>对 %1 计算损失</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="197" />
+      <source>%1 (%2 trainable)</source>
+      <translation>%1（可训练 %2）</translation>
+    </message>
+  </context>
+  <context>
+    <name>PaletteDock</name>
+    <message>
+      <location filename="../../app/docks/palette.py" line="79" />
+      <source>Layers</source>
+      <translation>层</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/palette.py" line="83" />
+      <source>Search layers (English or 中文)…</source>
+      <translation>搜索层（中文或英文）…</translation>
+    </message>
+  </context>
+  <context>
+    <name>ParamEditor</name>
+    <message>
+      <location filename="../../app/docks/editors.py" line="68" />
+      <source>Range: {low} … {high}</source>
+      <translation>取值范围：{low} … {high}</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/editors.py" line="169" />
+      <source>“{text}” is not a number</source>
+      <translation>“{text}”不是数字</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/editors.py" line="256" />
+      <source>Enter whole numbers separated by commas, e.g. 1, -1</source>
+      <translation>请输入用逗号分隔的整数，例如 1, -1</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/editors.py" line="259" />
+      <source>Enter at least one number</source>
+      <translation>请至少输入一个数</translation>
+    </message>
+  </context>
+  <context>
+    <name>ParamTitle</name>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="11" />
+      <source>Activation</source>
+      <translation>激活函数</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="12" />
+      <source>Alpha</source>
+      <translation>α 系数</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="13" />
+      <source>Approximate</source>
+      <translation>近似方式</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="14" />
+      <source>Axis</source>
+      <translation>轴</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="15" />
+      <source>Batch size</source>
+      <translation>批大小</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="16" />
+      <source>Beta1</source>
+      <translation>β1</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="17" />
+      <source>Beta2</source>
+      <translation>β2</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="18" />
+      <source>Bidirectional</source>
+      <translation>双向</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="19" />
+      <source>Ceil mode</source>
+      <translation>向上取整</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="20" />
+      <source>Channels</source>
+      <translation>通道数</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="21" />
+      <source>Count include pad</source>
+      <translation>平均时计入填充</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="22" />
+      <source>Dataset</source>
+      <translation>数据集</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="23" />
+      <source>Dataset path</source>
+      <translation>数据路径</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="24" />
+      <source>Dataset target</source>
+      <translation>目标列</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="25" />
+      <source>Dilation</source>
+      <translation>膨胀率</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="26" />
+      <source>Epochs</source>
+      <translation>训练轮数</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="27" />
+      <source>Epsilon</source>
+      <translation>ε（小常数）</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="28" />
+      <source>Features</source>
+      <translation>特征数</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="29" />
+      <source>Filters</source>
+      <translation>卷积核个数</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="30" />
+      <source>Framework</source>
+      <translation>框架</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="31" />
+      <source>Groups</source>
+      <translation>分组数</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="32" />
+      <source>Height</source>
+      <translation>高度</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="33" />
+      <source>Input dim</source>
+      <translation>输入维度</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="34" />
+      <source>Interpolation</source>
+      <translation>插值方式</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="35" />
+      <source>Kernel size</source>
+      <translation>卷积核大小</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="36" />
+      <source>Label smoothing</source>
+      <translation>标签平滑</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="37" />
+      <source>Learning rate</source>
+      <translation>学习率</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="38" />
+      <source>Length</source>
+      <translation>长度</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="39" />
+      <source>Momentum</source>
+      <translation>动量</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="40" />
+      <source>Negative slope</source>
+      <translation>负半轴斜率</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="41" />
+      <source>Noise</source>
+      <translation>噪声</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="42" />
+      <source>Optimizer</source>
+      <translation>优化器</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="43" />
+      <source>Order</source>
+      <translation>轴顺序</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="44" />
+      <source>Output dim</source>
+      <translation>输出维度</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="45" />
+      <source>Output padding</source>
+      <translation>输出填充</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="46" />
+      <source>Padding</source>
+      <translation>填充</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="47" />
+      <source>Pool size</source>
+      <translation>池化窗口</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="48" />
+      <source>Rate</source>
+      <translation>丢弃比例</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="49" />
+      <source>Return sequences</source>
+      <translation>返回整个序列</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="50" />
+      <source>Samples</source>
+      <translation>样本数</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="51" />
+      <source>Scale</source>
+      <translation>放大倍数</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="52" />
+      <source>Seed</source>
+      <translation>随机种子</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="53" />
+      <source>Shuffle</source>
+      <translation>打乱顺序</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="54" />
+      <source>Spatial</source>
+      <translation>按通道丢弃</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="55" />
+      <source>Steps</source>
+      <translation>时间步数</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="56" />
+      <source>Stride</source>
+      <translation>步长</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="57" />
+      <source>Strides</source>
+      <translation>步长</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="58" />
+      <source>Target shape</source>
+      <translation>目标形状</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="59" />
+      <source>Test split</source>
+      <translation>测试集比例</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="60" />
+      <source>Units</source>
+      <translation>单元数</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="61" />
+      <source>Use bias</source>
+      <translation>使用偏置</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="62" />
+      <source>Validation split</source>
+      <translation>验证集比例</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="63" />
+      <source>Vocab size</source>
+      <translation>词表大小</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="64" />
+      <source>Weight decay</source>
+      <translation>权重衰减</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/param_titles.py" line="65" />
+      <source>Width</source>
+      <translation>宽度</translation>
+    </message>
+  </context>
+  <context>
+    <name>ProblemsDock</name>
+    <message>
+      <location filename="../../app/docks/problems.py" line="18" />
+      <location filename="../../app/docks/problems.py" line="53" />
+      <source>Problems</source>
+      <translation>问题</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/problems.py" line="25" />
+      <source>Layer</source>
+      <translation>层</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/problems.py" line="25" />
+      <source>Problem</source>
+      <translation>问题描述</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/problems.py" line="25" />
+      <source>Suggested fix</source>
+      <translation>建议修复</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/problems.py" line="33" />
+      <source>Error</source>
+      <translation>错误</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/problems.py" line="33" />
+      <source>Warning</source>
+      <translation>警告</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/problems.py" line="33" />
+      <source>Note</source>
+      <translation>提示</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/problems.py" line="44" />
+      <source>Model</source>
+      <translation>模型</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/problems.py" line="53" />
+      <source>Problems (%1)</source>
+      <translation>问题（%1）</translation>
+    </message>
+    <message numerus="yes">
+      <location filename="../../app/docks/problems.py" line="55" />
+      <source>%n error(s)</source>
+      <translation>
+        <numerusform>%n 个错误</numerusform>
+      </translation>
+    </message>
+  </context>
+  <context>
+    <name>QuickAddPopup</name>
+    <message>
+      <location filename="../../app/quick_add.py" line="25" />
+      <source>Add layer: type a name…</source>
+      <translation>添加层：输入名称…</translation>
+    </message>
+  </context>
+  <context>
+    <name>SetupPanel</name>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="239" />
+      <source>Training setup</source>
+      <translation>训练设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="240" />
+      <source>Select a layer to edit it; with nothing selected, this is the training setup.</source>
+      <translation>选中一个层即可编辑它；未选中任何层时，这里显示训练设置。</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="243" />
+      <source>Data</source>
+      <translation>数据</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="243" />
+      <source>Optimiser</source>
+      <translation>优化器</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="243" />
+      <source>Training</source>
+      <translation>训练</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="257" />
+      <source>Choose a file or folder</source>
+      <translation>选择文件或文件夹</translation>
+    </message>
+    <message>
+      <location filename="../../app/docks/inspector.py" line="303" />
+      <source>Sample shape %1, %2 samples</source>
+      <translation>样本形状 %1，共 %2 个样本</translation>
+    </message>
+  </context>
+  <context>
+    <name>TrainingDock</name>
+    <message>
+      <location filename="../../app/training/panel.py" line="47" />
+      <source>Training</source>
+      <translation>训练</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="73" />
+      <source>Look for GPUs again</source>
+      <translation>重新检测 GPU</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="74" />
+      <source>Train</source>
+      <translation>训练</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="75" />
+      <location filename="../../app/training/panel.py" line="300" />
+      <source>Pause</source>
+      <translation>暂停</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="76" />
+      <source>Stop</source>
+      <translation>停止</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="77" />
+      <source> epochs</source>
+      <translation> 轮</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="78" />
+      <source>Continue</source>
+      <translation>继续训练</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="79" />
+      <source>Resume the selected (or last) run from its checkpoint</source>
+      <translation>从检查点继续所选（或最近一次）运行</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="81" />
+      <source>Framework</source>
+      <translation>框架</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="81" />
+      <source>Device</source>
+      <translation>设备</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="87" />
+      <source>Ready.</source>
+      <translation>就绪。</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="96" />
+      <source>Export plots as PNG…</source>
+      <translation>将图表导出为 PNG…</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="97" />
+      <source>Export curves as CSV…</source>
+      <translation>将曲线导出为 CSV…</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="101" />
+      <source>Curves</source>
+      <translation>曲线</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="102" />
+      <source>Data</source>
+      <translation>数据</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="104" />
+      <source>Results</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="105" />
+      <source>Boundary</source>
+      <translation>决策边界</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="106" />
+      <source>Runs</source>
+      <translation>运行记录</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="107" />
+      <source>Log</source>
+      <translation>日志</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="125" />
+      <source>Setup</source>
+      <translation>设置</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="131" />
+      <source>Check runs to overlay their curves on the plots.</source>
+      <translation>勾选运行记录，可在图中叠加显示它们的曲线。</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="176" />
+      <source>There is no run with a checkpoint to continue.</source>
+      <translation>没有带检查点、可以继续的运行。</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="187" />
+      <source>Train the model first.</source>
+      <translation>请先训练模型。</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="212" />
+      <source>Choose the image folder</source>
+      <translation>选择图像文件夹</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="214" />
+      <source>Choose the data file</source>
+      <translation>选择数据文件</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="226" />
+      <source>Starting %1…</source>
+      <translation>正在启动 %1…</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="300" />
+      <source>Resume</source>
+      <translation>继续</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="368" />
+      <source>Export plots</source>
+      <translation>导出图表</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="374" />
+      <source>Export curves</source>
+      <translation>导出曲线</translation>
+    </message>
+  </context>
+</TS>
