@@ -1,0 +1,282 @@
+"""A node card: category header strip with the name, then type, parameter count, ports and output shape.
+
+The item only draws what the scene tells it; it never reads or edits the graph itself.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyle
+
+from app.canvas.port_item import COMPATIBLE, DIMMED, HIT, PortItem
+from app.canvas.port_item import RADIUS as PORT_RADIUS
+from app.icons import category_color
+from app.theme import mono_font, ui_font
+from graph.analysis import ERROR, INFO, WARNING
+
+WIDTH = 156.0
+HEADER = 26.0
+HEIGHT = 74.0
+RADIUS = 6.0
+PORT_Y = 57.0  # the port row, in item coordinates
+
+_NAME_FONT = None
+_SMALL_FONT = None
+_MONO_FONT = None
+
+
+def _fonts():
+    global _NAME_FONT, _SMALL_FONT, _MONO_FONT
+    if _NAME_FONT is None:
+        _NAME_FONT = ui_font(9.5, bold=True)
+        _SMALL_FONT = ui_font(8.0)
+        _MONO_FONT = mono_font(8.0)
+    return _NAME_FONT, _SMALL_FONT, _MONO_FONT
+
+
+def format_count(n: int | None) -> str:
+    """``1,234 params`` / ``1.2M params``; an empty string when unknown."""
+    if n is None:
+        return ""
+    if n >= 1_000_000:
+        num = f"{n / 1_000_000:.1f}M"
+    elif n >= 100_000:
+        num = f"{n / 1000:.0f}k"
+    else:
+        num = f"{n:,}"
+    return QCoreApplication.translate("NodeItem", "{n} params").format(n=num)
+
+
+class NodeItem(QGraphicsRectItem):
+    """One layer on the canvas. ``pos()`` is the node's top-left corner, equal to ``Node.pos``.
+
+    A QGraphicsRectItem only so that ``boundingRect`` stays in C++ (the view asks every item for it
+    on every frame); the rect is the card plus its shadow and ports, and ``paint`` draws the card.
+    """
+
+    def __init__(self, node_id: str, name: str, type_name: str, category: str, inputs, outputs, colors):
+        super().__init__(QRectF(-HIT, -3, WIDTH + 2 * HIT, HEIGHT + 9))
+        self.setPen(QPen(Qt.PenStyle.NoPen))
+        self.node_id = node_id
+        self.name, self.type_name, self.category = name, type_name, category
+        self.colors = colors
+        self.shape_text, self.count_text, self.severity = "", "", None
+        self.edges: set = set()
+        self.inputs = [PortItem(self, p.name, False, p.variadic, QPointF(0.0, PORT_Y)) for p in inputs]
+        self.outputs = [PortItem(self, p.name, True, False, QPointF(WIDTH, PORT_Y)) for p in outputs]
+        self._connecting = False
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(1)
+
+    # ------------------------------------------------------------------ state from the scene
+    def port(self, name: str, is_output: bool) -> PortItem | None:
+        return next((p for p in (self.outputs if is_output else self.inputs) if p.name == name), None)
+
+    def set_name(self, name: str) -> None:
+        self.name = name
+        self.update()
+
+    def set_colors(self, colors) -> None:
+        self.colors = colors
+        self.update()
+
+    def set_info(self, shape_text: str, count_text: str, severity: str | None) -> None:
+        """Update the analysis labels; repaints only when something changed."""
+        if (shape_text, count_text, severity) != (self.shape_text, self.count_text, self.severity):
+            self.shape_text, self.count_text, self.severity = shape_text, count_text, severity
+            self.update()
+
+    # ------------------------------------------------------------------ geometry
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.setFillRule(Qt.FillRule.WindingFill)  # the port discs overlap the card: union, not XOR
+        path.addRoundedRect(QRectF(0, 0, WIDTH, HEIGHT), RADIUS, RADIUS)
+        for port in self.inputs + self.outputs:
+            path.addEllipse(port.offset, HIT, HIT)
+        return path
+
+    def port_at(self, local: QPointF) -> PortItem | None:
+        return next((p for p in self.inputs + self.outputs if p.hit(local)), None)
+
+    def center(self) -> QPointF:
+        return self.pos() + QPointF(WIDTH / 2, HEIGHT / 2)
+
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange:
+            scene = self.scene()
+            if scene is not None and scene.is_dragging():
+                return scene.snapped(value)
+        elif change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for edge in self.edges:
+                edge.update_path()
+        return super().itemChange(change, value)
+
+    # ------------------------------------------------------------------ painting
+    def paint(self, painter, option, widget=None) -> None:
+        c = self.colors
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        body = QRectF(0, 0, WIDTH, HEIGHT)
+        accent = category_color(self.category, dark=False)  # deep tones: white text stays legible
+        if lod < 0.3:
+            painter.fillRect(body, c.node)
+            painter.fillRect(QRectF(0, 0, WIDTH, HEADER), accent)
+            if selected or self.severity in (ERROR, WARNING):
+                painter.setPen(QPen(c.selected if selected else self._sev_color(), 0))
+                painter.drawRect(body)
+            return
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(c.shadow)
+        painter.drawRoundedRect(body.translated(1.5, 2.5), RADIUS, RADIUS)
+        painter.setBrush(c.node)
+        painter.drawRoundedRect(body, RADIUS, RADIUS)
+        self._paint_header(painter, accent)
+        self._paint_body(painter, lod)
+        self._paint_border(painter, body, selected)
+        for port in self.inputs + self.outputs:
+            self._paint_port(painter, port)
+
+    def _paint_port(self, painter, port: PortItem) -> None:
+        c = self.colors
+        lit = port.state == COMPATIBLE or port.hover
+        r = PORT_RADIUS + (2.0 if lit else 0.0)
+        fill = c.port_ok if port.state == COMPATIBLE else c.port
+        painter.setOpacity(0.3 if port.state == DIMMED else 1.0)
+        if port.connected or lit:
+            painter.setPen(QPen(c.node, 1.5))
+            painter.setBrush(fill)
+        else:
+            painter.setPen(QPen(fill, 2.0))
+            painter.setBrush(c.node)
+        painter.drawEllipse(port.offset, r, r)
+        painter.setOpacity(1.0)
+
+    def _paint_header(self, painter, accent: QColor) -> None:
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(0, 0, WIDTH, HEADER + RADIUS), RADIUS, RADIUS)
+        clip = QPainterPath()
+        clip.addRect(QRectF(0, 0, WIDTH, HEADER))
+        painter.setBrush(accent)
+        painter.drawPath(path.intersected(clip))
+        name_font = _fonts()[0]
+        painter.setFont(name_font)
+        painter.setPen(QColor("#ffffff"))
+        room = WIDTH - 16 - (18 if self.severity else 0)
+        text = QFontMetricsF(name_font).elidedText(self.name, Qt.TextElideMode.ElideRight, room)
+        painter.drawText(QRectF(8, 0, room, HEADER), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+        if self.severity:
+            self._paint_badge(painter, QPointF(WIDTH - 13, HEADER / 2))
+
+    def _paint_body(self, painter, lod: float) -> None:
+        c = self.colors
+        _, small, mono = _fonts()
+        painter.setFont(small)
+        painter.setPen(c.text_dim)
+        row1 = QRectF(8, HEADER + 3, WIDTH - 16, 18)
+        fm = QFontMetricsF(small)
+        room = row1.width() - (fm.horizontalAdvance(self.count_text) + 8 if self.count_text else 0)
+        type_text = fm.elidedText(self.type_name, Qt.TextElideMode.ElideRight, room)
+        painter.drawText(row1, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, type_text)
+        painter.drawText(row1, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, self.count_text)
+        row2 = QRectF(12, PORT_Y - 9, WIDTH - 24, 18)
+        left = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        right = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+        for port in self.inputs:
+            painter.drawText(row2, left, port.name)
+        if self.outputs:
+            out_w = max(fm.horizontalAdvance(p.name) for p in self.outputs) + 6
+            painter.drawText(row2, right, self.outputs[0].name)
+            painter.setFont(mono)
+            painter.setPen(c.text if self.shape_text else c.text_dim)
+            shape = self.shape_text or "?"
+            painter.drawText(row2.adjusted(24, 0, -out_w, 0), right, shape)
+
+    def _paint_border(self, painter, body: QRectF, selected: bool) -> None:
+        c = self.colors
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if selected:
+            pen = QPen(c.selected, 2.0)
+        elif self.severity in (ERROR, WARNING):
+            pen = QPen(self._sev_color(), 1.6)
+        else:
+            pen = QPen(c.node_border, 1.0)
+            pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.drawRoundedRect(body, RADIUS, RADIUS)
+
+    def _sev_color(self) -> QColor:
+        c = self.colors
+        return {ERROR: c.error, WARNING: c.warning, INFO: c.info}.get(self.severity, c.node_border)
+
+    def _paint_badge(self, painter, at: QPointF) -> None:
+        """A vector icon: a red disc with '!' (error), an amber triangle (warning) or a blue 'i' (info)."""
+        color = self._sev_color()
+        painter.setPen(QPen(QColor("#ffffff"), 1.2))
+        painter.setBrush(color)
+        if self.severity == WARNING:
+            tri = QPolygonF([at + QPointF(0, -7), at + QPointF(7, 5.5), at + QPointF(-7, 5.5)])
+            painter.drawPolygon(tri)
+        else:
+            painter.drawEllipse(at, 6.5, 6.5)
+        painter.setPen(QPen(QColor("#ffffff"), 1.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        if self.severity == INFO:
+            painter.drawPoint(at + QPointF(0, -3))
+            painter.drawLine(at + QPointF(0, -0.5), at + QPointF(0, 3.5))
+        else:
+            dy = 1.0 if self.severity == WARNING else 0.0
+            painter.drawLine(at + QPointF(0, -3.5 + dy), at + QPointF(0, 0.8 + dy))
+            painter.drawPoint(at + QPointF(0, 3.2 + dy))
+
+    def hoverMoveEvent(self, event) -> None:
+        hovered = self.port_at(event.pos())
+        for port in self.inputs + self.outputs:
+            if port.hover != (port is hovered):
+                port.hover = port is hovered
+                self.update()
+        self.setCursor(Qt.CursorShape.CrossCursor if hovered else Qt.CursorShape.ArrowCursor)
+        super().hoverMoveEvent(event)
+
+    def mousePressEvent(self, event) -> None:
+        port = self.port_at(event.pos()) if event.button() == Qt.MouseButton.LeftButton else None
+        if port is None:
+            super().mousePressEvent(event)
+            return
+        self._connecting = True  # a press on a port starts a connection, never a move
+        event.accept()
+        self.scene().begin_connect(port, event.scenePos())
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._connecting:
+            self.scene().update_connect(event.scenePos())
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._connecting:
+            self._connecting = False
+            self.scene().end_connect(event.scenePos(), event.screenPos())
+            return
+        super().mouseReleaseEvent(event)
+
+    def hoverEnterEvent(self, event) -> None:
+        # the tooltip is built on demand: cheaper than refreshing 1,000 of them per edit
+        self.setToolTip(self.scene().tooltip_for(self.node_id))
+        self.setZValue(3)
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event) -> None:
+        for port in self.inputs + self.outputs:
+            port.hover = False
+        self.update()
+        self.setZValue(1)
+        super().hoverLeaveEvent(event)
+
+
+__all__ = ["HEADER", "HEIGHT", "NodeItem", "WIDTH", "format_count"]

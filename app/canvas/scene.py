@@ -1,0 +1,366 @@
+"""The graph scene: mirrors the Document's graph through its events, one item per node and edge.
+
+Items are created, removed and updated from graph events through ``node_id → item`` and
+``edge key → item`` maps; the whole scene is rebuilt only when the project is replaced. Edits
+(connect, move) go through the Document, never to the graph or to items directly.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import networkx as nx
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPen
+from PySide6.QtWidgets import QGraphicsScene, QToolTip
+
+from app.canvas.edge_item import DragEdgeItem, EdgeItem
+from app.canvas.node_item import HEIGHT, WIDTH, NodeItem, format_count
+from app.canvas.port_item import COMPATIBLE, DIMMED, NORMAL, PortItem
+from app.i18n import pick
+from app.theme import canvas_colors
+from graph.analysis import ERROR, INFO, WARNING
+
+GRID = 20.0
+MARGIN = 1500.0
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("GraphScene", text)
+
+
+class GraphScene(QGraphicsScene):
+    """Canvas items for one Document; emits ``message`` with refusals and hints for the status bar."""
+
+    message = Signal(str)
+
+    def __init__(self, document, colors=None, parent=None):
+        super().__init__(parent)
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.doc = document
+        self.colors = colors or canvas_colors(False)
+        self.snap_enabled = True
+        self.nodes: dict[str, NodeItem] = {}
+        self.edges: dict[tuple, EdgeItem] = {}
+        self._graph = None
+        self._drag_start: dict[str, QPointF] | None = None
+        self._connect_from: PortItem | None = None
+        self._drag_line: DragEdgeItem | None = None
+        self._syncing = False
+        self._diags: dict[str, list] = {}
+        document.project_replaced.connect(self.rebuild)
+        document.analysis_changed.connect(self._on_analysis_changed)
+        document.selection_changed.connect(self._on_doc_selection_changed)
+        self.selectionChanged.connect(self._on_scene_selection_changed)
+        self.rebuild()
+
+    # ------------------------------------------------------------------ binding
+    def _handlers(self):
+        ev = self._graph.events
+        return [
+            (ev.node_added, self._on_node_added),
+            (ev.node_removed, self._on_node_removed),
+            (ev.edge_added, self._on_edge_added),
+            (ev.edge_removed, self._on_edge_removed),
+            (ev.node_moved, self._on_node_moved),
+            (ev.node_renamed, self._on_node_renamed),
+        ]
+
+    def rebuild(self) -> None:
+        """Drop every item and mirror the current graph (only on project replacement)."""
+        if self._graph is not None:
+            for event, handler in self._handlers():
+                event.disconnect(handler)
+        self._syncing = True
+        try:
+            self._cancel_connect()
+            self.clear()
+            self.nodes.clear()
+            self.edges.clear()
+            self._graph = self.doc.graph
+            for node in self._graph.nodes():
+                self._on_node_added(node)
+            for edge in self._graph.edges():
+                self._on_edge_added(edge)
+        finally:
+            self._syncing = False
+        for event, handler in self._handlers():
+            event.connect(handler)
+        self._on_analysis_changed()
+        self.update_rect(reset=True)
+
+    # ------------------------------------------------------------------ graph events
+    def _on_node_added(self, node) -> None:
+        spec = self._graph.catalog[node.type]
+        name = pick(spec.display_name, spec.display_name_zh)
+        item = NodeItem(node.id, node.name, name, spec.category, spec.inputs, spec.outputs, self.colors)
+        item.setPos(QPointF(*node.pos))
+        self.nodes[node.id] = item
+        self.addItem(item)
+        if not self._syncing:
+            self.update_rect(item=item)
+
+    def _on_node_removed(self, node) -> None:
+        item = self.nodes.pop(node.id, None)
+        if item is None:
+            return
+        for edge_item in list(item.edges):
+            self._on_edge_removed(edge_item.edge)
+        self.removeItem(item)
+
+    def _on_edge_added(self, edge) -> None:
+        src, dst = self.nodes[edge.src], self.nodes[edge.dst]
+        sp, dp = src.port(edge.src_port, True), dst.port(edge.dst_port, False)
+        item = EdgeItem(edge, sp, dp, self.colors)
+        src.edges.add(item)
+        dst.edges.add(item)
+        sp.set_connected(True)
+        dp.set_connected(True)
+        self.edges[edge.key] = item
+        self.addItem(item)
+
+    def _on_edge_removed(self, edge) -> None:
+        item = self.edges.pop(edge.key, None)
+        if item is None:
+            return
+        for port in (item.src_port, item.dst_port):
+            port.node_item.edges.discard(item)
+            port.set_connected(any(port in (e.src_port, e.dst_port) for e in port.node_item.edges))
+        self.removeItem(item)
+
+    def _on_node_moved(self, node, old, new) -> None:
+        item = self.nodes.get(node.id)
+        if item is not None and (item.pos().x(), item.pos().y()) != tuple(new):
+            item.setPos(QPointF(*new))
+            self.update_rect(item=item)
+
+    def _on_node_renamed(self, node, old, new) -> None:
+        item = self.nodes.get(node.id)
+        if item is not None:
+            item.set_name(new)
+
+    def _on_analysis_changed(self) -> None:
+        """Refresh shape labels, counts and diagnostic marks; items repaint only when they changed."""
+        a = self.doc.analysis()
+        diags: dict[str, list] = {}
+        for d in a.diagnostics:
+            if d.node_id is not None:
+                diags.setdefault(d.node_id, []).append(d)
+        self._diags = diags
+        for nid, item in self.nodes.items():
+            out = a.shapes.get(nid)
+            shape = out.get(item.outputs[0].name) if out and item.outputs else None
+            counts = a.counts.get(nid)
+            item.set_info(shape.short() if shape else "", format_count(sum(counts) if counts else None),
+                          _worst(diags.get(nid, ())))
+        for item in self.edges.values():
+            t = a.output(item.edge.src, item.edge.src_port)
+            item.set_label(t.short() if t is not None else "?", t is not None)
+
+    # ------------------------------------------------------------------ tooltips
+    def tooltip_for(self, node_id: str) -> str:
+        """Rich-text tooltip: name, type, output shape, parameters, then each problem and its fix."""
+        if node_id not in self._graph:
+            return ""
+        node, spec, a = self._graph.node(node_id), self._graph.spec(node_id), self.doc.analysis()
+        lines = [f"<b>{html.escape(node.name)}</b> — {html.escape(pick(spec.display_name, spec.display_name_zh))}"]
+        out = a.output(node_id, spec.outputs[0].name) if spec.outputs else None
+        if out is not None:
+            lines.append(tr("Output: {shape}").format(shape=html.escape(out.label())))
+        counts = a.counts.get(node_id)
+        if counts:
+            lines.append(tr("Parameters: {total:,} ({trainable:,} trainable)").format(
+                total=sum(counts), trainable=counts[0]))
+        for d in self._diags.get(node_id, ()):
+            color = {ERROR: self.colors.error, WARNING: self.colors.warning}.get(d.severity, self.colors.info)
+            lines.append(f"<span style='color:{color.name()}'>■</span> {html.escape(d.message)}")
+            if d.fix:
+                lines.append("&nbsp;&nbsp;" + tr("Fix: {fix}").format(fix=html.escape(d.fix)))
+        return "<br>".join(lines)
+
+    # ------------------------------------------------------------------ selection
+    def selected_node_ids(self) -> list[str]:
+        order = {nid: i for i, nid in enumerate(self._graph.node_ids())}
+        ids = [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
+        return sorted(ids, key=lambda n: order.get(n, 0))
+
+    def selected_edges(self) -> list:
+        return [i.edge for i in self.selectedItems() if isinstance(i, EdgeItem)]
+
+    def _on_scene_selection_changed(self) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            self.doc.set_selection(self.selected_node_ids())
+        finally:
+            self._syncing = False
+
+    def _on_doc_selection_changed(self) -> None:
+        if self._syncing:
+            return
+        wanted = set(self.doc.selection())
+        self._syncing = True
+        try:
+            for nid, item in self.nodes.items():
+                if item.isSelected() != (nid in wanted):
+                    item.setSelected(nid in wanted)
+        finally:
+            self._syncing = False
+
+    # ------------------------------------------------------------------ moving (one command per drag)
+    def is_dragging(self) -> bool:
+        return self._drag_start is not None
+
+    def snapped(self, p: QPointF) -> QPointF:
+        if not self.snap_enabled:
+            return p
+        return QPointF(round(p.x() / GRID) * GRID, round(p.y() / GRID) * GRID)
+
+    def mousePressEvent(self, event) -> None:
+        super().mousePressEvent(event)
+        grabber = self.mouseGrabberItem()
+        if isinstance(grabber, NodeItem) and not grabber._connecting:
+            items = {i.node_id: i for i in self.selectedItems() if isinstance(i, NodeItem)}
+            items[grabber.node_id] = grabber
+            self._drag_start = {nid: QPointF(i.pos()) for nid, i in items.items()}
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        if self._drag_start is not None and self.mouseGrabberItem() is None:
+            self.commit_drag()
+
+    def commit_drag(self) -> None:
+        """Record the finished drag as one MoveCommand (positions are already applied to the items)."""
+        start, self._drag_start = self._drag_start or {}, None
+        moves = {}
+        for nid, p0 in start.items():
+            item = self.nodes.get(nid)
+            if item is not None and item.pos() != p0:
+                moves[nid] = ((p0.x(), p0.y()), (item.pos().x(), item.pos().y()))
+        if moves:
+            self.doc.move_nodes(moves)
+            self.update_rect()
+
+    # ------------------------------------------------------------------ connecting
+    def begin_connect(self, port: PortItem, pos: QPointF) -> None:
+        """Start dragging a connection from ``port``; compatible ports light up, the others dim."""
+        self._cancel_connect()
+        self._connect_from = port
+        self._drag_line = DragEdgeItem(port.center(), port.is_output, self.colors)
+        self.addItem(self._drag_line)
+        self._drag_line.set_end(pos)
+        self._mark_compatible(port)
+
+    def _mark_compatible(self, port: PortItem) -> None:
+        g = self._graph
+        related = nx.ancestors(g.nx, port.node_id) if port.is_output else nx.descendants(g.nx, port.node_id)
+        related.add(port.node_id)
+        for item in self.nodes.values():
+            for other in item.outputs if not port.is_output else item.inputs:
+                ok = item.node_id not in related and self._problem(port, other, False) is None
+                other.set_state(COMPATIBLE if ok else DIMMED)
+
+    def _problem(self, a: PortItem, b: PortItem, check_cycle: bool = True) -> str | None:
+        src, dst = (a, b) if a.is_output else (b, a)
+        return self._graph.connection_problem(src.node_id, src.name, dst.node_id, dst.name, check_cycle)
+
+    def update_connect(self, pos: QPointF) -> None:
+        if self._drag_line is None:
+            return
+        target = self.port_at(pos, not self._connect_from.is_output)
+        self._drag_line.set_end(target.center() if target is not None and target.state == COMPATIBLE else pos)
+
+    def end_connect(self, pos: QPointF, screen_pos=None) -> str | None:
+        """Finish a connection drag at ``pos``; returns (and shows) the refusal, or None."""
+        start = self._connect_from
+        self._cancel_connect()
+        if start is None:
+            return None
+        target = self.port_at(pos, not start.is_output)
+        if target is None or target.node_item is start.node_item:
+            return None
+        src, dst = (start, target) if start.is_output else (target, start)
+        problem = self.doc.connect(src.node_id, src.name, dst.node_id, dst.name)
+        if problem:
+            text = tr("Cannot connect: {reason}").format(reason=problem)
+            self.message.emit(text)
+            if screen_pos is not None:
+                QToolTip.showText(screen_pos.toPoint() if hasattr(screen_pos, "toPoint") else screen_pos, text)
+        return problem
+
+    def _cancel_connect(self) -> None:
+        if self._drag_line is not None:
+            self.removeItem(self._drag_line)
+        self._drag_line, self._connect_from = None, None
+        for item in self.nodes.values():
+            for p in item.inputs + item.outputs:
+                p.set_state(NORMAL)
+
+    def port_at(self, pos: QPointF, want_output: bool) -> PortItem | None:
+        """The port of the wanted direction under ``pos``; on a node body, that node's first such port."""
+        nodes = [i for i in self.items(pos) if isinstance(i, NodeItem)]
+        for item in nodes:
+            port = item.port_at(item.mapFromScene(pos))
+            if port is not None and port.is_output == want_output:
+                return port
+        for item in nodes:
+            ports = item.outputs if want_output else item.inputs
+            if ports and item.shape().contains(item.mapFromScene(pos)):
+                return ports[0]
+        return None
+
+    def edge_at(self, pos: QPointF) -> EdgeItem | None:
+        return next((i for i in self.items(pos) if isinstance(i, EdgeItem)), None)
+
+    # ------------------------------------------------------------------ look
+    def set_colors(self, colors) -> None:
+        self.colors = colors
+        for item in self.nodes.values():
+            item.set_colors(colors)
+        for item in self.edges.values():
+            item.set_colors(colors)
+        self.update()
+
+    def update_rect(self, reset: bool = False, item: NodeItem | None = None) -> None:
+        """Keep a generous margin around the items so the view can pan past them (grows per item)."""
+        if reset or not self.nodes:
+            bounds = self.itemsBoundingRect() if self.nodes else QRectF(-400, -300, 800, 600)
+            self.setSceneRect(bounds.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
+            return
+        items = [item] if item is not None else [self.nodes[n] for n in self.doc.selection() if n in self.nodes]
+        rect = self.sceneRect()
+        inner = rect.adjusted(MARGIN / 2, MARGIN / 2, -MARGIN / 2, -MARGIN / 2)
+        for it in items:
+            r = QRectF(it.pos(), it.pos() + QPointF(WIDTH, HEIGHT))
+            if not inner.contains(r):
+                rect = rect.united(r.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
+        if rect != self.sceneRect():
+            self.setSceneRect(rect)
+
+    def drawBackground(self, painter, rect: QRectF) -> None:
+        """A dot grid: one dashed line per row (dots = zero-length dashes), so it costs ~50 calls."""
+        painter.fillRect(rect, self.colors.background)
+        scale = painter.worldTransform().m11()
+        step = GRID
+        while step * scale < 12:
+            step *= 5
+        dot = 1.8
+        pen = QPen(self.colors.grid, dot, Qt.PenStyle.CustomDashLine, Qt.PenCapStyle.RoundCap)
+        pen.setCosmetic(True)
+        pen.setDashPattern([0.001, step * scale / dot - 0.001])
+        painter.setPen(pen)
+        left = math.floor(rect.left() / step) * step
+        y = math.floor(rect.top() / step) * step
+        while y < rect.bottom():
+            painter.drawLine(QPointF(left, y), QPointF(rect.right(), y))
+            y += step
+
+
+def _worst(diags) -> str | None:
+    levels = {d.severity for d in diags}
+    return next((s for s in (ERROR, WARNING, INFO) if s in levels), None)
+
+
+__all__ = ["GRID", "GraphScene"]

@@ -1,0 +1,440 @@
+"""The main window: the canvas in the centre, the docks around it, menus from ``app.actions``.
+
+File operations ask before discarding unsaved work; a file that fails to load is reported in a
+dialog and the current project stays open. Dialogs are attributes (``confirm_discard``,
+``show_error``, ``get_open_path``, ``get_save_path``, ``ask_restore``) so tests can answer them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QSettings, Qt, QTimer
+from PySide6.QtGui import QActionGroup, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox
+
+from app.actions import build_menus
+from app.autosave import Autosave, offer_recovery
+from app.canvas.scene import GraphScene
+from app.canvas.view import GraphView
+from app.document import Document
+from app.mime import PROJECT_MIME
+from app.theme import canvas_colors
+from graph.fileformat import ProjectFileError, load
+from graph.project import Project
+
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "resources" / "examples"
+MAX_RECENT = 8
+
+# (key, module, class, area): docks are optional while they are being written.
+DOCKS = (
+    ("palette", "app.docks.palette", "PaletteDock", Qt.DockWidgetArea.LeftDockWidgetArea),
+    ("inspector", "app.docks.inspector", "InspectorDock", Qt.DockWidgetArea.RightDockWidgetArea),
+    ("code", "app.docks.code", "CodeDock", Qt.DockWidgetArea.RightDockWidgetArea),
+    ("problems", "app.docks.problems", "ProblemsDock", Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("history", "app.docks.history", "HistoryDock", Qt.DockWidgetArea.BottomDockWidgetArea),
+)
+
+
+def example_files() -> list[Path]:
+    return sorted(EXAMPLES_DIR.glob("*.json"))
+
+
+class MainWindow(QMainWindow):
+    """One editor window on one Document."""
+
+    def __init__(self, document: Document | None = None, theme=None, autosave: bool = True,
+                 recovery_folder: Path | None = None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("MainWindow")
+        self.doc = document or Document(parent=self)
+        self.theme = theme
+        colors = theme.colors if theme is not None else canvas_colors(_palette_is_dark())
+        self.scene = GraphScene(self.doc, colors, self)
+        self.view = GraphView(self.scene, self)
+        self.setCentralWidget(self.view)
+        self.confirm_discard = self._confirm_discard
+        self.show_error = self._show_error
+        self.get_open_path = self._get_open_path
+        self.get_save_path = self._get_save_path
+        self.ask_restore = self._ask_restore
+        self.docks = self._add_docks()
+        self.action_map = build_menus(self, self.menuBar())
+        self._build_status_bar()
+        self._connect_signals()
+        self.action_map["view.snap"].setChecked(QSettings().value("canvas/snap", True, type=bool))
+        self.autosave = Autosave(self.doc, recovery_folder, parent=self) if autosave else None
+        self.resize(1400, 900)
+        self._update_title()
+        self._update_undo_actions()
+        self._update_status()
+
+    # ------------------------------------------------------------------ building
+    def _add_docks(self) -> dict:
+        docks, by_area = {}, {}
+        for key, module, cls, area in DOCKS:
+            try:
+                dock_cls = getattr(importlib.import_module(module), cls)
+            except (ImportError, AttributeError):
+                continue  # that dock is not written yet
+            dock = dock_cls(self.doc, self)
+            if not dock.objectName():
+                dock.setObjectName(cls)
+            self.addDockWidget(area, dock)
+            by_area.setdefault(area, []).append(dock)
+            docks[key] = dock
+        # Qt 6.11 leaves a stray, visible duplicate tab bar when two areas are tabified before the
+        # window is shown, so tabify on the first show.
+        self._pending_tabs = [g for g in by_area.values() if len(g) > 1]
+        if "palette" in docks and hasattr(docks["palette"], "add_requested"):
+            docks["palette"].add_requested.connect(self.view.add_layer_at_center)
+        sides = [d for k, d in docks.items() if k in ("palette", "inspector")]
+        self.resizeDocks(sides, [220, 320][: len(sides)], Qt.Orientation.Horizontal)
+        bottom = by_area.get(Qt.DockWidgetArea.BottomDockWidgetArea, [])[:1]
+        self.resizeDocks(bottom, [140] * len(bottom), Qt.Orientation.Vertical)
+        return docks
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.selection_label, self.params_label, self.state_label = QLabel(), QLabel(), QLabel()
+        for label in (self.selection_label, self.params_label, self.state_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addPermanentWidget(label)
+
+    def _connect_signals(self) -> None:
+        stack = self.doc.undo_stack
+        stack.cleanChanged.connect(self._update_title)
+        stack.canUndoChanged.connect(self._update_undo_actions)
+        stack.canRedoChanged.connect(self._update_undo_actions)
+        stack.indexChanged.connect(self._update_undo_actions)
+        self.doc.path_changed.connect(self._update_title)
+        self.doc.project_replaced.connect(self._on_project_replaced)
+        self.doc.analysis_changed.connect(self._update_status)
+        self.doc.selection_changed.connect(self._update_status)
+        self.scene.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        if self.theme is not None:
+            self.theme.changed.connect(self.scene.set_colors)
+
+    # ------------------------------------------------------------------ title and status
+    def display_name(self) -> str:
+        if self.doc.path:
+            return Path(self.doc.path).name
+        return self.doc.project.meta.get("title") or self.tr("Untitled")
+
+    def _update_title(self, *_args) -> None:
+        self.setWindowTitle(f"{self.display_name()}[*] — LayerLab")
+        self.setWindowModified(self.doc.modified)
+
+    def _update_undo_actions(self, *_args) -> None:
+        stack = self.doc.undo_stack
+        for key, can, text in (("edit.undo", stack.canUndo(), stack.undoText()),
+                               ("edit.redo", stack.canRedo(), stack.redoText())):
+            action = self.action_map[key]
+            action.setEnabled(can)
+            action.setStatusTip(text)
+            action.setToolTip(text)
+
+    def _update_status(self) -> None:
+        a, graph = self.doc.analysis(), self.doc.graph
+        self.params_label.setText(self.tr("Parameters: {n}").format(n=f"{a.total:,}"))
+        errors = len(a.errors)
+        if errors:
+            self.state_label.setText(self.tr("%n error(s)", "", errors))
+            self.state_label.setStyleSheet(f"color: {self.scene.colors.error.name()}; font-weight: bold")
+        else:
+            self.state_label.setText(self.tr("✓ valid"))
+            self.state_label.setStyleSheet(f"color: {self.scene.colors.port_ok.name()}")
+        sel = self.doc.selection()
+        if len(sel) == 1:
+            self.selection_label.setText(graph.node(sel[0]).name)
+        elif sel:
+            self.selection_label.setText(self.tr("%n layer(s) selected", "", len(sel)))
+        else:
+            self.selection_label.setText(self.tr("%n layer(s)", "", len(graph)))
+
+    def _on_project_replaced(self) -> None:
+        self._update_title()
+        self._update_status()
+        QTimer.singleShot(0, self.view.fit_all)
+
+    # ------------------------------------------------------------------ files
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current project (saved, discarded, or unmodified)."""
+        if not self.doc.modified:
+            return True
+        answer = self.confirm_discard()
+        if answer == "save":
+            return self.save()
+        return answer == "discard"
+
+    def new_project(self) -> None:
+        if self.maybe_save():
+            self.doc.replace_project(Project(), None)
+
+    def open_dialog(self) -> None:
+        path = self.get_open_path()
+        if path:
+            self.open_file(path)
+
+    def open_file(self, path: str, ask: bool = True) -> bool:
+        """Open ``path``; on failure show why and keep the current project. Returns success."""
+        if ask and not self.maybe_save():
+            return False
+        try:
+            self.doc.open(str(path))
+        except (ProjectFileError, OSError) as err:
+            self.show_error(self.tr("Cannot open file"), str(err))
+            return False
+        self._layout_if_unplaced()
+        self.add_recent(str(path))
+        return True
+
+    def open_example(self, path: Path) -> bool:
+        """Open an example as an untitled copy, so Save never overwrites the bundled file."""
+        if not self.maybe_save():
+            return False
+        try:
+            project = load(path)
+        except (ProjectFileError, OSError) as err:
+            self.show_error(self.tr("Cannot open example"), str(err))
+            return False
+        project.meta.setdefault("title", path.stem)
+        self.doc.replace_project(project, None)
+        self._layout_if_unplaced()
+        return True
+
+    def _layout_if_unplaced(self) -> None:
+        """A graph without positions (all nodes at one point) gets the layered layout on opening."""
+        positions = {n.pos for n in self.doc.graph.nodes()}
+        if len(self.doc.graph) > 1 and len(positions) == 1:
+            self.doc.auto_layout()
+            self.doc.undo_stack.clear()  # the layout is part of what was opened, not an edit
+
+    def save(self) -> bool:
+        if not self.doc.path:
+            return self.save_as()
+        return self._save_to(self.doc.path)
+
+    def save_as(self) -> bool:
+        path = self.get_save_path()
+        if not path:
+            return False
+        if not Path(path).suffix:
+            path += ".json"
+        return self._save_to(path)
+
+    def _save_to(self, path: str) -> bool:
+        try:
+            self.doc.save(path)
+        except OSError as err:
+            self.show_error(self.tr("Cannot save file"), str(err))
+            return False
+        self.add_recent(path)
+        self.statusBar().showMessage(self.tr("Saved {path}").format(path=path), 5000)
+        return True
+
+    def export_code(self) -> None:
+        """Hook for the code dock: it exports when it offers ``export_code()``."""
+        dock = self.docks.get("code")
+        if dock is not None and hasattr(dock, "export_code"):
+            dock.export_code()
+        else:
+            self.statusBar().showMessage(self.tr("Code export is not available"), 5000)
+
+    def recent_files(self) -> list[str]:
+        value = QSettings().value("recent_files", []) or []
+        return [value] if isinstance(value, str) else list(value)
+
+    def add_recent(self, path: str) -> None:
+        path = str(Path(path).resolve())
+        files = [path] + [p for p in self.recent_files() if p != path]
+        QSettings().setValue("recent_files", files[:MAX_RECENT])
+
+    def fill_recent_menu(self, menu) -> None:
+        menu.clear()
+        for path in self.recent_files():
+            menu.addAction(Path(path).name, lambda p=path: self.open_file(p)).setStatusTip(path)
+        if menu.isEmpty():
+            menu.addAction(self.tr("(none)")).setEnabled(False)
+        else:
+            menu.addSeparator()
+            menu.addAction(self.tr("Clear List"), lambda: QSettings().setValue("recent_files", []))
+
+    def fill_examples_menu(self, menu) -> None:
+        menu.clear()
+        for path in example_files():
+            menu.addAction(path.stem.replace("_", " "), lambda p=path: self.open_example(p))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        groups, self._pending_tabs = self._pending_tabs, []
+        for group in groups:
+            for dock in group[1:]:
+                self.tabifyDockWidget(group[0], dock)
+            group[0].raise_()
+
+    def closeEvent(self, event) -> None:
+        if not self.maybe_save():
+            event.ignore()
+            return
+        if self.autosave is not None:
+            self.autosave.shutdown()
+        event.accept()
+
+    def check_recovery(self, ask=None) -> bool:
+        """Offer to restore a recovery file a crashed session left behind."""
+        folder = self.autosave.folder if self.autosave is not None else None
+        return offer_recovery(self.doc, ask or self.ask_restore, folder)
+
+    # ------------------------------------------------------------------ edit
+    def undo(self) -> None:
+        self.doc.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.doc.undo_stack.redo()
+
+    def copy(self) -> bool:
+        """Put the selection on the clipboard as project JSON (also as plain text)."""
+        ids = self.doc.selection()
+        if not ids:
+            return False
+        text = self.doc.copy(ids)
+        mime = QMimeData()
+        mime.setData(PROJECT_MIME, text.encode("utf-8"))
+        mime.setText(text)
+        QGuiApplication.clipboard().setMimeData(mime)
+        return True
+
+    def cut(self) -> None:
+        if self.copy():
+            self.doc.remove_nodes(self.doc.selection())
+
+    def paste(self) -> list[str]:
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is None:
+            return []
+        text = bytes(mime.data(PROJECT_MIME)).decode("utf-8") if mime.hasFormat(PROJECT_MIME) else mime.text()
+        try:
+            return self.doc.paste(text)
+        except ProjectFileError:
+            self.statusBar().showMessage(self.tr("The clipboard holds no LayerLab layers"), 5000)
+            return []
+
+    def duplicate(self) -> None:
+        if self.doc.selection():
+            self.doc.duplicate()
+
+    def delete_selection(self) -> None:
+        """Delete the selected layers (with their connections) and the selected connections."""
+        nodes = set(self.doc.selection())
+        for edge in self.scene.selected_edges():
+            if edge.src not in nodes and edge.dst not in nodes:
+                self.doc.disconnect(edge)
+        self.doc.remove_nodes(list(nodes))
+
+    def select_all(self) -> None:
+        self.doc.set_selection(self.doc.graph.node_ids())
+
+    # ------------------------------------------------------------------ view
+    def fit_view(self) -> None:
+        self.view.fit_all()
+
+    def zoom_in(self) -> None:
+        self.view.zoom_in()
+
+    def zoom_out(self) -> None:
+        self.view.zoom_out()
+
+    def auto_layout(self) -> None:
+        self.doc.auto_layout()
+        self.view.fit_all()
+
+    def set_snap(self, on: bool) -> None:
+        self.scene.snap_enabled = bool(on)
+        QSettings().setValue("canvas/snap", bool(on))
+
+    def quick_add(self) -> None:
+        self.view.setFocus()
+        self.view.open_quick_add()
+
+    def fill_theme_menu(self, menu) -> None:
+        menu.clear()
+        group = QActionGroup(menu)
+        current = self.theme.mode if self.theme is not None else "auto"
+        for mode, text in (("auto", self.tr("Follow System")), ("light", self.tr("Light")), ("dark", self.tr("Dark"))):
+            action = menu.addAction(text, lambda m=mode: self.theme and self.theme.set_mode(m))
+            action.setCheckable(True)
+            action.setChecked(mode == current)
+            action.setEnabled(self.theme is not None)
+            group.addAction(action)
+
+    def fill_language_menu(self, menu) -> None:
+        from app import i18n
+
+        menu.clear()
+        group = QActionGroup(menu)
+        current = i18n.saved_language()
+        for lang, text in (("auto", self.tr("Follow System")), ("en", "English"), ("zh_CN", "简体中文")):
+            action = menu.addAction(text, lambda lang=lang: self._set_language(lang))
+            action.setCheckable(True)
+            action.setChecked(lang == current)
+            group.addAction(action)
+
+    def _set_language(self, lang: str) -> None:
+        from app import i18n
+
+        i18n.save_language(lang)
+        self.statusBar().showMessage(self.tr("The language changes at the next start"), 8000)
+
+    def fill_docks_menu(self, menu) -> None:
+        menu.clear()
+        for dock in self.docks.values():
+            menu.addAction(dock.toggleViewAction())
+
+    def about(self) -> None:
+        QMessageBox.about(self, self.tr("About LayerLab"), self.tr(
+            "<b>LayerLab</b><br>Draw deep-learning models as graphs and get equivalent PyTorch and Keras code."))
+
+    # ------------------------------------------------------------------ default dialogs
+    def _confirm_discard(self) -> str:
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self, self.tr("Unsaved changes"),
+            self.tr("{name} has unsaved changes. Save them first?").format(name=self.display_name()),
+            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
+
+    def _show_error(self, title: str, message: str) -> None:
+        QMessageBox.critical(self, title, message)
+
+    def _get_open_path(self) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open Project"), self._dialog_dir(),
+                                              self.tr("LayerLab projects (*.json);;All files (*)"))
+        return path or None
+
+    def _get_save_path(self) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save Project"), self.doc.path or self._dialog_dir(),
+                                              self.tr("LayerLab projects (*.json)"))
+        return path or None
+
+    def _dialog_dir(self) -> str:
+        recent = self.recent_files()
+        return str(Path(recent[0]).parent) if recent else str(Path.home())
+
+    def _ask_restore(self, path: Path) -> bool:
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self, self.tr("Restore unsaved work?"),
+            self.tr("LayerLab did not close properly last time. Restore the unsaved work from the recovery file?"),
+            buttons.Yes | buttons.No, buttons.Yes)
+        return answer == buttons.Yes
+
+
+def _palette_is_dark() -> bool:
+    from app.icons import is_dark
+
+    return is_dark()
+
+
+__all__ = ["MainWindow", "example_files"]
