@@ -132,6 +132,16 @@ class Document(QObject):
             return
         self._macro(f"Delete {len(ids)} layers" if len(ids) > 1 else None, [RemoveNodeCommand(self.graph, n) for n in ids])
 
+    def delete(self, node_ids: list[str], edges: list[Edge] = ()) -> None:
+        """Delete layers (with their connections) and other connections, as one undo step."""
+        nodes = [n for n in dict.fromkeys(node_ids) if n in self.graph]
+        loose = [e for e in edges if e.src not in nodes and e.dst not in nodes]
+        commands = [DisconnectCommand(self.graph, e) for e in loose]
+        commands += [RemoveNodeCommand(self.graph, n) for n in nodes]
+        if commands:
+            count = len(nodes) + len(loose)
+            self._macro(None if count == 1 else f"Delete {count} items", commands)
+
     def connect(self, src: str, src_port: str, dst: str, dst_port: str) -> str | None:
         """Connect two ports; returns why it was refused, or None on success."""
         problem = self.graph.connection_problem(src, src_port, dst, dst_port)

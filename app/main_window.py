@@ -34,6 +34,7 @@ DOCKS = (
     ("code", "app.docks.code", "CodeDock", Qt.DockWidgetArea.RightDockWidgetArea),
     ("problems", "app.docks.problems", "ProblemsDock", Qt.DockWidgetArea.BottomDockWidgetArea),
     ("history", "app.docks.history", "HistoryDock", Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("training", "app.training.panel", "TrainingDock", Qt.DockWidgetArea.BottomDockWidgetArea),
 )
 
 
@@ -273,6 +274,8 @@ class MainWindow(QMainWindow):
             for dock in group[1:]:
                 self.tabifyDockWidget(group[0], dock)
             group[0].raise_()
+            if self.dockWidgetArea(group[0]) == Qt.DockWidgetArea.BottomDockWidgetArea:
+                self.resizeDocks([group[0]], [170], Qt.Orientation.Vertical)
 
     def closeEvent(self, event) -> None:
         if not self.maybe_save():
@@ -327,11 +330,7 @@ class MainWindow(QMainWindow):
 
     def delete_selection(self) -> None:
         """Delete the selected layers (with their connections) and the selected connections."""
-        nodes = set(self.doc.selection())
-        for edge in self.scene.selected_edges():
-            if edge.src not in nodes and edge.dst not in nodes:
-                self.doc.disconnect(edge)
-        self.doc.remove_nodes(list(nodes))
+        self.doc.delete(self.doc.selection(), self.scene.selected_edges())
 
     def select_all(self) -> None:
         self.doc.set_selection(self.doc.graph.node_ids())

@@ -28,6 +28,8 @@ def bezier(p1: QPointF, p2: QPointF) -> QPainterPath:
     through the cards in between.
     """
     span = p2.x() - p1.x()
+    if span < -20.0:
+        return _wrap_path(p1, p2)
     dx = max(abs(span) * 0.5, 50.0)
     lift = 0.0
     if span > ARC_SPAN and abs(p2.y() - p1.y()) < 40:
@@ -35,6 +37,28 @@ def bezier(p1: QPointF, p2: QPointF) -> QPainterPath:
         dx = min(dx, 120.0)
     path = QPainterPath(p1)
     path.cubicTo(QPointF(p1.x() + dx, p1.y() - lift), QPointF(p2.x() - dx, p2.y() - lift), p2)
+    return path
+
+
+def _wrap_path(p1: QPointF, p2: QPointF) -> QPainterPath:
+    """A backward edge (a wrapped chain, or a user's odd placement): out to the right, along the
+    gap halfway between the two rows, and in from the left, with rounded corners."""
+    r = 24.0
+    mid = (p1.y() + p2.y()) / 2.0
+    if abs(p2.y() - p1.y()) < 4 * r:  # same row: go below both cards instead
+        mid = max(p1.y(), p2.y()) + 70.0
+    down = 1.0 if mid >= p1.y() else -1.0
+    up = 1.0 if p2.y() >= mid else -1.0
+    path = QPainterPath(p1)
+    path.lineTo(p1.x() + r, p1.y())
+    path.quadTo(p1.x() + 2 * r, p1.y(), p1.x() + 2 * r, p1.y() + down * r)
+    path.lineTo(p1.x() + 2 * r, mid - down * r)
+    path.quadTo(p1.x() + 2 * r, mid, p1.x() + r, mid)
+    path.lineTo(p2.x() - r, mid)
+    path.quadTo(p2.x() - 2 * r, mid, p2.x() - 2 * r, mid + up * r)
+    path.lineTo(p2.x() - 2 * r, p2.y() - up * r)
+    path.quadTo(p2.x() - 2 * r, p2.y(), p2.x() - r, p2.y())
+    path.lineTo(p2)
     return path
 
 

@@ -112,6 +112,7 @@ class TrainingDock(QDockWidget):
         lay.addWidget(self.status)
         lay.addWidget(self.message)
         lay.addWidget(self.tabs, 1)
+        self.tabs.setMinimumHeight(60)  # let the dock share the bottom area with small panels
         self.setWidget(body)
         self._update_buttons()
 
