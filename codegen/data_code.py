@@ -17,7 +17,7 @@ def load_data(path):
         x, y = data["x"].astype("float32"), data["y"].astype("int64")
     # Mean 0 and spread about 1 for every pixel: networks train much faster on it.
     x = (x - x.mean(axis=0)) / np.maximum(x.std(axis=0), 1.0)
-    return {"x": x, "y": y}
+    return {"x": x, "y": y, "classes": [str(d) for d in range(10)]}
 
 
 def bundled_file(name):
@@ -30,7 +30,7 @@ def bundled_file(name):
         path = Path(resources.__file__).parent / "data" / name
         if path.exists():
             return path
-    sys.exit(f"error: cannot find LayerLab's bundled {name}; pass --data PATH/{name}")
+    raise DataError(f"cannot find LayerLab's bundled {name}; pass --data PATH/{name}")
 '''
 
 MNIST = '''
@@ -41,23 +41,31 @@ def load_data(path):
     """MNIST in the Keras cache format (x_train, y_train, x_test, y_test)."""
     path = Path(path) if path else Path.home() / ".keras" / "datasets" / "mnist.npz"
     if not path.exists():
-        try:
-            import urllib.request
-
-            path.parent.mkdir(parents=True, exist_ok=True)
-            urllib.request.urlretrieve(MNIST_URL, path)
-        except OSError as err:
-            sys.exit(
-                f"error: MNIST is not in the Keras cache ({path}) and could not be "
-                f"downloaded ({err}). Copy mnist.npz there or pass --data PATH."
-            )
+        download(MNIST_URL, path)
     with np.load(path) as data:
         return {
             "x": data["x_train"].astype("float32") / 255.0,
             "y": data["y_train"].astype("int64"),
             "x_test": data["x_test"].astype("float32") / 255.0,
             "y_test": data["y_test"].astype("int64"),
+            "classes": [str(d) for d in range(10)],
         }
+
+
+def download(url, path):
+    """Fetch ``url`` into ``path``; give up after 10 s without an answer (offline)."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            content = response.read()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    except OSError as err:
+        raise DataError(
+            f"MNIST is not in the Keras cache ({path}) and could not be "
+            f"downloaded ({err}). Copy mnist.npz there or pass --data PATH."
+        ) from None
 '''
 
 SYNTHETIC = {
@@ -120,12 +128,12 @@ def load_data(path):
     x = np.array([[float(r[i]) for i in features] for r in rows], dtype="float32")
     x = (x - x.mean(axis=0)) / (x.std(axis=0) + 1e-7)
     labels = [r[target] for r in rows]
-    if TASK == "classification":
-        classes = sorted(set(labels))
-        y = np.array([classes.index(v) for v in labels], dtype="int64")
-    else:
+    if TASK != "classification":
         y = np.array(labels, dtype="float32").reshape(len(rows), 1)
-    return {"x": x, "y": y}
+        return {"x": x, "y": y}
+    classes = sorted(set(labels))
+    y = np.array([classes.index(v) for v in labels], dtype="int64")
+    return {"x": x, "y": y, "classes": classes}
 '''
 
 NPZ = '''
@@ -146,7 +154,7 @@ def load_data(path):
     try:
         from PIL import Image
     except ImportError:
-        sys.exit("error: reading an image folder needs Pillow (pip install pillow)")
+        raise DataError("an image folder needs Pillow: pip install pillow") from None
     channels, height, width = INPUT_SHAPE
     classes = sorted(p.name for p in Path(path).iterdir() if p.is_dir())
     xs, ys = [], []
@@ -154,10 +162,12 @@ def load_data(path):
         for file in sorted((Path(path) / name).iterdir()):
             if file.suffix.lower() in IMAGE_EXTENSIONS:
                 image = Image.open(file).convert("L" if channels == 1 else "RGB")
-                pixels = np.asarray(image.resize((width, height)), dtype="float32") / 255.0
-                xs.append(pixels.reshape(height, width, -1).transpose(2, 0, 1))
+                pixels = np.asarray(image.resize((width, height)), dtype="float32")
+                xs.append(pixels.reshape(height, width, -1).transpose(2, 0, 1) / 255.0)
                 ys.append(label)
-    return {"x": np.stack(xs), "y": np.array(ys, dtype="int64")}
+    if not xs:
+        raise DataError(f"no images in the class folders of {path}")
+    return {"x": np.stack(xs), "y": np.array(ys, dtype="int64"), "classes": classes}
 '''
 
 TEXT = '''
@@ -172,6 +182,20 @@ def load_data(path):
     if not PER_STEP_TARGETS:
         y = y[:, -1]
     return {"x": x, "y": y, "vocab": vocab}
+'''
+
+DATA_ERROR = '''
+class DataError(Exception):
+    """The dataset is missing or cannot be read."""
+'''
+
+READ = '''
+def read_data(path):
+    """load_data, with any failure to read the dataset reported as a DataError."""
+    try:
+        return load_data(path)
+    except (OSError, ValueError, KeyError) as err:
+        raise DataError(f"cannot read the dataset {path!r}: {err}") from err
 '''
 
 SPLIT = '''
@@ -200,11 +224,13 @@ def prepare_inputs(x):
 '''
 
 
+LOADERS = {"digits": DIGITS, "mnist": MNIST, "csv": CSV, "npz": NPZ, "image_folder": IMAGE_FOLDER, "text": TEXT}
+
+
 def loader(kind: str) -> str:
-    """The load_data function for one dataset kind."""
-    if kind in SYNTHETIC:
-        return SYNTHETIC[kind]
-    return {"digits": DIGITS, "mnist": MNIST, "csv": CSV, "npz": NPZ, "image_folder": IMAGE_FOLDER, "text": TEXT}[kind]
+    """DataError, the load_data function for one dataset kind and read_data."""
+    load = SYNTHETIC.get(kind) or LOADERS[kind]
+    return "\n\n\n".join(part.strip("\n") for part in (DATA_ERROR, load, READ))
 
 
 def constants(project, plan, info) -> list[tuple[str, str, str]]:

@@ -14,17 +14,19 @@ Model: {title}
 Run it:
     python {script}
         [--epochs N] [--batch-size B] [--lr LR] [--device auto|cpu|cuda[:N]]
-        [--out DIR] [--data PATH] [--resume CHECKPOINT] [--progress text|jsonl]{extra_usage}
+        [--out DIR] [--data PATH] [--resume CHECKPOINT] [--progress text|jsonl]
+        [--tensorboard DIR]{extra_usage}
 
 It loads the data, builds the model, trains it with a progress bar, evaluates it on
 held-out data and saves the weights (and a checkpoint after every epoch) in --out.
 
 --progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
     {{"event": "start", ...}}
-    {{"event": "batch", "step": ..., "loss": ..., "samples_per_s": ...}}
-    {{"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...}}
-    {{"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...}}
-    {{"event": "error", "message": ...}}
+    {{"event": "batch", "step": ..., "loss": ..., "samples_per_s": ..., "lr": ...}}
+    {{"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
+        "lr": ...}}{extra_events}
+    {{"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...{end_fields}}}
+    {{"event": "error", "kind": "nan" | "oom" | "shape" | "data", "message": ...}}
 
 While it trains, create the file DIR/pause to pause at the next batch boundary (delete
 it to go on), or DIR/stop to stop after the current batch; the weights are saved.
@@ -32,9 +34,50 @@ it to go on), or DIR/stop to stop after the current batch; the weights are saved
 '''
 
 
-def header(em: Emitter, title: str, framework: str, script: str, extra_usage: str = "") -> None:
-    em.block(DOC.format(title=title, framework=framework, script=script, extra_usage=extra_usage))
+def header(em: Emitter, title: str, framework: str, script: str, plan: Plan, kind: str) -> None:
+    usage = "\n        [--generate N] [--temperature T] [--prompt TEXT] [--generate-only]" if kind == "text" else ""
+    events = ""
+    if draws_boundary(plan, kind):
+        events += '\n    {"event": "boundary", "epoch": ..., "step": ..., "values": ..., ...}'
+    if kind == "text":
+        events += '\n    {"event": "text", "text": ..., "prompt": ..., "temperature": ...}'
+    end = ',\n        "confusion": ..., "classes": ..., "misclassified": ...' if classifies(plan, kind) else ""
+    doc = DOC.format(
+        title=title, framework=framework, script=script, extra_usage=usage, extra_events=events, end_fields=end
+    )
+    em.block(doc)
     em.blank()
+
+
+def classifies(plan: Plan, kind: str) -> bool:
+    """One class label per sample: the scripts report a confusion matrix and misclassified samples."""
+    heads = ("output.classification", "output.binary")
+    return plan.head_type in heads and plan.output_type.rank == 2 and kind != "text"
+
+
+def draws_boundary(plan: Plan, kind: str) -> bool:
+    """2-D points to classify: the scripts send the app a decision-boundary map."""
+    t = plan.input_step.out
+    return classifies(plan, kind) and t.rank == 2 and tuple(t.features) == (2,) and t.dtype != "int64"
+
+
+def num_classes(plan: Plan) -> int:
+    return 2 if plan.head_type == "output.binary" else plan.output_type.last
+
+
+def select(template: str, **flags: bool) -> str:
+    """The template with each line marked ``#[flag]`` (``#[!flag]``) kept only when that flag is on (off)."""
+    out = []
+    for line in template.split("\n"):
+        code, marked, flag = line.partition("  #[")
+        if marked:
+            name = flag.rstrip("]")
+            if flags[name.lstrip("!")] == name.startswith("!"):
+                continue
+            line = code
+        if line or out[-2:] != ["", ""]:  # at most two blank lines in a row
+            out.append(line)
+    return "\n".join(out)
 
 
 def safe_title(project) -> str:
@@ -66,6 +109,8 @@ def settings(em: Emitter, project, plan: Plan, info, project_dir) -> None:
         em.line(f"{name} = {value}" + (f"  # {comment}" if comment else ""))
     if plan.head_type == "output.regression":
         em.line(f"OUTPUT_SHAPE = {lit(tuple(plan.output_type.features))}")
+    if classifies(plan, s["dataset"]):
+        em.line(f"NUM_CLASSES = {num_classes(plan)}  # classes the model predicts")
 
 
 def data_path(project, project_dir) -> str:
@@ -109,8 +154,13 @@ class Control:
             print(json.dumps({"event": event, **fields}), flush=True)
         elif event == "batch":
             print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
-        elif event in ("epoch", "end", "error", "paused", "resumed"):
-            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items())
+        elif event == "error":
+            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
+        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
+            # Numbers and names only: the confusion matrix and samples are for the app.
+            shown = ", ".join(
+                f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list)
+            )
             print(f"\r{event}: {shown}", flush=True)
 
     def due(self):
@@ -136,4 +186,86 @@ class Control:
 
 def _text(value):
     return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def fail(control, kind, message):
+    """Report why training failed (kind: nan, oom, shape or data); the exit code."""
+    control.emit("error", kind=kind, message=message)
+    return 1
+
+
+def is_shape_error(err):
+    """True for the errors a model raises when the data have the wrong shape."""
+    text = str(err).lower()
+    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
 '''
+
+REPORT = '''
+def test_report(model, data, batch_size):
+    """The confusion matrix, class names and misclassified samples of the test split."""
+    y_true = $labels
+    y_pred = predict_classes(model, data["x_test"], batch_size)
+    report = {"confusion": confusion_matrix(y_true, y_pred)}
+    if data.get("classes"):
+        report["classes"] = [str(name) for name in data["classes"]]
+    report["misclassified"] = misclassified(y_true, y_pred, data["x_test"])  #[samples]
+    report["misclassified"] = misclassified(y_true, y_pred)  #[!samples]
+    return report
+
+
+def confusion_matrix(y_true, y_pred):
+    """Counts of test samples: rows are the true class, columns the predicted one."""
+    matrix = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype="int64")
+    np.add.at(matrix, (y_true, y_pred), 1)
+    return matrix.tolist()
+
+
+def misclassified(y_true, y_pred, x_test, limit=48):  #[samples]
+def misclassified(y_true, y_pred, limit=48):  #[!samples]
+    """Up to ``limit`` misclassified test samples (index: position in the test set)."""
+    samples = []
+    for i in np.flatnonzero(y_true != y_pred)[:limit]:
+        sample = {"index": int(i), "label": int(y_true[i]), "predicted": int(y_pred[i])}
+        x = $shown  #[samples]
+        if x.size <= 2048:  # small samples only, so the event stays a short line  #[samples]
+            sample["x"] = x.astype("float64").round(3).tolist()  #[samples]
+        samples.append(sample)
+    return samples
+'''
+
+BOUNDARY = '''
+class DecisionMap:
+    """The predicted class on a grid over 2-D data (the app draws the boundary)."""
+
+    def __init__(self, control, x, size=50, margin=0.1):
+        low, high = x.min(axis=0), x.max(axis=0)
+        low, high = low - margin * (high - low), high + margin * (high - low)
+        xs, ys = np.linspace(low[0], high[0], size), np.linspace(low[1], high[1], size)
+        grid_x, grid_y = np.meshgrid(xs, ys)  # rows follow y, columns follow x
+        self.grid = np.stack([grid_x.ravel(), grid_y.ravel()], axis=1).astype("float32")
+        self.fields = {
+            "x_range": [float(low[0]), float(high[0])],
+            "y_range": [float(low[1]), float(high[1])],
+            "shape": [size, size],
+            "classes": NUM_CLASSES,
+        }
+        self.control, self.next_time, self.last_step = control, 0.0, None
+
+    def show(self, model, epoch, step, force=False):
+        """Emit a boundary event: at most 5 a second, unless ``force``."""
+        now = time.perf_counter()
+        if step == self.last_step or (now < self.next_time and not force):
+            return
+        self.next_time, self.last_step = now + 0.2, step
+        values = predict_classes(model, self.grid, len(self.grid))
+        fields = {**self.fields, "values": values.tolist()}
+        self.control.emit("boundary", epoch=epoch, step=step, **fields)
+'''
+
+
+def report_block(kind: str, one_hot: bool, image_sample: str) -> str:
+    """test_report and its helpers; ``image_sample``: one image-folder sample as (H, W) or (H, W, 3)."""
+    labels = 'data["y_test"].argmax(axis=-1)' if one_hot else 'data["y_test"].reshape(-1).astype("int64")'
+    samples = kind in ("csv", "npz", "image_folder")
+    shown = image_sample if kind == "image_folder" else "x_test[i]"
+    return select(REPORT, samples=samples).replace("$labels", labels).replace("$shown", shown)

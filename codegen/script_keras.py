@@ -8,15 +8,25 @@ from codegen import data_code
 from codegen.backend import Rendered
 from codegen.emitter import Emitter, Plan
 from codegen.pyfmt import call, format_stmt, lit
-from codegen.script_common import CONTROL, header, safe_title, settings, targets_block
+from codegen.script_common import (
+    BOUNDARY,
+    CONTROL,
+    classifies,
+    draws_boundary,
+    header,
+    report_block,
+    safe_title,
+    select,
+    settings,
+    targets_block,
+)
 
 
 def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, script_name: str) -> Emitter:
     em = Emitter()
     kind = project.setup["dataset"]
-    text = kind == "text"
-    usage = "\n        [--generate N] [--temperature T] [--prompt TEXT]" if text else ""
-    header(em, safe_title(project), "TensorFlow/Keras", script_name, usage)
+    text, report, boundary = kind == "text", classifies(plan, kind), draws_boundary(plan, kind)
+    header(em, safe_title(project), "TensorFlow/Keras", script_name, plan, kind)
     _imports(em, kind, ctx.imports)
     em.blank()
     em.line('os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow start-up chatter')
@@ -41,13 +51,35 @@ def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, 
     em.blank(2)
     em.block(CONTROL)
     em.blank(2)
-    em.block(_training(project, plan))
+    em.block(select(_training(project, plan), boundary=boundary))
+    if report:
+        em.blank(2)
+        em.block(PREDICT.replace("$predicted", _predicted(plan)))
+        em.blank(2)
+        em.block(report_block(kind, _smoothing(plan) > 0, _image_sample(plan)))
+    if boundary:
+        em.blank(2)
+        em.block(BOUNDARY)
     if text:
         em.blank(2)
         em.block(GENERATE)
     em.blank(2)
-    em.block(Template(MAIN).substitute(generate=GENERATE_CALL if text else "", text_args=TEXT_ARGS if text else ""))
+    em.block(select(MAIN, text=text, report=report, boundary=boundary))
     return em
+
+
+def _predicted(plan: Plan) -> str:
+    if plan.head_type == "output.binary":
+        return '(logits[:, 0] > 0).astype("int64")'
+    return "logits.argmax(axis=-1)"
+
+
+def _image_sample(plan: Plan) -> str:
+    """One (H, W, C) test image as the app draws it: (H, W) or (H, W, C)."""
+    t = plan.input_step.out
+    if t.rank != 4:
+        return "x_test[i]"
+    return "x_test[i][..., 0]" if t.dims[1] == 1 else "x_test[i]"
 
 
 PREPARE_TORCH = '''    """Reshape samples to the model's input shape (channels first)."""
@@ -145,13 +177,16 @@ def metrics():
 class Progress(keras.callbacks.Callback):
     """Batch and epoch events, pause/stop files and per-epoch checkpoints."""
 
-    def __init__(self, control, first_step):
+    def __init__(self, control, first_epoch, first_step, batch_size, boundary):  #[boundary]
+    def __init__(self, control, first_epoch, first_step, batch_size):  #[!boundary]
         super().__init__()
-        self.control, self.step = control, first_step
+        self.control, self.batch_size = control, batch_size
+        self.done, self.step = first_epoch, first_step  # epochs finished, steps taken
+        self.boundary = boundary  #[boundary]
         self.stopped, self.error = False, None
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.seen, self.start = 0, time.perf_counter()
+        self.epoch, self.seen, self.start = epoch, 0, time.perf_counter()
 
     def on_train_batch_end(self, batch, logs=None):
         self.step += 1
@@ -163,8 +198,11 @@ class Progress(keras.callbacks.Callback):
             self.error = f"the loss became {loss} at step {self.step}"
             self.model.stop_training = True
             return
-        rate = self.seen * self.params_batch / (time.perf_counter() - self.start)
-        self.control.emit("batch", step=self.step, loss=loss, samples_per_s=rate)
+        rate = self.seen * self.batch_size / (time.perf_counter() - self.start)
+        lr = self.learning_rate()
+        self.control.emit("batch", step=self.step, loss=loss, samples_per_s=rate, lr=lr)
+        if self.boundary is not None:  #[boundary]
+            self.boundary.show(self.model, self.epoch + 1, self.step)  #[boundary]
         if self.control.should_stop():
             self.stopped = self.model.stop_training = True
 
@@ -174,10 +212,14 @@ class Progress(keras.callbacks.Callback):
             self.error = f"the loss became {logs['loss']} in epoch {epoch + 1}"
             self.model.stop_training = True
             return
+        # A stop mid-epoch: the epoch is not finished, so resuming starts it again.
+        self.done = epoch if self.stopped else epoch + 1
         out = self.control.out_dir
         self.model.save(out / "checkpoint.keras")
-        state = {"epoch": epoch + 1, "step": self.step}
+        state = {"epoch": self.done, "step": self.step}
         (out / "checkpoint.json").write_text(json.dumps(state))
+        if self.stopped:
+            return
         self.control.emit(
             "epoch",
             epoch=epoch + 1,
@@ -185,8 +227,23 @@ class Progress(keras.callbacks.Callback):
             accuracy=logs.get("accuracy"),
             val_loss=logs.get("val_loss"),
             val_accuracy=logs.get("val_accuracy"),
+            lr=self.learning_rate(),
             seconds=time.perf_counter() - self.start,
         )
+        if self.boundary is not None:  #[boundary]
+            self.boundary.show(self.model, epoch + 1, self.step)  #[boundary]
+
+    def learning_rate(self):
+        return float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+'''
+
+PREDICT = '''
+def predict_classes(model, x, batch_size):
+    """The predicted class of every sample, as a NumPy array (inference mode)."""
+    batches = [x[i : i + batch_size] for i in range(0, len(x), batch_size)]
+    logits = [keras.ops.convert_to_numpy(model(b, training=False)) for b in batches]
+    logits = np.concatenate(logits)
+    return $predicted
 '''
 
 GENERATE = '''
@@ -204,20 +261,6 @@ def generate_text(model, vocab, prompt, length, temperature):
     return "".join(vocab[i] for i in ids)
 '''
 
-GENERATE_CALL = """
-    if args.generate:
-        sample = generate_text(
-            model, data["vocab"], args.prompt, args.generate, args.temperature
-        )
-        control.emit("text", text=sample)
-        if not control.jsonl:
-            print(sample)"""
-
-TEXT_ARGS = """
-    parser.add_argument("--generate", type=int, default=0, help="characters to sample")
-    parser.add_argument("--temperature", type=float, default=1.0, help="for sampling")
-    parser.add_argument("--prompt", default="", help="text to start generating from")"""
-
 MAIN = '''
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -229,8 +272,32 @@ def parse_args(argv=None):
     parser.add_argument("--out", default="out", help="folder for weights, checkpoints")
     parser.add_argument("--data", default=DATA_PATH, help="dataset file or folder")
     parser.add_argument("--resume", help="checkpoint (.keras) to continue from")
-    parser.add_argument("--progress", choices=("text", "jsonl"), default="text")$text_args
-    return parser.parse_args(argv)
+    parser.add_argument("--progress", choices=("text", "jsonl"), default="text")
+    parser.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard")
+    parser.add_argument("--generate", type=int, default=0, help="characters to sample")  #[text]
+    parser.add_argument("--temperature", type=float, default=1.0, help="for sampling")  #[text]
+    parser.add_argument("--prompt", default="", help="text to start generating from")  #[text]
+    parser.add_argument(  #[text]
+        "--generate-only", action="store_true", help="sample from --resume, no training"  #[text]
+    )  #[text]
+    args = parser.parse_args(argv)  #[text]
+    if args.generate_only and not args.resume:  #[text]
+        parser.error("--generate-only needs --resume CHECKPOINT")  #[text]
+    return args  #[text]
+    return parser.parse_args(argv)  #[!text]
+
+
+def tensorboard_callback(logdir, control):
+    """[keras.callbacks.TensorBoard] for --tensorboard DIR, or [] without it."""
+    if not logdir:
+        return []
+    try:
+        import tensorboard  # noqa: F401  (tf.summary needs it)
+    except ImportError:
+        print("warning: --tensorboard needs: pip install tensorboard", file=sys.stderr)
+        return []
+    control.emit("tensorboard", logdir=str(logdir))
+    return [keras.callbacks.TensorBoard(log_dir=logdir)]
 
 
 def select_device(name):
@@ -243,9 +310,9 @@ def select_device(name):
     return "/GPU:0" if tf.config.list_physical_devices("GPU") else "/CPU:0"
 
 
-def run(args, control):
+def run(args, control, device):
     keras.utils.set_random_seed(args.seed)
-    data = split_data(load_data(args.data), args.seed)
+    data = split_data(read_data(args.data), args.seed)
     first_epoch, first_step = 0, 0
     if args.resume:
         model = keras.models.load_model(args.resume)
@@ -254,19 +321,24 @@ def run(args, control):
     else:
         model = build_model()
         model.compile(optimizer=make_optimizer(args.lr), loss=LOSS, metrics=metrics())
-    progress = Progress(control, first_step)
-    progress.params_batch = args.batch_size
+    if args.generate_only:  #[text]
+        show_text(args, control, model, data["vocab"])  #[text]
+        return  #[text]
     x_train = data["x_train"]
     control.emit(
         "start",
         framework="tensorflow",
-        device=args.device,
+        device=device,
         epochs=args.epochs,
         batch_size=args.batch_size,
         train_samples=len(x_train),
         steps_per_epoch=math.ceil(len(x_train) / args.batch_size),
         params=model.count_params(),
     )
+    boundary = DecisionMap(control, data["x"]) if control.jsonl else None  #[boundary]
+    progress = Progress(control, first_epoch, first_step, args.batch_size, boundary)  #[boundary]
+    progress = Progress(control, first_epoch, first_step, args.batch_size)  #[!boundary]
+    callbacks = [progress, *tensorboard_callback(args.tensorboard, control)]
     has_val = len(data["x_val"]) > 0
     model.fit(
         x_train,
@@ -276,11 +348,13 @@ def run(args, control):
         initial_epoch=first_epoch,
         validation_data=(data["x_val"], data["y_val"]) if has_val else None,
         shuffle=SHUFFLE,
-        callbacks=[progress],
+        callbacks=callbacks,
         verbose=0,
     )
     if progress.error:
         raise FloatingPointError(progress.error)
+    if boundary is not None:  #[boundary]
+        boundary.show(model, progress.done, progress.step, force=True)  #[boundary]
     weights = control.out_dir / "model.keras"
     model.save(weights)
     x_test, y_test = data["x_test"], data["y_test"]
@@ -293,7 +367,19 @@ def run(args, control):
         test_accuracy=test.get("accuracy"),
         weights=str(weights),
         stopped=progress.stopped,
-    )$generate
+        **test_report(model, data, args.batch_size),  #[report]
+    )
+    if args.generate:  #[text]
+        show_text(args, control, model, data["vocab"])  #[text]
+
+
+def show_text(args, control, model, vocab):  #[text]
+    """Sample --generate characters after --prompt and report them."""  #[text]
+    length = args.generate or 200  #[text]
+    sample = generate_text(model, vocab, args.prompt, length, args.temperature)  #[text]
+    control.emit("text", text=sample, prompt=args.prompt, temperature=args.temperature)  #[text]
+    if not control.jsonl:  #[text]
+        print(sample)  #[text]
 
 
 def main(argv=None):
@@ -302,11 +388,20 @@ def main(argv=None):
     out_dir.mkdir(parents=True, exist_ok=True)
     control = Control(out_dir, args.progress)
     try:
-        with tf.device(select_device(args.device)):
-            run(args, control)
+        device = select_device(args.device)
+        with tf.device(device):
+            run(args, control, device)
     except FloatingPointError as err:
-        control.emit("error", message=f"training stopped: {err}")
-        return 1
+        return fail(control, "nan", f"training stopped: {err}")
+    except DataError as err:
+        return fail(control, "data", str(err))
+    except (tf.errors.ResourceExhaustedError, MemoryError) as err:
+        hint = "try a smaller batch size or model, or --device cpu"
+        return fail(control, "oom", f"out of memory ({err}); {hint}")
+    except (ValueError, tf.errors.InvalidArgumentError) as err:
+        if not is_shape_error(err):
+            raise
+        return fail(control, "shape", f"the data do not fit the model: {err}")
     return 0
 
 

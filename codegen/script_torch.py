@@ -8,7 +8,18 @@ from codegen import data_code
 from codegen.backend import Rendered
 from codegen.emitter import Emitter, Plan
 from codegen.pyfmt import call, lit
-from codegen.script_common import CONTROL, header, safe_title, settings, targets_block
+from codegen.script_common import (
+    BOUNDARY,
+    CONTROL,
+    classifies,
+    draws_boundary,
+    header,
+    report_block,
+    safe_title,
+    select,
+    settings,
+    targets_block,
+)
 
 LOSSES = {
     "output.classification": "nn.CrossEntropyLoss(label_smoothing=$smoothing)",
@@ -20,12 +31,11 @@ LOSSES = {
 def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, script_name: str) -> Emitter:
     em = Emitter()
     kind = project.setup["dataset"]
-    text = kind == "text"
-    usage = "\n        [--generate N] [--temperature T] [--prompt TEXT]" if text else ""
-    header(em, safe_title(project), "PyTorch", script_name, usage)
+    text, report, boundary = kind == "text", classifies(plan, kind), draws_boundary(plan, kind)
+    header(em, safe_title(project), "PyTorch", script_name, plan, kind)
     _imports(em, kind, ctx.imports)
     em.blank()
-    settings(em, project, plan, None if not hasattr(ctx, "info") else ctx.info, project_dir)
+    settings(em, project, plan, getattr(ctx, "info", None), project_dir)
     em.blank(2)
     em.block(data_code.loader(kind))
     em.blank(2)
@@ -35,15 +45,106 @@ def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, 
     em.blank(2)
     _model(em, plan, rendered)
     em.blank(2)
+    em.block(init_weights_block(plan))
+    em.blank(2)
     em.block(CONTROL)
     em.blank(2)
-    em.block(_training(project, plan))
+    em.block(select(_training(project, plan), boundary=boundary))
+    if report:
+        em.blank(2)
+        em.block(Template(PREDICT).substitute(predicted=_predicted(plan)))
+        em.blank(2)
+        em.block(report_block(kind, False, _image_sample(plan)))
+    if boundary:
+        em.blank(2)
+        em.block(BOUNDARY)
     if text:
         em.blank(2)
         em.block(GENERATE)
     em.blank(2)
-    em.block(Template(MAIN).substitute(generate=GENERATE_CALL if text else "", text_args=TEXT_ARGS if text else ""))
+    em.block(select(MAIN, text=text, report=report, boundary=boundary))
     return em
+
+
+def _predicted(plan: Plan) -> str:
+    if plan.head_type == "output.binary":
+        return "model(xb)[:, 0] > 0"
+    return "model(xb).argmax(dim=-1)"
+
+
+def _image_sample(plan: Plan) -> str:
+    """One (C, H, W) test image as the app draws it: (H, W) or (H, W, C)."""
+    t = plan.input_step.out
+    if t.rank != 4:
+        return "x_test[i]"
+    return "x_test[i][0]" if t.dims[1] == 1 else "x_test[i].transpose(1, 2, 0)"
+
+
+MODULES = {
+    "dense": "nn.Linear",
+    "conv1d": "nn.Conv1d",
+    "conv2d": "nn.Conv2d",
+    "conv2d_transpose": "nn.ConvTranspose2d",
+    "simple_rnn": "nn.RNN",
+    "lstm": "nn.LSTM",
+    "gru": "nn.GRU",
+    "embedding": "nn.Embedding",
+}
+
+
+def init_weights_block(plan: Plan) -> str:
+    """init_weights for the module types this model uses (EQUIVALENCE §2.23)."""
+    used = {MODULES[s.type] for s in plan.steps if s.type in MODULES}
+    order = list(MODULES.values())
+    kernels = [m for m in order if m in used and m in ("nn.Linear", "nn.Conv1d", "nn.Conv2d", "nn.ConvTranspose2d")]
+    recurrent = [m for m in order if m in used and m in ("nn.RNN", "nn.LSTM", "nn.GRU")]
+    lines = [
+        "def init_weights(module):",
+        '    """Keras\' default initialisation, so the PyTorch and Keras scripts start from',
+        "    the same distribution (PyTorch's own defaults differ).",
+        '    """',
+    ]
+    branch = "if"
+    if kernels:
+        lines += [
+            f"    {branch} isinstance(module, {_classes(kernels)}):",
+            "        nn.init.xavier_uniform_(module.weight)  # Glorot uniform, the same fans as Keras",
+            "        if module.bias is not None:",
+            "            nn.init.zeros_(module.bias)",
+        ]
+        branch = "elif"
+    if recurrent:
+        lines += [
+            f"    {branch} isinstance(module, {_classes(recurrent)}):",
+            "        for name, param in module.named_parameters():",
+            '            if name.startswith("weight_ih"):',
+            "                nn.init.xavier_uniform_(param)",
+            '            elif name.startswith("weight_hh"):',
+            "                # Keras' recurrent kernel is W_hh.T, (units, gates * units): orthogonal.",
+            "                nn.init.orthogonal_(param.T)",
+            "            else:",
+            "                nn.init.zeros_(param)",
+        ]
+        if "nn.LSTM" in recurrent:
+            check = "" if recurrent == ["nn.LSTM"] else " and isinstance(module, nn.LSTM)"
+            lines += [
+                f'            if name.startswith("bias_ih"){check}:',
+                "                # Keras' unit_forget_bias: the forget gate (2nd block) starts at 1.",
+                "                nn.init.ones_(param[module.hidden_size : 2 * module.hidden_size])",
+            ]
+        branch = "elif"
+    if "nn.Embedding" in used:
+        lines += [
+            f"    {branch} isinstance(module, nn.Embedding):",
+            "        nn.init.uniform_(module.weight, -0.05, 0.05)",
+        ]
+    if branch == "if":
+        lines.append("    # This model has no layer whose initialisation differs (normalisation agrees).")
+    return "\n".join(lines)
+
+
+def _classes(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else "(" + ", ".join(names) + ")"
 
 
 def _imports(em: Emitter, kind: str, extra: set[str]) -> None:
@@ -149,7 +250,8 @@ def count_correct(logits, y):
     return $correct
 
 
-def train_epoch(model, optimizer, x, y, batch_size, control, state):
+def train_epoch(model, optimizer, x, y, batch_size, control, state, boundary):  #[boundary]
+def train_epoch(model, optimizer, x, y, batch_size, control, state):  #[!boundary]
     """One pass over the training data; returns (mean loss, accuracy)."""
     model.train()
     n = len(x)
@@ -177,7 +279,11 @@ def train_epoch(model, optimizer, x, y, batch_size, control, state):
             if not math.isfinite(value):
                 raise FloatingPointError(f"the loss became {value}")
             rate = seen / (time.perf_counter() - start)
-            control.emit("batch", step=state["step"], loss=value, samples_per_s=rate)
+            lr = optimizer.param_groups[0]["lr"]
+            step = state["step"]
+            control.emit("batch", step=step, loss=value, samples_per_s=rate, lr=lr)
+            if boundary is not None:  #[boundary]
+                boundary.show(model, state["epoch"] + 1, step)  #[boundary]
             if control.should_stop():
                 state["stopped"] = True
                 break
@@ -204,6 +310,39 @@ def evaluate(model, x, y, batch_size):
     n = max(len(x), 1)
     accuracy = float(correct) / (n * per_sample(y)) if HAS_ACCURACY else None
     return total_loss.item() / n, accuracy
+
+
+def save_checkpoint(model, optimizer, state, out_dir):
+    """checkpoint.pt (weights, optimiser) and checkpoint.json (epochs, steps done)."""
+    done = {"epoch": state["epoch"], "step": state["step"]}
+    checkpoint = {"model": model.state_dict(), "optimizer": optimizer.state_dict()}
+    torch.save({**checkpoint, **done}, out_dir / "checkpoint.pt")
+    (out_dir / "checkpoint.json").write_text(json.dumps(done))
+
+
+def open_tensorboard(logdir, control):
+    """A TensorBoard SummaryWriter for --tensorboard DIR, or None."""
+    if not logdir:
+        return None
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError:
+        print("warning: --tensorboard needs: pip install tensorboard", file=sys.stderr)
+        return None
+    control.emit("tensorboard", logdir=str(logdir))
+    return SummaryWriter(logdir)
+'''
+
+PREDICT = '''
+@torch.no_grad()
+def predict_classes(model, x, batch_size):
+    """The predicted class of every sample, as a NumPy array (inference mode)."""
+    was_training = model.training
+    model.eval()
+    x = torch.as_tensor(x, device=next(model.parameters()).device)
+    predicted = [$predicted for xb in x.split(batch_size)]
+    model.train(was_training)
+    return torch.cat(predicted).long().cpu().numpy()
 '''
 
 GENERATE = '''
@@ -222,20 +361,6 @@ def generate_text(model, vocab, prompt, length, temperature, device):
     return "".join(vocab[i] for i in ids)
 '''
 
-GENERATE_CALL = """
-    if args.generate:
-        sample = generate_text(
-            model, data["vocab"], args.prompt, args.generate, args.temperature, device
-        )
-        control.emit("text", text=sample)
-        if not control.jsonl:
-            print(sample)"""
-
-TEXT_ARGS = """
-    parser.add_argument("--generate", type=int, default=0, help="characters to sample")
-    parser.add_argument("--temperature", type=float, default=1.0, help="for sampling")
-    parser.add_argument("--prompt", default="", help="text to start generating from")"""
-
 MAIN = '''
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -247,8 +372,19 @@ def parse_args(argv=None):
     parser.add_argument("--out", default="out", help="folder for weights, checkpoints")
     parser.add_argument("--data", default=DATA_PATH, help="dataset file or folder")
     parser.add_argument("--resume", help="checkpoint to continue from")
-    parser.add_argument("--progress", choices=("text", "jsonl"), default="text")$text_args
-    return parser.parse_args(argv)
+    parser.add_argument("--progress", choices=("text", "jsonl"), default="text")
+    parser.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard")
+    parser.add_argument("--generate", type=int, default=0, help="characters to sample")  #[text]
+    parser.add_argument("--temperature", type=float, default=1.0, help="for sampling")  #[text]
+    parser.add_argument("--prompt", default="", help="text to start generating from")  #[text]
+    parser.add_argument(  #[text]
+        "--generate-only", action="store_true", help="sample from --resume, no training"  #[text]
+    )  #[text]
+    args = parser.parse_args(argv)  #[text]
+    if args.generate_only and not args.resume:  #[text]
+        parser.error("--generate-only needs --resume CHECKPOINT")  #[text]
+    return args  #[text]
+    return parser.parse_args(argv)  #[!text]
 
 
 def resolve_device(name):
@@ -266,9 +402,10 @@ def to_tensors(data, device):
 def run(args, control):
     torch.manual_seed(args.seed)
     device = resolve_device(args.device)
-    data = split_data(load_data(args.data), args.seed)
+    data = split_data(read_data(args.data), args.seed)
     t = to_tensors(data, device)
     model = Model().to(device)
+    model.apply(init_weights)
     optimizer = make_optimizer(model, args.lr)
     state = {"step": 0, "stopped": False, "epoch": 0}
     if args.resume:
@@ -276,6 +413,9 @@ def run(args, control):
         model.load_state_dict(checkpoint["model"])
         optimizer.load_state_dict(checkpoint["optimizer"])
         state.update(epoch=checkpoint["epoch"], step=checkpoint["step"])
+    if args.generate_only:  #[text]
+        show_text(args, control, model, data["vocab"], device)  #[text]
+        return  #[text]
     params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     control.emit(
         "start",
@@ -287,28 +427,43 @@ def run(args, control):
         steps_per_epoch=math.ceil(len(t["x_train"]) / args.batch_size),
         params=params,
     )
+    writer = open_tensorboard(args.tensorboard, control)
+    boundary = DecisionMap(control, data["x"]) if control.jsonl else None  #[boundary]
     for epoch in range(state["epoch"], args.epochs):
         start = time.perf_counter()
         x, y = t["x_train"], t["y_train"]
-        loss, acc = train_epoch(model, optimizer, x, y, args.batch_size, control, state)
+        loss, acc = train_epoch(model, optimizer, x, y, args.batch_size, control, state)  #[!boundary]
+        loss, acc = train_epoch(  #[boundary]
+            model, optimizer, x, y, args.batch_size, control, state, boundary  #[boundary]
+        )  #[boundary]
         if not math.isfinite(loss):
             raise FloatingPointError(f"the loss became {loss} in epoch {epoch + 1}")
+        if state["stopped"]:
+            # A stop mid-epoch: the epoch is not finished, so resuming starts it again.
+            save_checkpoint(model, optimizer, state, control.out_dir)
+            break
         val_loss, val_acc = evaluate(model, t["x_val"], t["y_val"], args.batch_size)
         state["epoch"] = epoch + 1
-        checkpoint = {"model": model.state_dict(), "optimizer": optimizer.state_dict()}
-        checkpoint.update(epoch=epoch + 1, step=state["step"])
-        torch.save(checkpoint, control.out_dir / "checkpoint.pt")
-        control.emit(
-            "epoch",
-            epoch=epoch + 1,
-            loss=loss,
-            accuracy=acc if HAS_ACCURACY else None,
-            val_loss=val_loss,
-            val_accuracy=val_acc,
-            seconds=time.perf_counter() - start,
-        )
-        if state["stopped"]:
-            break
+        save_checkpoint(model, optimizer, state, control.out_dir)
+        metrics = {
+            "loss": loss,
+            "accuracy": acc if HAS_ACCURACY else None,
+            "val_loss": val_loss,
+            "val_accuracy": val_acc,
+            "lr": optimizer.param_groups[0]["lr"],
+        }
+        elapsed = time.perf_counter() - start
+        control.emit("epoch", epoch=epoch + 1, **metrics, seconds=elapsed)
+        if boundary is not None:  #[boundary]
+            boundary.show(model, epoch + 1, state["step"])  #[boundary]
+        if writer is not None:
+            for name, value in metrics.items():
+                if value is not None:
+                    writer.add_scalar(f"epoch/{name}", value, epoch + 1)
+    if writer is not None:
+        writer.close()
+    if boundary is not None:  #[boundary]
+        boundary.show(model, state["epoch"], state["step"], force=True)  #[boundary]
     weights = control.out_dir / "model.pt"
     torch.save(model.state_dict(), weights)
     test_loss, test_acc = evaluate(model, t["x_test"], t["y_test"], args.batch_size)
@@ -318,7 +473,19 @@ def run(args, control):
         test_accuracy=test_acc,
         weights=str(weights),
         stopped=state["stopped"],
-    )$generate
+        **test_report(model, data, args.batch_size),  #[report]
+    )
+    if args.generate:  #[text]
+        show_text(args, control, model, data["vocab"], device)  #[text]
+
+
+def show_text(args, control, model, vocab, device):  #[text]
+    """Sample --generate characters after --prompt and report them."""  #[text]
+    length = args.generate or 200  #[text]
+    sample = generate_text(model, vocab, args.prompt, length, args.temperature, device)  #[text]
+    control.emit("text", text=sample, prompt=args.prompt, temperature=args.temperature)  #[text]
+    if not control.jsonl:  #[text]
+        print(sample)  #[text]
 
 
 def main(argv=None):
@@ -329,8 +496,16 @@ def main(argv=None):
     try:
         run(args, control)
     except FloatingPointError as err:
-        control.emit("error", message=f"training stopped: {err}")
-        return 1
+        return fail(control, "nan", f"training stopped: {err}")
+    except DataError as err:
+        return fail(control, "data", str(err))
+    except (torch.cuda.OutOfMemoryError, MemoryError) as err:
+        hint = "try a smaller batch size or model, or --device cpu"
+        return fail(control, "oom", f"out of memory ({err}); {hint}")
+    except (RuntimeError, ValueError) as err:
+        if not is_shape_error(err):
+            raise
+        return fail(control, "shape", f"the data do not fit the model: {err}")
     return 0
 
 

@@ -114,12 +114,39 @@ def test_user_text_never_becomes_code(framework):
     assert EVIL in consts
 
 
+def dataset_variants() -> dict:
+    """Projects whose scripts differ from the examples': samples in misclassified, binary 2-D maps, regression."""
+
+    def project(dataset, layers, head):
+        p = chain(layers, head=head)
+        p.setup.update(dataset=dataset, dataset_path="")
+        return p
+
+    vector = [("input.vector", {"features": 4}), ("dense", {"units": 3})]
+    point = [("input.vector", {"features": 2}), ("dense", {"units": 1})]
+    flat = [("flatten", {}), ("dense", {"units": 2})]
+    return {
+        "csv_classes": project("csv", vector, "output.classification"),
+        "npz_binary_points": project("npz", point, "output.binary"),
+        "npz_regression": project("npz", vector, "output.regression"),
+        "rgb_folder": project(
+            "image_folder", [("input.image", {"channels": 3, "height": 8, "width": 8}), *flat], "output.classification"
+        ),
+        "gray_folder": project(
+            "image_folder", [("input.image", {"channels": 1, "height": 8, "width": 8}), *flat], "output.classification"
+        ),
+    }
+
+
 def test_scripts_pass_ruff(tmp_path):
     projects = {name: example(name) for name in EXAMPLE_NAMES}
     projects["evil"] = evil_project()
+    projects.update(dataset_variants())
     for name, project in projects.items():
         for fw in FRAMEWORKS:
-            (tmp_path / f"{name}_{fw}.py").write_text(generate(project, fw).source)
+            code = generate(project, fw)
+            assert not code.problems, (name, code.problems)
+            (tmp_path / f"{name}_{fw}.py").write_text(code.source)
     ruff = _tool("ruff")
     rules = ["--select", "E,F,W,I,B,UP,SIM"]
     check = subprocess.run([ruff, "check", "--isolated", *rules, str(tmp_path)], capture_output=True, text=True)

@@ -37,6 +37,13 @@ def test_digits_mlp_reaches_95_percent_in_5_epochs(framework, tmp_path):
     end = events[-1]
     assert end["test_accuracy"] >= 0.95, end
     assert os.path.exists(end["weights"])
+    assert end["classes"] == [str(d) for d in range(10)]
+    confusion = np.array(end["confusion"])
+    assert confusion.shape == (10, 10)
+    assert np.trace(confusion) / confusion.sum() == pytest.approx(end["test_accuracy"], abs=1e-6)
+    wrong = end["misclassified"]
+    assert len(wrong) == min(48, confusion.sum() - np.trace(confusion))
+    assert all(s["label"] != s["predicted"] and "x" not in s for s in wrong)  # the app rebuilds digits
 
 
 @pytest.mark.parametrize("framework", ["pytorch", "tensorflow"])
@@ -65,6 +72,9 @@ def test_char_lstm_trains_and_generates(framework, tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     text = [e for e in events if e["event"] == "text"]
     assert text and text[0]["text"].startswith("Twinkle") and len(text[0]["text"]) == len("Twinkle") + 40
+    assert text[0]["prompt"] == "Twinkle" and text[0]["temperature"] == 1.0
+    end = next(e for e in events if e["event"] == "end")
+    assert "confusion" not in end  # per-character targets: no confusion matrix
 
 
 def test_stop_file_stops_gracefully(tmp_path):
@@ -73,6 +83,8 @@ def test_stop_file_stops_gracefully(tmp_path):
     (out / "stop").write_text("")
     proc, events, _ = _run(example("digits_mlp"), "pytorch", tmp_path, "--epochs", "5")
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert [e["event"] for e in events].count("epoch") == 1
+    # Stopped after the first batch: the partial epoch does not count, so a resume starts it again.
+    assert [e["event"] for e in events].count("epoch") == 0
     assert events[-1]["event"] == "end" and events[-1]["stopped"] is True
     assert (out / "model.pt").exists() and (out / "checkpoint.pt").exists()
+    assert json.loads((out / "checkpoint.json").read_text()) == {"epoch": 0, "step": 1}

@@ -6,17 +6,20 @@ Run it:
     python character_level_lstm_keras.py
         [--epochs N] [--batch-size B] [--lr LR] [--device auto|cpu|cuda[:N]]
         [--out DIR] [--data PATH] [--resume CHECKPOINT] [--progress text|jsonl]
-        [--generate N] [--temperature T] [--prompt TEXT]
+        [--tensorboard DIR]
+        [--generate N] [--temperature T] [--prompt TEXT] [--generate-only]
 
 It loads the data, builds the model, trains it with a progress bar, evaluates it on
 held-out data and saves the weights (and a checkpoint after every epoch) in --out.
 
 --progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
     {"event": "start", ...}
-    {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ...}
-    {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...}
+    {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ..., "lr": ...}
+    {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
+        "lr": ...}
+    {"event": "text", "text": ..., "prompt": ..., "temperature": ...}
     {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...}
-    {"event": "error", "message": ...}
+    {"event": "error", "kind": "nan" | "oom" | "shape" | "data", "message": ...}
 
 While it trains, create the file DIR/pause to pause at the next batch boundary (delete
 it to go on), or DIR/stop to stop after the current batch; the weights are saved.
@@ -53,6 +56,10 @@ STEPS = 64  # characters per training window
 PER_STEP_TARGETS = True  # predict every next character
 
 
+class DataError(Exception):
+    """The dataset is missing or cannot be read."""
+
+
 def load_data(path):
     """Character-level text: windows of STEPS characters, targets shifted by one."""
     text = Path(path).read_text(encoding="utf-8")
@@ -64,6 +71,14 @@ def load_data(path):
     if not PER_STEP_TARGETS:
         y = y[:, -1]
     return {"x": x, "y": y, "vocab": vocab}
+
+
+def read_data(path):
+    """load_data, with any failure to read the dataset reported as a DataError."""
+    try:
+        return load_data(path)
+    except (OSError, ValueError, KeyError) as err:
+        raise DataError(f"cannot read the dataset {path!r}: {err}") from err
 
 
 def split_data(data, seed):
@@ -116,8 +131,13 @@ class Control:
             print(json.dumps({"event": event, **fields}), flush=True)
         elif event == "batch":
             print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
-        elif event in ("epoch", "end", "error", "paused", "resumed"):
-            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items())
+        elif event == "error":
+            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
+        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
+            # Numbers and names only: the confusion matrix and samples are for the app.
+            shown = ", ".join(
+                f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list)
+            )
             print(f"\r{event}: {shown}", flush=True)
 
     def due(self):
@@ -145,6 +165,18 @@ def _text(value):
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
+def fail(control, kind, message):
+    """Report why training failed (kind: nan, oom, shape or data); the exit code."""
+    control.emit("error", kind=kind, message=message)
+    return 1
+
+
+def is_shape_error(err):
+    """True for the errors a model raises when the data have the wrong shape."""
+    text = str(err).lower()
+    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
+
+
 def make_optimizer(lr):
     """The optimiser, every hyperparameter explicit (as in the PyTorch script)."""
     return keras.optimizers.Adam(
@@ -163,13 +195,14 @@ def metrics():
 class Progress(keras.callbacks.Callback):
     """Batch and epoch events, pause/stop files and per-epoch checkpoints."""
 
-    def __init__(self, control, first_step):
+    def __init__(self, control, first_epoch, first_step, batch_size):
         super().__init__()
-        self.control, self.step = control, first_step
+        self.control, self.batch_size = control, batch_size
+        self.done, self.step = first_epoch, first_step  # epochs finished, steps taken
         self.stopped, self.error = False, None
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.seen, self.start = 0, time.perf_counter()
+        self.epoch, self.seen, self.start = epoch, 0, time.perf_counter()
 
     def on_train_batch_end(self, batch, logs=None):
         self.step += 1
@@ -181,8 +214,9 @@ class Progress(keras.callbacks.Callback):
             self.error = f"the loss became {loss} at step {self.step}"
             self.model.stop_training = True
             return
-        rate = self.seen * self.params_batch / (time.perf_counter() - self.start)
-        self.control.emit("batch", step=self.step, loss=loss, samples_per_s=rate)
+        rate = self.seen * self.batch_size / (time.perf_counter() - self.start)
+        lr = self.learning_rate()
+        self.control.emit("batch", step=self.step, loss=loss, samples_per_s=rate, lr=lr)
         if self.control.should_stop():
             self.stopped = self.model.stop_training = True
 
@@ -192,10 +226,14 @@ class Progress(keras.callbacks.Callback):
             self.error = f"the loss became {logs['loss']} in epoch {epoch + 1}"
             self.model.stop_training = True
             return
+        # A stop mid-epoch: the epoch is not finished, so resuming starts it again.
+        self.done = epoch if self.stopped else epoch + 1
         out = self.control.out_dir
         self.model.save(out / "checkpoint.keras")
-        state = {"epoch": epoch + 1, "step": self.step}
+        state = {"epoch": self.done, "step": self.step}
         (out / "checkpoint.json").write_text(json.dumps(state))
+        if self.stopped:
+            return
         self.control.emit(
             "epoch",
             epoch=epoch + 1,
@@ -203,8 +241,12 @@ class Progress(keras.callbacks.Callback):
             accuracy=logs.get("accuracy"),
             val_loss=logs.get("val_loss"),
             val_accuracy=logs.get("val_accuracy"),
+            lr=self.learning_rate(),
             seconds=time.perf_counter() - self.start,
         )
+
+    def learning_rate(self):
+        return float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
 
 
 def generate_text(model, vocab, prompt, length, temperature):
@@ -232,10 +274,30 @@ def parse_args(argv=None):
     parser.add_argument("--data", default=DATA_PATH, help="dataset file or folder")
     parser.add_argument("--resume", help="checkpoint (.keras) to continue from")
     parser.add_argument("--progress", choices=("text", "jsonl"), default="text")
+    parser.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard")
     parser.add_argument("--generate", type=int, default=0, help="characters to sample")
     parser.add_argument("--temperature", type=float, default=1.0, help="for sampling")
     parser.add_argument("--prompt", default="", help="text to start generating from")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--generate-only", action="store_true", help="sample from --resume, no training"
+    )
+    args = parser.parse_args(argv)
+    if args.generate_only and not args.resume:
+        parser.error("--generate-only needs --resume CHECKPOINT")
+    return args
+
+
+def tensorboard_callback(logdir, control):
+    """[keras.callbacks.TensorBoard] for --tensorboard DIR, or [] without it."""
+    if not logdir:
+        return []
+    try:
+        import tensorboard  # noqa: F401  (tf.summary needs it)
+    except ImportError:
+        print("warning: --tensorboard needs: pip install tensorboard", file=sys.stderr)
+        return []
+    control.emit("tensorboard", logdir=str(logdir))
+    return [keras.callbacks.TensorBoard(log_dir=logdir)]
 
 
 def select_device(name):
@@ -248,9 +310,9 @@ def select_device(name):
     return "/GPU:0" if tf.config.list_physical_devices("GPU") else "/CPU:0"
 
 
-def run(args, control):
+def run(args, control, device):
     keras.utils.set_random_seed(args.seed)
-    data = split_data(load_data(args.data), args.seed)
+    data = split_data(read_data(args.data), args.seed)
     first_epoch, first_step = 0, 0
     if args.resume:
         model = keras.models.load_model(args.resume)
@@ -259,19 +321,22 @@ def run(args, control):
     else:
         model = build_model()
         model.compile(optimizer=make_optimizer(args.lr), loss=LOSS, metrics=metrics())
-    progress = Progress(control, first_step)
-    progress.params_batch = args.batch_size
+    if args.generate_only:
+        show_text(args, control, model, data["vocab"])
+        return
     x_train = data["x_train"]
     control.emit(
         "start",
         framework="tensorflow",
-        device=args.device,
+        device=device,
         epochs=args.epochs,
         batch_size=args.batch_size,
         train_samples=len(x_train),
         steps_per_epoch=math.ceil(len(x_train) / args.batch_size),
         params=model.count_params(),
     )
+    progress = Progress(control, first_epoch, first_step, args.batch_size)
+    callbacks = [progress, *tensorboard_callback(args.tensorboard, control)]
     has_val = len(data["x_val"]) > 0
     model.fit(
         x_train,
@@ -281,7 +346,7 @@ def run(args, control):
         initial_epoch=first_epoch,
         validation_data=(data["x_val"], data["y_val"]) if has_val else None,
         shuffle=SHUFFLE,
-        callbacks=[progress],
+        callbacks=callbacks,
         verbose=0,
     )
     if progress.error:
@@ -300,12 +365,16 @@ def run(args, control):
         stopped=progress.stopped,
     )
     if args.generate:
-        sample = generate_text(
-            model, data["vocab"], args.prompt, args.generate, args.temperature
-        )
-        control.emit("text", text=sample)
-        if not control.jsonl:
-            print(sample)
+        show_text(args, control, model, data["vocab"])
+
+
+def show_text(args, control, model, vocab):
+    """Sample --generate characters after --prompt and report them."""
+    length = args.generate or 200
+    sample = generate_text(model, vocab, args.prompt, length, args.temperature)
+    control.emit("text", text=sample, prompt=args.prompt, temperature=args.temperature)
+    if not control.jsonl:
+        print(sample)
 
 
 def main(argv=None):
@@ -314,11 +383,20 @@ def main(argv=None):
     out_dir.mkdir(parents=True, exist_ok=True)
     control = Control(out_dir, args.progress)
     try:
-        with tf.device(select_device(args.device)):
-            run(args, control)
+        device = select_device(args.device)
+        with tf.device(device):
+            run(args, control, device)
     except FloatingPointError as err:
-        control.emit("error", message=f"training stopped: {err}")
-        return 1
+        return fail(control, "nan", f"training stopped: {err}")
+    except DataError as err:
+        return fail(control, "data", str(err))
+    except (tf.errors.ResourceExhaustedError, MemoryError) as err:
+        hint = "try a smaller batch size or model, or --device cpu"
+        return fail(control, "oom", f"out of memory ({err}); {hint}")
+    except (ValueError, tf.errors.InvalidArgumentError) as err:
+        if not is_shape_error(err):
+            raise
+        return fail(control, "shape", f"the data do not fit the model: {err}")
     return 0
 
 

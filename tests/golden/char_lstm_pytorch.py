@@ -6,17 +6,20 @@ Run it:
     python character_level_lstm_pytorch.py
         [--epochs N] [--batch-size B] [--lr LR] [--device auto|cpu|cuda[:N]]
         [--out DIR] [--data PATH] [--resume CHECKPOINT] [--progress text|jsonl]
-        [--generate N] [--temperature T] [--prompt TEXT]
+        [--tensorboard DIR]
+        [--generate N] [--temperature T] [--prompt TEXT] [--generate-only]
 
 It loads the data, builds the model, trains it with a progress bar, evaluates it on
 held-out data and saves the weights (and a checkpoint after every epoch) in --out.
 
 --progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
     {"event": "start", ...}
-    {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ...}
-    {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...}
+    {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ..., "lr": ...}
+    {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
+        "lr": ...}
+    {"event": "text", "text": ..., "prompt": ..., "temperature": ...}
     {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...}
-    {"event": "error", "message": ...}
+    {"event": "error", "kind": "nan" | "oom" | "shape" | "data", "message": ...}
 
 While it trains, create the file DIR/pause to pause at the next batch boundary (delete
 it to go on), or DIR/stop to stop after the current batch; the weights are saved.
@@ -48,6 +51,10 @@ STEPS = 64  # characters per training window
 PER_STEP_TARGETS = True  # predict every next character
 
 
+class DataError(Exception):
+    """The dataset is missing or cannot be read."""
+
+
 def load_data(path):
     """Character-level text: windows of STEPS characters, targets shifted by one."""
     text = Path(path).read_text(encoding="utf-8")
@@ -59,6 +66,14 @@ def load_data(path):
     if not PER_STEP_TARGETS:
         y = y[:, -1]
     return {"x": x, "y": y, "vocab": vocab}
+
+
+def read_data(path):
+    """load_data, with any failure to read the dataset reported as a DataError."""
+    try:
+        return load_data(path)
+    except (OSError, ValueError, KeyError) as err:
+        raise DataError(f"cannot read the dataset {path!r}: {err}") from err
 
 
 def split_data(data, seed):
@@ -109,6 +124,30 @@ class Model(nn.Module):
         return logits
 
 
+def init_weights(module):
+    """Keras' default initialisation, so the PyTorch and Keras scripts start from
+    the same distribution (PyTorch's own defaults differ).
+    """
+    if isinstance(module, nn.Linear):
+        nn.init.xavier_uniform_(module.weight)  # Glorot uniform, the same fans as Keras
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+    elif isinstance(module, nn.LSTM):
+        for name, param in module.named_parameters():
+            if name.startswith("weight_ih"):
+                nn.init.xavier_uniform_(param)
+            elif name.startswith("weight_hh"):
+                # Keras' recurrent kernel is W_hh.T, (units, gates * units): orthogonal.
+                nn.init.orthogonal_(param.T)
+            else:
+                nn.init.zeros_(param)
+            if name.startswith("bias_ih"):
+                # Keras' unit_forget_bias: the forget gate (2nd block) starts at 1.
+                nn.init.ones_(param[module.hidden_size : 2 * module.hidden_size])
+    elif isinstance(module, nn.Embedding):
+        nn.init.uniform_(module.weight, -0.05, 0.05)
+
+
 class Control:
     """Progress output, and the pause/stop files in the output folder."""
 
@@ -121,8 +160,13 @@ class Control:
             print(json.dumps({"event": event, **fields}), flush=True)
         elif event == "batch":
             print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
-        elif event in ("epoch", "end", "error", "paused", "resumed"):
-            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items())
+        elif event == "error":
+            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
+        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
+            # Numbers and names only: the confusion matrix and samples are for the app.
+            shown = ", ".join(
+                f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list)
+            )
             print(f"\r{event}: {shown}", flush=True)
 
     def due(self):
@@ -148,6 +192,18 @@ class Control:
 
 def _text(value):
     return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def fail(control, kind, message):
+    """Report why training failed (kind: nan, oom, shape or data); the exit code."""
+    control.emit("error", kind=kind, message=message)
+    return 1
+
+
+def is_shape_error(err):
+    """True for the errors a model raises when the data have the wrong shape."""
+    text = str(err).lower()
+    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
 
 
 def make_optimizer(model, lr):
@@ -195,7 +251,9 @@ def train_epoch(model, optimizer, x, y, batch_size, control, state):
             if not math.isfinite(value):
                 raise FloatingPointError(f"the loss became {value}")
             rate = seen / (time.perf_counter() - start)
-            control.emit("batch", step=state["step"], loss=value, samples_per_s=rate)
+            lr = optimizer.param_groups[0]["lr"]
+            step = state["step"]
+            control.emit("batch", step=step, loss=value, samples_per_s=rate, lr=lr)
             if control.should_stop():
                 state["stopped"] = True
                 break
@@ -224,6 +282,27 @@ def evaluate(model, x, y, batch_size):
     return total_loss.item() / n, accuracy
 
 
+def save_checkpoint(model, optimizer, state, out_dir):
+    """checkpoint.pt (weights, optimiser) and checkpoint.json (epochs, steps done)."""
+    done = {"epoch": state["epoch"], "step": state["step"]}
+    checkpoint = {"model": model.state_dict(), "optimizer": optimizer.state_dict()}
+    torch.save({**checkpoint, **done}, out_dir / "checkpoint.pt")
+    (out_dir / "checkpoint.json").write_text(json.dumps(done))
+
+
+def open_tensorboard(logdir, control):
+    """A TensorBoard SummaryWriter for --tensorboard DIR, or None."""
+    if not logdir:
+        return None
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError:
+        print("warning: --tensorboard needs: pip install tensorboard", file=sys.stderr)
+        return None
+    control.emit("tensorboard", logdir=str(logdir))
+    return SummaryWriter(logdir)
+
+
 @torch.no_grad()
 def generate_text(model, vocab, prompt, length, temperature, device):
     """Sample ``length`` characters after ``prompt`` from the trained model."""
@@ -250,10 +329,17 @@ def parse_args(argv=None):
     parser.add_argument("--data", default=DATA_PATH, help="dataset file or folder")
     parser.add_argument("--resume", help="checkpoint to continue from")
     parser.add_argument("--progress", choices=("text", "jsonl"), default="text")
+    parser.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard")
     parser.add_argument("--generate", type=int, default=0, help="characters to sample")
     parser.add_argument("--temperature", type=float, default=1.0, help="for sampling")
     parser.add_argument("--prompt", default="", help="text to start generating from")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--generate-only", action="store_true", help="sample from --resume, no training"
+    )
+    args = parser.parse_args(argv)
+    if args.generate_only and not args.resume:
+        parser.error("--generate-only needs --resume CHECKPOINT")
+    return args
 
 
 def resolve_device(name):
@@ -271,9 +357,10 @@ def to_tensors(data, device):
 def run(args, control):
     torch.manual_seed(args.seed)
     device = resolve_device(args.device)
-    data = split_data(load_data(args.data), args.seed)
+    data = split_data(read_data(args.data), args.seed)
     t = to_tensors(data, device)
     model = Model().to(device)
+    model.apply(init_weights)
     optimizer = make_optimizer(model, args.lr)
     state = {"step": 0, "stopped": False, "epoch": 0}
     if args.resume:
@@ -281,6 +368,9 @@ def run(args, control):
         model.load_state_dict(checkpoint["model"])
         optimizer.load_state_dict(checkpoint["optimizer"])
         state.update(epoch=checkpoint["epoch"], step=checkpoint["step"])
+    if args.generate_only:
+        show_text(args, control, model, data["vocab"], device)
+        return
     params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     control.emit(
         "start",
@@ -292,28 +382,35 @@ def run(args, control):
         steps_per_epoch=math.ceil(len(t["x_train"]) / args.batch_size),
         params=params,
     )
+    writer = open_tensorboard(args.tensorboard, control)
     for epoch in range(state["epoch"], args.epochs):
         start = time.perf_counter()
         x, y = t["x_train"], t["y_train"]
         loss, acc = train_epoch(model, optimizer, x, y, args.batch_size, control, state)
         if not math.isfinite(loss):
             raise FloatingPointError(f"the loss became {loss} in epoch {epoch + 1}")
+        if state["stopped"]:
+            # A stop mid-epoch: the epoch is not finished, so resuming starts it again.
+            save_checkpoint(model, optimizer, state, control.out_dir)
+            break
         val_loss, val_acc = evaluate(model, t["x_val"], t["y_val"], args.batch_size)
         state["epoch"] = epoch + 1
-        checkpoint = {"model": model.state_dict(), "optimizer": optimizer.state_dict()}
-        checkpoint.update(epoch=epoch + 1, step=state["step"])
-        torch.save(checkpoint, control.out_dir / "checkpoint.pt")
-        control.emit(
-            "epoch",
-            epoch=epoch + 1,
-            loss=loss,
-            accuracy=acc if HAS_ACCURACY else None,
-            val_loss=val_loss,
-            val_accuracy=val_acc,
-            seconds=time.perf_counter() - start,
-        )
-        if state["stopped"]:
-            break
+        save_checkpoint(model, optimizer, state, control.out_dir)
+        metrics = {
+            "loss": loss,
+            "accuracy": acc if HAS_ACCURACY else None,
+            "val_loss": val_loss,
+            "val_accuracy": val_acc,
+            "lr": optimizer.param_groups[0]["lr"],
+        }
+        elapsed = time.perf_counter() - start
+        control.emit("epoch", epoch=epoch + 1, **metrics, seconds=elapsed)
+        if writer is not None:
+            for name, value in metrics.items():
+                if value is not None:
+                    writer.add_scalar(f"epoch/{name}", value, epoch + 1)
+    if writer is not None:
+        writer.close()
     weights = control.out_dir / "model.pt"
     torch.save(model.state_dict(), weights)
     test_loss, test_acc = evaluate(model, t["x_test"], t["y_test"], args.batch_size)
@@ -325,12 +422,16 @@ def run(args, control):
         stopped=state["stopped"],
     )
     if args.generate:
-        sample = generate_text(
-            model, data["vocab"], args.prompt, args.generate, args.temperature, device
-        )
-        control.emit("text", text=sample)
-        if not control.jsonl:
-            print(sample)
+        show_text(args, control, model, data["vocab"], device)
+
+
+def show_text(args, control, model, vocab, device):
+    """Sample --generate characters after --prompt and report them."""
+    length = args.generate or 200
+    sample = generate_text(model, vocab, args.prompt, length, args.temperature, device)
+    control.emit("text", text=sample, prompt=args.prompt, temperature=args.temperature)
+    if not control.jsonl:
+        print(sample)
 
 
 def main(argv=None):
@@ -341,8 +442,16 @@ def main(argv=None):
     try:
         run(args, control)
     except FloatingPointError as err:
-        control.emit("error", message=f"training stopped: {err}")
-        return 1
+        return fail(control, "nan", f"training stopped: {err}")
+    except DataError as err:
+        return fail(control, "data", str(err))
+    except (torch.cuda.OutOfMemoryError, MemoryError) as err:
+        hint = "try a smaller batch size or model, or --device cpu"
+        return fail(control, "oom", f"out of memory ({err}); {hint}")
+    except (RuntimeError, ValueError) as err:
+        if not is_shape_error(err):
+            raise
+        return fail(control, "shape", f"the data do not fit the model: {err}")
     return 0
 
 

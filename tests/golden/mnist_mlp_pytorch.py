@@ -6,16 +6,19 @@ Run it:
     python mnist_mlp_pytorch.py
         [--epochs N] [--batch-size B] [--lr LR] [--device auto|cpu|cuda[:N]]
         [--out DIR] [--data PATH] [--resume CHECKPOINT] [--progress text|jsonl]
+        [--tensorboard DIR]
 
 It loads the data, builds the model, trains it with a progress bar, evaluates it on
 held-out data and saves the weights (and a checkpoint after every epoch) in --out.
 
 --progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
     {"event": "start", ...}
-    {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ...}
-    {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...}
-    {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...}
-    {"event": "error", "message": ...}
+    {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ..., "lr": ...}
+    {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
+        "lr": ...}
+    {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...,
+        "confusion": ..., "classes": ..., "misclassified": ...}
+    {"event": "error", "kind": "nan" | "oom" | "shape" | "data", "message": ...}
 
 While it trains, create the file DIR/pause to pause at the next batch boundary (delete
 it to go on), or DIR/stop to stop after the current batch; the weights are saved.
@@ -43,6 +46,11 @@ VALIDATION_SPLIT = 0.1
 TEST_SPLIT = 0.2
 SHUFFLE = True
 INPUT_SHAPE = (1, 28, 28)  # per-sample input shape, channels first
+NUM_CLASSES = 10  # classes the model predicts
+
+
+class DataError(Exception):
+    """The dataset is missing or cannot be read."""
 
 
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
@@ -52,23 +60,39 @@ def load_data(path):
     """MNIST in the Keras cache format (x_train, y_train, x_test, y_test)."""
     path = Path(path) if path else Path.home() / ".keras" / "datasets" / "mnist.npz"
     if not path.exists():
-        try:
-            import urllib.request
-
-            path.parent.mkdir(parents=True, exist_ok=True)
-            urllib.request.urlretrieve(MNIST_URL, path)
-        except OSError as err:
-            sys.exit(
-                f"error: MNIST is not in the Keras cache ({path}) and could not be "
-                f"downloaded ({err}). Copy mnist.npz there or pass --data PATH."
-            )
+        download(MNIST_URL, path)
     with np.load(path) as data:
         return {
             "x": data["x_train"].astype("float32") / 255.0,
             "y": data["y_train"].astype("int64"),
             "x_test": data["x_test"].astype("float32") / 255.0,
             "y_test": data["y_test"].astype("int64"),
+            "classes": [str(d) for d in range(10)],
         }
+
+
+def download(url, path):
+    """Fetch ``url`` into ``path``; give up after 10 s without an answer (offline)."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            content = response.read()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    except OSError as err:
+        raise DataError(
+            f"MNIST is not in the Keras cache ({path}) and could not be "
+            f"downloaded ({err}). Copy mnist.npz there or pass --data PATH."
+        ) from None
+
+
+def read_data(path):
+    """load_data, with any failure to read the dataset reported as a DataError."""
+    try:
+        return load_data(path)
+    except (OSError, ValueError, KeyError) as err:
+        raise DataError(f"cannot read the dataset {path!r}: {err}") from err
 
 
 def split_data(data, seed):
@@ -116,6 +140,16 @@ class Model(nn.Module):
         return logits
 
 
+def init_weights(module):
+    """Keras' default initialisation, so the PyTorch and Keras scripts start from
+    the same distribution (PyTorch's own defaults differ).
+    """
+    if isinstance(module, nn.Linear):
+        nn.init.xavier_uniform_(module.weight)  # Glorot uniform, the same fans as Keras
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+
+
 class Control:
     """Progress output, and the pause/stop files in the output folder."""
 
@@ -128,8 +162,13 @@ class Control:
             print(json.dumps({"event": event, **fields}), flush=True)
         elif event == "batch":
             print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
-        elif event in ("epoch", "end", "error", "paused", "resumed"):
-            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items())
+        elif event == "error":
+            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
+        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
+            # Numbers and names only: the confusion matrix and samples are for the app.
+            shown = ", ".join(
+                f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list)
+            )
             print(f"\r{event}: {shown}", flush=True)
 
     def due(self):
@@ -155,6 +194,18 @@ class Control:
 
 def _text(value):
     return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def fail(control, kind, message):
+    """Report why training failed (kind: nan, oom, shape or data); the exit code."""
+    control.emit("error", kind=kind, message=message)
+    return 1
+
+
+def is_shape_error(err):
+    """True for the errors a model raises when the data have the wrong shape."""
+    text = str(err).lower()
+    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
 
 
 def make_optimizer(model, lr):
@@ -202,7 +253,9 @@ def train_epoch(model, optimizer, x, y, batch_size, control, state):
             if not math.isfinite(value):
                 raise FloatingPointError(f"the loss became {value}")
             rate = seen / (time.perf_counter() - start)
-            control.emit("batch", step=state["step"], loss=value, samples_per_s=rate)
+            lr = optimizer.param_groups[0]["lr"]
+            step = state["step"]
+            control.emit("batch", step=step, loss=value, samples_per_s=rate, lr=lr)
             if control.should_stop():
                 state["stopped"] = True
                 break
@@ -231,6 +284,65 @@ def evaluate(model, x, y, batch_size):
     return total_loss.item() / n, accuracy
 
 
+def save_checkpoint(model, optimizer, state, out_dir):
+    """checkpoint.pt (weights, optimiser) and checkpoint.json (epochs, steps done)."""
+    done = {"epoch": state["epoch"], "step": state["step"]}
+    checkpoint = {"model": model.state_dict(), "optimizer": optimizer.state_dict()}
+    torch.save({**checkpoint, **done}, out_dir / "checkpoint.pt")
+    (out_dir / "checkpoint.json").write_text(json.dumps(done))
+
+
+def open_tensorboard(logdir, control):
+    """A TensorBoard SummaryWriter for --tensorboard DIR, or None."""
+    if not logdir:
+        return None
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError:
+        print("warning: --tensorboard needs: pip install tensorboard", file=sys.stderr)
+        return None
+    control.emit("tensorboard", logdir=str(logdir))
+    return SummaryWriter(logdir)
+
+
+@torch.no_grad()
+def predict_classes(model, x, batch_size):
+    """The predicted class of every sample, as a NumPy array (inference mode)."""
+    was_training = model.training
+    model.eval()
+    x = torch.as_tensor(x, device=next(model.parameters()).device)
+    predicted = [model(xb).argmax(dim=-1) for xb in x.split(batch_size)]
+    model.train(was_training)
+    return torch.cat(predicted).long().cpu().numpy()
+
+
+def test_report(model, data, batch_size):
+    """The confusion matrix, class names and misclassified samples of the test split."""
+    y_true = data["y_test"].reshape(-1).astype("int64")
+    y_pred = predict_classes(model, data["x_test"], batch_size)
+    report = {"confusion": confusion_matrix(y_true, y_pred)}
+    if data.get("classes"):
+        report["classes"] = [str(name) for name in data["classes"]]
+    report["misclassified"] = misclassified(y_true, y_pred)
+    return report
+
+
+def confusion_matrix(y_true, y_pred):
+    """Counts of test samples: rows are the true class, columns the predicted one."""
+    matrix = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype="int64")
+    np.add.at(matrix, (y_true, y_pred), 1)
+    return matrix.tolist()
+
+
+def misclassified(y_true, y_pred, limit=48):
+    """Up to ``limit`` misclassified test samples (index: position in the test set)."""
+    samples = []
+    for i in np.flatnonzero(y_true != y_pred)[:limit]:
+        sample = {"index": int(i), "label": int(y_true[i]), "predicted": int(y_pred[i])}
+        samples.append(sample)
+    return samples
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=EPOCHS)
@@ -242,6 +354,7 @@ def parse_args(argv=None):
     parser.add_argument("--data", default=DATA_PATH, help="dataset file or folder")
     parser.add_argument("--resume", help="checkpoint to continue from")
     parser.add_argument("--progress", choices=("text", "jsonl"), default="text")
+    parser.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard")
     return parser.parse_args(argv)
 
 
@@ -260,9 +373,10 @@ def to_tensors(data, device):
 def run(args, control):
     torch.manual_seed(args.seed)
     device = resolve_device(args.device)
-    data = split_data(load_data(args.data), args.seed)
+    data = split_data(read_data(args.data), args.seed)
     t = to_tensors(data, device)
     model = Model().to(device)
+    model.apply(init_weights)
     optimizer = make_optimizer(model, args.lr)
     state = {"step": 0, "stopped": False, "epoch": 0}
     if args.resume:
@@ -281,28 +395,35 @@ def run(args, control):
         steps_per_epoch=math.ceil(len(t["x_train"]) / args.batch_size),
         params=params,
     )
+    writer = open_tensorboard(args.tensorboard, control)
     for epoch in range(state["epoch"], args.epochs):
         start = time.perf_counter()
         x, y = t["x_train"], t["y_train"]
         loss, acc = train_epoch(model, optimizer, x, y, args.batch_size, control, state)
         if not math.isfinite(loss):
             raise FloatingPointError(f"the loss became {loss} in epoch {epoch + 1}")
+        if state["stopped"]:
+            # A stop mid-epoch: the epoch is not finished, so resuming starts it again.
+            save_checkpoint(model, optimizer, state, control.out_dir)
+            break
         val_loss, val_acc = evaluate(model, t["x_val"], t["y_val"], args.batch_size)
         state["epoch"] = epoch + 1
-        checkpoint = {"model": model.state_dict(), "optimizer": optimizer.state_dict()}
-        checkpoint.update(epoch=epoch + 1, step=state["step"])
-        torch.save(checkpoint, control.out_dir / "checkpoint.pt")
-        control.emit(
-            "epoch",
-            epoch=epoch + 1,
-            loss=loss,
-            accuracy=acc if HAS_ACCURACY else None,
-            val_loss=val_loss,
-            val_accuracy=val_acc,
-            seconds=time.perf_counter() - start,
-        )
-        if state["stopped"]:
-            break
+        save_checkpoint(model, optimizer, state, control.out_dir)
+        metrics = {
+            "loss": loss,
+            "accuracy": acc if HAS_ACCURACY else None,
+            "val_loss": val_loss,
+            "val_accuracy": val_acc,
+            "lr": optimizer.param_groups[0]["lr"],
+        }
+        elapsed = time.perf_counter() - start
+        control.emit("epoch", epoch=epoch + 1, **metrics, seconds=elapsed)
+        if writer is not None:
+            for name, value in metrics.items():
+                if value is not None:
+                    writer.add_scalar(f"epoch/{name}", value, epoch + 1)
+    if writer is not None:
+        writer.close()
     weights = control.out_dir / "model.pt"
     torch.save(model.state_dict(), weights)
     test_loss, test_acc = evaluate(model, t["x_test"], t["y_test"], args.batch_size)
@@ -312,6 +433,7 @@ def run(args, control):
         test_accuracy=test_acc,
         weights=str(weights),
         stopped=state["stopped"],
+        **test_report(model, data, args.batch_size),
     )
 
 
@@ -323,8 +445,16 @@ def main(argv=None):
     try:
         run(args, control)
     except FloatingPointError as err:
-        control.emit("error", message=f"training stopped: {err}")
-        return 1
+        return fail(control, "nan", f"training stopped: {err}")
+    except DataError as err:
+        return fail(control, "data", str(err))
+    except (torch.cuda.OutOfMemoryError, MemoryError) as err:
+        hint = "try a smaller batch size or model, or --device cpu"
+        return fail(control, "oom", f"out of memory ({err}); {hint}")
+    except (RuntimeError, ValueError) as err:
+        if not is_shape_error(err):
+            raise
+        return fail(control, "shape", f"the data do not fit the model: {err}")
     return 0
 
 

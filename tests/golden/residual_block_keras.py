@@ -6,16 +6,19 @@ Run it:
     python residual_block_keras.py
         [--epochs N] [--batch-size B] [--lr LR] [--device auto|cpu|cuda[:N]]
         [--out DIR] [--data PATH] [--resume CHECKPOINT] [--progress text|jsonl]
+        [--tensorboard DIR]
 
 It loads the data, builds the model, trains it with a progress bar, evaluates it on
 held-out data and saves the weights (and a checkpoint after every epoch) in --out.
 
 --progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
     {"event": "start", ...}
-    {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ...}
-    {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...}
-    {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...}
-    {"event": "error", "message": ...}
+    {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ..., "lr": ...}
+    {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
+        "lr": ...}
+    {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...,
+        "confusion": ..., "classes": ..., "misclassified": ...}
+    {"event": "error", "kind": "nan" | "oom" | "shape" | "data", "message": ...}
 
 While it trains, create the file DIR/pause to pause at the next batch boundary (delete
 it to go on), or DIR/stop to stop after the current batch; the weights are saved.
@@ -48,6 +51,11 @@ VALIDATION_SPLIT = 0.1
 TEST_SPLIT = 0.2
 SHUFFLE = True
 INPUT_SHAPE = (1, 8, 8)  # per-sample input shape, channels first
+NUM_CLASSES = 10  # classes the model predicts
+
+
+class DataError(Exception):
+    """The dataset is missing or cannot be read."""
 
 
 def load_data(path):
@@ -58,7 +66,7 @@ def load_data(path):
         x, y = data["x"].astype("float32"), data["y"].astype("int64")
     # Mean 0 and spread about 1 for every pixel: networks train much faster on it.
     x = (x - x.mean(axis=0)) / np.maximum(x.std(axis=0), 1.0)
-    return {"x": x, "y": y}
+    return {"x": x, "y": y, "classes": [str(d) for d in range(10)]}
 
 
 def bundled_file(name):
@@ -71,7 +79,15 @@ def bundled_file(name):
         path = Path(resources.__file__).parent / "data" / name
         if path.exists():
             return path
-    sys.exit(f"error: cannot find LayerLab's bundled {name}; pass --data PATH/{name}")
+    raise DataError(f"cannot find LayerLab's bundled {name}; pass --data PATH/{name}")
+
+
+def read_data(path):
+    """load_data, with any failure to read the dataset reported as a DataError."""
+    try:
+        return load_data(path)
+    except (OSError, ValueError, KeyError) as err:
+        raise DataError(f"cannot read the dataset {path!r}: {err}") from err
 
 
 def split_data(data, seed):
@@ -132,8 +148,13 @@ class Control:
             print(json.dumps({"event": event, **fields}), flush=True)
         elif event == "batch":
             print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
-        elif event in ("epoch", "end", "error", "paused", "resumed"):
-            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items())
+        elif event == "error":
+            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
+        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
+            # Numbers and names only: the confusion matrix and samples are for the app.
+            shown = ", ".join(
+                f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list)
+            )
             print(f"\r{event}: {shown}", flush=True)
 
     def due(self):
@@ -161,6 +182,18 @@ def _text(value):
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
+def fail(control, kind, message):
+    """Report why training failed (kind: nan, oom, shape or data); the exit code."""
+    control.emit("error", kind=kind, message=message)
+    return 1
+
+
+def is_shape_error(err):
+    """True for the errors a model raises when the data have the wrong shape."""
+    text = str(err).lower()
+    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
+
+
 def make_optimizer(lr):
     """The optimiser, every hyperparameter explicit (as in the PyTorch script)."""
     return keras.optimizers.Adam(
@@ -179,13 +212,14 @@ def metrics():
 class Progress(keras.callbacks.Callback):
     """Batch and epoch events, pause/stop files and per-epoch checkpoints."""
 
-    def __init__(self, control, first_step):
+    def __init__(self, control, first_epoch, first_step, batch_size):
         super().__init__()
-        self.control, self.step = control, first_step
+        self.control, self.batch_size = control, batch_size
+        self.done, self.step = first_epoch, first_step  # epochs finished, steps taken
         self.stopped, self.error = False, None
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.seen, self.start = 0, time.perf_counter()
+        self.epoch, self.seen, self.start = epoch, 0, time.perf_counter()
 
     def on_train_batch_end(self, batch, logs=None):
         self.step += 1
@@ -197,8 +231,9 @@ class Progress(keras.callbacks.Callback):
             self.error = f"the loss became {loss} at step {self.step}"
             self.model.stop_training = True
             return
-        rate = self.seen * self.params_batch / (time.perf_counter() - self.start)
-        self.control.emit("batch", step=self.step, loss=loss, samples_per_s=rate)
+        rate = self.seen * self.batch_size / (time.perf_counter() - self.start)
+        lr = self.learning_rate()
+        self.control.emit("batch", step=self.step, loss=loss, samples_per_s=rate, lr=lr)
         if self.control.should_stop():
             self.stopped = self.model.stop_training = True
 
@@ -208,10 +243,14 @@ class Progress(keras.callbacks.Callback):
             self.error = f"the loss became {logs['loss']} in epoch {epoch + 1}"
             self.model.stop_training = True
             return
+        # A stop mid-epoch: the epoch is not finished, so resuming starts it again.
+        self.done = epoch if self.stopped else epoch + 1
         out = self.control.out_dir
         self.model.save(out / "checkpoint.keras")
-        state = {"epoch": epoch + 1, "step": self.step}
+        state = {"epoch": self.done, "step": self.step}
         (out / "checkpoint.json").write_text(json.dumps(state))
+        if self.stopped:
+            return
         self.control.emit(
             "epoch",
             epoch=epoch + 1,
@@ -219,8 +258,47 @@ class Progress(keras.callbacks.Callback):
             accuracy=logs.get("accuracy"),
             val_loss=logs.get("val_loss"),
             val_accuracy=logs.get("val_accuracy"),
+            lr=self.learning_rate(),
             seconds=time.perf_counter() - self.start,
         )
+
+    def learning_rate(self):
+        return float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+
+
+def predict_classes(model, x, batch_size):
+    """The predicted class of every sample, as a NumPy array (inference mode)."""
+    batches = [x[i : i + batch_size] for i in range(0, len(x), batch_size)]
+    logits = [keras.ops.convert_to_numpy(model(b, training=False)) for b in batches]
+    logits = np.concatenate(logits)
+    return logits.argmax(axis=-1)
+
+
+def test_report(model, data, batch_size):
+    """The confusion matrix, class names and misclassified samples of the test split."""
+    y_true = data["y_test"].reshape(-1).astype("int64")
+    y_pred = predict_classes(model, data["x_test"], batch_size)
+    report = {"confusion": confusion_matrix(y_true, y_pred)}
+    if data.get("classes"):
+        report["classes"] = [str(name) for name in data["classes"]]
+    report["misclassified"] = misclassified(y_true, y_pred)
+    return report
+
+
+def confusion_matrix(y_true, y_pred):
+    """Counts of test samples: rows are the true class, columns the predicted one."""
+    matrix = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype="int64")
+    np.add.at(matrix, (y_true, y_pred), 1)
+    return matrix.tolist()
+
+
+def misclassified(y_true, y_pred, limit=48):
+    """Up to ``limit`` misclassified test samples (index: position in the test set)."""
+    samples = []
+    for i in np.flatnonzero(y_true != y_pred)[:limit]:
+        sample = {"index": int(i), "label": int(y_true[i]), "predicted": int(y_pred[i])}
+        samples.append(sample)
+    return samples
 
 
 def parse_args(argv=None):
@@ -234,7 +312,21 @@ def parse_args(argv=None):
     parser.add_argument("--data", default=DATA_PATH, help="dataset file or folder")
     parser.add_argument("--resume", help="checkpoint (.keras) to continue from")
     parser.add_argument("--progress", choices=("text", "jsonl"), default="text")
+    parser.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard")
     return parser.parse_args(argv)
+
+
+def tensorboard_callback(logdir, control):
+    """[keras.callbacks.TensorBoard] for --tensorboard DIR, or [] without it."""
+    if not logdir:
+        return []
+    try:
+        import tensorboard  # noqa: F401  (tf.summary needs it)
+    except ImportError:
+        print("warning: --tensorboard needs: pip install tensorboard", file=sys.stderr)
+        return []
+    control.emit("tensorboard", logdir=str(logdir))
+    return [keras.callbacks.TensorBoard(log_dir=logdir)]
 
 
 def select_device(name):
@@ -247,9 +339,9 @@ def select_device(name):
     return "/GPU:0" if tf.config.list_physical_devices("GPU") else "/CPU:0"
 
 
-def run(args, control):
+def run(args, control, device):
     keras.utils.set_random_seed(args.seed)
-    data = split_data(load_data(args.data), args.seed)
+    data = split_data(read_data(args.data), args.seed)
     first_epoch, first_step = 0, 0
     if args.resume:
         model = keras.models.load_model(args.resume)
@@ -258,19 +350,19 @@ def run(args, control):
     else:
         model = build_model()
         model.compile(optimizer=make_optimizer(args.lr), loss=LOSS, metrics=metrics())
-    progress = Progress(control, first_step)
-    progress.params_batch = args.batch_size
     x_train = data["x_train"]
     control.emit(
         "start",
         framework="tensorflow",
-        device=args.device,
+        device=device,
         epochs=args.epochs,
         batch_size=args.batch_size,
         train_samples=len(x_train),
         steps_per_epoch=math.ceil(len(x_train) / args.batch_size),
         params=model.count_params(),
     )
+    progress = Progress(control, first_epoch, first_step, args.batch_size)
+    callbacks = [progress, *tensorboard_callback(args.tensorboard, control)]
     has_val = len(data["x_val"]) > 0
     model.fit(
         x_train,
@@ -280,7 +372,7 @@ def run(args, control):
         initial_epoch=first_epoch,
         validation_data=(data["x_val"], data["y_val"]) if has_val else None,
         shuffle=SHUFFLE,
-        callbacks=[progress],
+        callbacks=callbacks,
         verbose=0,
     )
     if progress.error:
@@ -297,6 +389,7 @@ def run(args, control):
         test_accuracy=test.get("accuracy"),
         weights=str(weights),
         stopped=progress.stopped,
+        **test_report(model, data, args.batch_size),
     )
 
 
@@ -306,11 +399,20 @@ def main(argv=None):
     out_dir.mkdir(parents=True, exist_ok=True)
     control = Control(out_dir, args.progress)
     try:
-        with tf.device(select_device(args.device)):
-            run(args, control)
+        device = select_device(args.device)
+        with tf.device(device):
+            run(args, control, device)
     except FloatingPointError as err:
-        control.emit("error", message=f"training stopped: {err}")
-        return 1
+        return fail(control, "nan", f"training stopped: {err}")
+    except DataError as err:
+        return fail(control, "data", str(err))
+    except (tf.errors.ResourceExhaustedError, MemoryError) as err:
+        hint = "try a smaller batch size or model, or --device cpu"
+        return fail(control, "oom", f"out of memory ({err}); {hint}")
+    except (ValueError, tf.errors.InvalidArgumentError) as err:
+        if not is_shape_error(err):
+            raise
+        return fail(control, "shape", f"the data do not fit the model: {err}")
     return 0
 
 

@@ -6,16 +6,20 @@ Run it:
     python spiral_classifier_keras.py
         [--epochs N] [--batch-size B] [--lr LR] [--device auto|cpu|cuda[:N]]
         [--out DIR] [--data PATH] [--resume CHECKPOINT] [--progress text|jsonl]
+        [--tensorboard DIR]
 
 It loads the data, builds the model, trains it with a progress bar, evaluates it on
 held-out data and saves the weights (and a checkpoint after every epoch) in --out.
 
 --progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
     {"event": "start", ...}
-    {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ...}
-    {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...}
-    {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...}
-    {"event": "error", "message": ...}
+    {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ..., "lr": ...}
+    {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
+        "lr": ...}
+    {"event": "boundary", "epoch": ..., "step": ..., "values": ..., ...}
+    {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...,
+        "confusion": ..., "classes": ..., "misclassified": ...}
+    {"event": "error", "kind": "nan" | "oom" | "shape" | "data", "message": ...}
 
 While it trains, create the file DIR/pause to pause at the next batch boundary (delete
 it to go on), or DIR/stop to stop after the current batch; the weights are saved.
@@ -51,6 +55,11 @@ INPUT_SHAPE = (2,)  # per-sample input shape, channels first
 SAMPLES = 1000
 NOISE = 0.1
 CLASSES = 2
+NUM_CLASSES = 2  # classes the model predicts
+
+
+class DataError(Exception):
+    """The dataset is missing or cannot be read."""
 
 
 def load_data(path):
@@ -65,6 +74,14 @@ def load_data(path):
         xs.append(np.stack([r * np.sin(angle), r * np.cos(angle)], axis=1))
         ys.append(np.full(per_class, c))
     return {"x": np.concatenate(xs).astype("float32"), "y": np.concatenate(ys)}
+
+
+def read_data(path):
+    """load_data, with any failure to read the dataset reported as a DataError."""
+    try:
+        return load_data(path)
+    except (OSError, ValueError, KeyError) as err:
+        raise DataError(f"cannot read the dataset {path!r}: {err}") from err
 
 
 def split_data(data, seed):
@@ -117,8 +134,13 @@ class Control:
             print(json.dumps({"event": event, **fields}), flush=True)
         elif event == "batch":
             print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
-        elif event in ("epoch", "end", "error", "paused", "resumed"):
-            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items())
+        elif event == "error":
+            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
+        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
+            # Numbers and names only: the confusion matrix and samples are for the app.
+            shown = ", ".join(
+                f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list)
+            )
             print(f"\r{event}: {shown}", flush=True)
 
     def due(self):
@@ -146,6 +168,18 @@ def _text(value):
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
+def fail(control, kind, message):
+    """Report why training failed (kind: nan, oom, shape or data); the exit code."""
+    control.emit("error", kind=kind, message=message)
+    return 1
+
+
+def is_shape_error(err):
+    """True for the errors a model raises when the data have the wrong shape."""
+    text = str(err).lower()
+    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
+
+
 def make_optimizer(lr):
     """The optimiser, every hyperparameter explicit (as in the PyTorch script)."""
     return keras.optimizers.Adam(
@@ -164,13 +198,15 @@ def metrics():
 class Progress(keras.callbacks.Callback):
     """Batch and epoch events, pause/stop files and per-epoch checkpoints."""
 
-    def __init__(self, control, first_step):
+    def __init__(self, control, first_epoch, first_step, batch_size, boundary):
         super().__init__()
-        self.control, self.step = control, first_step
+        self.control, self.batch_size = control, batch_size
+        self.done, self.step = first_epoch, first_step  # epochs finished, steps taken
+        self.boundary = boundary
         self.stopped, self.error = False, None
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.seen, self.start = 0, time.perf_counter()
+        self.epoch, self.seen, self.start = epoch, 0, time.perf_counter()
 
     def on_train_batch_end(self, batch, logs=None):
         self.step += 1
@@ -182,8 +218,11 @@ class Progress(keras.callbacks.Callback):
             self.error = f"the loss became {loss} at step {self.step}"
             self.model.stop_training = True
             return
-        rate = self.seen * self.params_batch / (time.perf_counter() - self.start)
-        self.control.emit("batch", step=self.step, loss=loss, samples_per_s=rate)
+        rate = self.seen * self.batch_size / (time.perf_counter() - self.start)
+        lr = self.learning_rate()
+        self.control.emit("batch", step=self.step, loss=loss, samples_per_s=rate, lr=lr)
+        if self.boundary is not None:
+            self.boundary.show(self.model, self.epoch + 1, self.step)
         if self.control.should_stop():
             self.stopped = self.model.stop_training = True
 
@@ -193,10 +232,14 @@ class Progress(keras.callbacks.Callback):
             self.error = f"the loss became {logs['loss']} in epoch {epoch + 1}"
             self.model.stop_training = True
             return
+        # A stop mid-epoch: the epoch is not finished, so resuming starts it again.
+        self.done = epoch if self.stopped else epoch + 1
         out = self.control.out_dir
         self.model.save(out / "checkpoint.keras")
-        state = {"epoch": epoch + 1, "step": self.step}
+        state = {"epoch": self.done, "step": self.step}
         (out / "checkpoint.json").write_text(json.dumps(state))
+        if self.stopped:
+            return
         self.control.emit(
             "epoch",
             epoch=epoch + 1,
@@ -204,8 +247,77 @@ class Progress(keras.callbacks.Callback):
             accuracy=logs.get("accuracy"),
             val_loss=logs.get("val_loss"),
             val_accuracy=logs.get("val_accuracy"),
+            lr=self.learning_rate(),
             seconds=time.perf_counter() - self.start,
         )
+        if self.boundary is not None:
+            self.boundary.show(self.model, epoch + 1, self.step)
+
+    def learning_rate(self):
+        return float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
+
+
+def predict_classes(model, x, batch_size):
+    """The predicted class of every sample, as a NumPy array (inference mode)."""
+    batches = [x[i : i + batch_size] for i in range(0, len(x), batch_size)]
+    logits = [keras.ops.convert_to_numpy(model(b, training=False)) for b in batches]
+    logits = np.concatenate(logits)
+    return logits.argmax(axis=-1)
+
+
+def test_report(model, data, batch_size):
+    """The confusion matrix, class names and misclassified samples of the test split."""
+    y_true = data["y_test"].reshape(-1).astype("int64")
+    y_pred = predict_classes(model, data["x_test"], batch_size)
+    report = {"confusion": confusion_matrix(y_true, y_pred)}
+    if data.get("classes"):
+        report["classes"] = [str(name) for name in data["classes"]]
+    report["misclassified"] = misclassified(y_true, y_pred)
+    return report
+
+
+def confusion_matrix(y_true, y_pred):
+    """Counts of test samples: rows are the true class, columns the predicted one."""
+    matrix = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype="int64")
+    np.add.at(matrix, (y_true, y_pred), 1)
+    return matrix.tolist()
+
+
+def misclassified(y_true, y_pred, limit=48):
+    """Up to ``limit`` misclassified test samples (index: position in the test set)."""
+    samples = []
+    for i in np.flatnonzero(y_true != y_pred)[:limit]:
+        sample = {"index": int(i), "label": int(y_true[i]), "predicted": int(y_pred[i])}
+        samples.append(sample)
+    return samples
+
+
+class DecisionMap:
+    """The predicted class on a grid over 2-D data (the app draws the boundary)."""
+
+    def __init__(self, control, x, size=50, margin=0.1):
+        low, high = x.min(axis=0), x.max(axis=0)
+        low, high = low - margin * (high - low), high + margin * (high - low)
+        xs, ys = np.linspace(low[0], high[0], size), np.linspace(low[1], high[1], size)
+        grid_x, grid_y = np.meshgrid(xs, ys)  # rows follow y, columns follow x
+        self.grid = np.stack([grid_x.ravel(), grid_y.ravel()], axis=1).astype("float32")
+        self.fields = {
+            "x_range": [float(low[0]), float(high[0])],
+            "y_range": [float(low[1]), float(high[1])],
+            "shape": [size, size],
+            "classes": NUM_CLASSES,
+        }
+        self.control, self.next_time, self.last_step = control, 0.0, None
+
+    def show(self, model, epoch, step, force=False):
+        """Emit a boundary event: at most 5 a second, unless ``force``."""
+        now = time.perf_counter()
+        if step == self.last_step or (now < self.next_time and not force):
+            return
+        self.next_time, self.last_step = now + 0.2, step
+        values = predict_classes(model, self.grid, len(self.grid))
+        fields = {**self.fields, "values": values.tolist()}
+        self.control.emit("boundary", epoch=epoch, step=step, **fields)
 
 
 def parse_args(argv=None):
@@ -219,7 +331,21 @@ def parse_args(argv=None):
     parser.add_argument("--data", default=DATA_PATH, help="dataset file or folder")
     parser.add_argument("--resume", help="checkpoint (.keras) to continue from")
     parser.add_argument("--progress", choices=("text", "jsonl"), default="text")
+    parser.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard")
     return parser.parse_args(argv)
+
+
+def tensorboard_callback(logdir, control):
+    """[keras.callbacks.TensorBoard] for --tensorboard DIR, or [] without it."""
+    if not logdir:
+        return []
+    try:
+        import tensorboard  # noqa: F401  (tf.summary needs it)
+    except ImportError:
+        print("warning: --tensorboard needs: pip install tensorboard", file=sys.stderr)
+        return []
+    control.emit("tensorboard", logdir=str(logdir))
+    return [keras.callbacks.TensorBoard(log_dir=logdir)]
 
 
 def select_device(name):
@@ -232,9 +358,9 @@ def select_device(name):
     return "/GPU:0" if tf.config.list_physical_devices("GPU") else "/CPU:0"
 
 
-def run(args, control):
+def run(args, control, device):
     keras.utils.set_random_seed(args.seed)
-    data = split_data(load_data(args.data), args.seed)
+    data = split_data(read_data(args.data), args.seed)
     first_epoch, first_step = 0, 0
     if args.resume:
         model = keras.models.load_model(args.resume)
@@ -243,19 +369,20 @@ def run(args, control):
     else:
         model = build_model()
         model.compile(optimizer=make_optimizer(args.lr), loss=LOSS, metrics=metrics())
-    progress = Progress(control, first_step)
-    progress.params_batch = args.batch_size
     x_train = data["x_train"]
     control.emit(
         "start",
         framework="tensorflow",
-        device=args.device,
+        device=device,
         epochs=args.epochs,
         batch_size=args.batch_size,
         train_samples=len(x_train),
         steps_per_epoch=math.ceil(len(x_train) / args.batch_size),
         params=model.count_params(),
     )
+    boundary = DecisionMap(control, data["x"]) if control.jsonl else None
+    progress = Progress(control, first_epoch, first_step, args.batch_size, boundary)
+    callbacks = [progress, *tensorboard_callback(args.tensorboard, control)]
     has_val = len(data["x_val"]) > 0
     model.fit(
         x_train,
@@ -265,11 +392,13 @@ def run(args, control):
         initial_epoch=first_epoch,
         validation_data=(data["x_val"], data["y_val"]) if has_val else None,
         shuffle=SHUFFLE,
-        callbacks=[progress],
+        callbacks=callbacks,
         verbose=0,
     )
     if progress.error:
         raise FloatingPointError(progress.error)
+    if boundary is not None:
+        boundary.show(model, progress.done, progress.step, force=True)
     weights = control.out_dir / "model.keras"
     model.save(weights)
     x_test, y_test = data["x_test"], data["y_test"]
@@ -282,6 +411,7 @@ def run(args, control):
         test_accuracy=test.get("accuracy"),
         weights=str(weights),
         stopped=progress.stopped,
+        **test_report(model, data, args.batch_size),
     )
 
 
@@ -291,11 +421,20 @@ def main(argv=None):
     out_dir.mkdir(parents=True, exist_ok=True)
     control = Control(out_dir, args.progress)
     try:
-        with tf.device(select_device(args.device)):
-            run(args, control)
+        device = select_device(args.device)
+        with tf.device(device):
+            run(args, control, device)
     except FloatingPointError as err:
-        control.emit("error", message=f"training stopped: {err}")
-        return 1
+        return fail(control, "nan", f"training stopped: {err}")
+    except DataError as err:
+        return fail(control, "data", str(err))
+    except (tf.errors.ResourceExhaustedError, MemoryError) as err:
+        hint = "try a smaller batch size or model, or --device cpu"
+        return fail(control, "oom", f"out of memory ({err}); {hint}")
+    except (ValueError, tf.errors.InvalidArgumentError) as err:
+        if not is_shape_error(err):
+            raise
+        return fail(control, "shape", f"the data do not fit the model: {err}")
     return 0
 
 

@@ -6,16 +6,20 @@ Run it:
     python spiral_classifier_pytorch.py
         [--epochs N] [--batch-size B] [--lr LR] [--device auto|cpu|cuda[:N]]
         [--out DIR] [--data PATH] [--resume CHECKPOINT] [--progress text|jsonl]
+        [--tensorboard DIR]
 
 It loads the data, builds the model, trains it with a progress bar, evaluates it on
 held-out data and saves the weights (and a checkpoint after every epoch) in --out.
 
 --progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
     {"event": "start", ...}
-    {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ...}
-    {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...}
-    {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...}
-    {"event": "error", "message": ...}
+    {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ..., "lr": ...}
+    {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
+        "lr": ...}
+    {"event": "boundary", "epoch": ..., "step": ..., "values": ..., ...}
+    {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...,
+        "confusion": ..., "classes": ..., "misclassified": ...}
+    {"event": "error", "kind": "nan" | "oom" | "shape" | "data", "message": ...}
 
 While it trains, create the file DIR/pause to pause at the next batch boundary (delete
 it to go on), or DIR/stop to stop after the current batch; the weights are saved.
@@ -46,6 +50,11 @@ INPUT_SHAPE = (2,)  # per-sample input shape, channels first
 SAMPLES = 1000
 NOISE = 0.1
 CLASSES = 2
+NUM_CLASSES = 2  # classes the model predicts
+
+
+class DataError(Exception):
+    """The dataset is missing or cannot be read."""
 
 
 def load_data(path):
@@ -60,6 +69,14 @@ def load_data(path):
         xs.append(np.stack([r * np.sin(angle), r * np.cos(angle)], axis=1))
         ys.append(np.full(per_class, c))
     return {"x": np.concatenate(xs).astype("float32"), "y": np.concatenate(ys)}
+
+
+def read_data(path):
+    """load_data, with any failure to read the dataset reported as a DataError."""
+    try:
+        return load_data(path)
+    except (OSError, ValueError, KeyError) as err:
+        raise DataError(f"cannot read the dataset {path!r}: {err}") from err
 
 
 def split_data(data, seed):
@@ -107,6 +124,16 @@ class Model(nn.Module):
         return logits
 
 
+def init_weights(module):
+    """Keras' default initialisation, so the PyTorch and Keras scripts start from
+    the same distribution (PyTorch's own defaults differ).
+    """
+    if isinstance(module, nn.Linear):
+        nn.init.xavier_uniform_(module.weight)  # Glorot uniform, the same fans as Keras
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+
+
 class Control:
     """Progress output, and the pause/stop files in the output folder."""
 
@@ -119,8 +146,13 @@ class Control:
             print(json.dumps({"event": event, **fields}), flush=True)
         elif event == "batch":
             print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
-        elif event in ("epoch", "end", "error", "paused", "resumed"):
-            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items())
+        elif event == "error":
+            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
+        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
+            # Numbers and names only: the confusion matrix and samples are for the app.
+            shown = ", ".join(
+                f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list)
+            )
             print(f"\r{event}: {shown}", flush=True)
 
     def due(self):
@@ -148,6 +180,18 @@ def _text(value):
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
+def fail(control, kind, message):
+    """Report why training failed (kind: nan, oom, shape or data); the exit code."""
+    control.emit("error", kind=kind, message=message)
+    return 1
+
+
+def is_shape_error(err):
+    """True for the errors a model raises when the data have the wrong shape."""
+    text = str(err).lower()
+    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
+
+
 def make_optimizer(model, lr):
     """The optimiser, every hyperparameter explicit (as in the Keras script)."""
     return torch.optim.Adam(model.parameters(), lr=lr, betas=(0.9, 0.999), eps=1e-07)
@@ -165,7 +209,7 @@ def count_correct(logits, y):
     return (logits.argmax(dim=-1) == y).sum()
 
 
-def train_epoch(model, optimizer, x, y, batch_size, control, state):
+def train_epoch(model, optimizer, x, y, batch_size, control, state, boundary):
     """One pass over the training data; returns (mean loss, accuracy)."""
     model.train()
     n = len(x)
@@ -193,7 +237,11 @@ def train_epoch(model, optimizer, x, y, batch_size, control, state):
             if not math.isfinite(value):
                 raise FloatingPointError(f"the loss became {value}")
             rate = seen / (time.perf_counter() - start)
-            control.emit("batch", step=state["step"], loss=value, samples_per_s=rate)
+            lr = optimizer.param_groups[0]["lr"]
+            step = state["step"]
+            control.emit("batch", step=step, loss=value, samples_per_s=rate, lr=lr)
+            if boundary is not None:
+                boundary.show(model, state["epoch"] + 1, step)
             if control.should_stop():
                 state["stopped"] = True
                 break
@@ -222,6 +270,93 @@ def evaluate(model, x, y, batch_size):
     return total_loss.item() / n, accuracy
 
 
+def save_checkpoint(model, optimizer, state, out_dir):
+    """checkpoint.pt (weights, optimiser) and checkpoint.json (epochs, steps done)."""
+    done = {"epoch": state["epoch"], "step": state["step"]}
+    checkpoint = {"model": model.state_dict(), "optimizer": optimizer.state_dict()}
+    torch.save({**checkpoint, **done}, out_dir / "checkpoint.pt")
+    (out_dir / "checkpoint.json").write_text(json.dumps(done))
+
+
+def open_tensorboard(logdir, control):
+    """A TensorBoard SummaryWriter for --tensorboard DIR, or None."""
+    if not logdir:
+        return None
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError:
+        print("warning: --tensorboard needs: pip install tensorboard", file=sys.stderr)
+        return None
+    control.emit("tensorboard", logdir=str(logdir))
+    return SummaryWriter(logdir)
+
+
+@torch.no_grad()
+def predict_classes(model, x, batch_size):
+    """The predicted class of every sample, as a NumPy array (inference mode)."""
+    was_training = model.training
+    model.eval()
+    x = torch.as_tensor(x, device=next(model.parameters()).device)
+    predicted = [model(xb).argmax(dim=-1) for xb in x.split(batch_size)]
+    model.train(was_training)
+    return torch.cat(predicted).long().cpu().numpy()
+
+
+def test_report(model, data, batch_size):
+    """The confusion matrix, class names and misclassified samples of the test split."""
+    y_true = data["y_test"].reshape(-1).astype("int64")
+    y_pred = predict_classes(model, data["x_test"], batch_size)
+    report = {"confusion": confusion_matrix(y_true, y_pred)}
+    if data.get("classes"):
+        report["classes"] = [str(name) for name in data["classes"]]
+    report["misclassified"] = misclassified(y_true, y_pred)
+    return report
+
+
+def confusion_matrix(y_true, y_pred):
+    """Counts of test samples: rows are the true class, columns the predicted one."""
+    matrix = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype="int64")
+    np.add.at(matrix, (y_true, y_pred), 1)
+    return matrix.tolist()
+
+
+def misclassified(y_true, y_pred, limit=48):
+    """Up to ``limit`` misclassified test samples (index: position in the test set)."""
+    samples = []
+    for i in np.flatnonzero(y_true != y_pred)[:limit]:
+        sample = {"index": int(i), "label": int(y_true[i]), "predicted": int(y_pred[i])}
+        samples.append(sample)
+    return samples
+
+
+class DecisionMap:
+    """The predicted class on a grid over 2-D data (the app draws the boundary)."""
+
+    def __init__(self, control, x, size=50, margin=0.1):
+        low, high = x.min(axis=0), x.max(axis=0)
+        low, high = low - margin * (high - low), high + margin * (high - low)
+        xs, ys = np.linspace(low[0], high[0], size), np.linspace(low[1], high[1], size)
+        grid_x, grid_y = np.meshgrid(xs, ys)  # rows follow y, columns follow x
+        self.grid = np.stack([grid_x.ravel(), grid_y.ravel()], axis=1).astype("float32")
+        self.fields = {
+            "x_range": [float(low[0]), float(high[0])],
+            "y_range": [float(low[1]), float(high[1])],
+            "shape": [size, size],
+            "classes": NUM_CLASSES,
+        }
+        self.control, self.next_time, self.last_step = control, 0.0, None
+
+    def show(self, model, epoch, step, force=False):
+        """Emit a boundary event: at most 5 a second, unless ``force``."""
+        now = time.perf_counter()
+        if step == self.last_step or (now < self.next_time and not force):
+            return
+        self.next_time, self.last_step = now + 0.2, step
+        values = predict_classes(model, self.grid, len(self.grid))
+        fields = {**self.fields, "values": values.tolist()}
+        self.control.emit("boundary", epoch=epoch, step=step, **fields)
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=EPOCHS)
@@ -233,6 +368,7 @@ def parse_args(argv=None):
     parser.add_argument("--data", default=DATA_PATH, help="dataset file or folder")
     parser.add_argument("--resume", help="checkpoint to continue from")
     parser.add_argument("--progress", choices=("text", "jsonl"), default="text")
+    parser.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard")
     return parser.parse_args(argv)
 
 
@@ -251,9 +387,10 @@ def to_tensors(data, device):
 def run(args, control):
     torch.manual_seed(args.seed)
     device = resolve_device(args.device)
-    data = split_data(load_data(args.data), args.seed)
+    data = split_data(read_data(args.data), args.seed)
     t = to_tensors(data, device)
     model = Model().to(device)
+    model.apply(init_weights)
     optimizer = make_optimizer(model, args.lr)
     state = {"step": 0, "stopped": False, "epoch": 0}
     if args.resume:
@@ -272,28 +409,42 @@ def run(args, control):
         steps_per_epoch=math.ceil(len(t["x_train"]) / args.batch_size),
         params=params,
     )
+    writer = open_tensorboard(args.tensorboard, control)
+    boundary = DecisionMap(control, data["x"]) if control.jsonl else None
     for epoch in range(state["epoch"], args.epochs):
         start = time.perf_counter()
         x, y = t["x_train"], t["y_train"]
-        loss, acc = train_epoch(model, optimizer, x, y, args.batch_size, control, state)
+        loss, acc = train_epoch(
+            model, optimizer, x, y, args.batch_size, control, state, boundary
+        )
         if not math.isfinite(loss):
             raise FloatingPointError(f"the loss became {loss} in epoch {epoch + 1}")
+        if state["stopped"]:
+            # A stop mid-epoch: the epoch is not finished, so resuming starts it again.
+            save_checkpoint(model, optimizer, state, control.out_dir)
+            break
         val_loss, val_acc = evaluate(model, t["x_val"], t["y_val"], args.batch_size)
         state["epoch"] = epoch + 1
-        checkpoint = {"model": model.state_dict(), "optimizer": optimizer.state_dict()}
-        checkpoint.update(epoch=epoch + 1, step=state["step"])
-        torch.save(checkpoint, control.out_dir / "checkpoint.pt")
-        control.emit(
-            "epoch",
-            epoch=epoch + 1,
-            loss=loss,
-            accuracy=acc if HAS_ACCURACY else None,
-            val_loss=val_loss,
-            val_accuracy=val_acc,
-            seconds=time.perf_counter() - start,
-        )
-        if state["stopped"]:
-            break
+        save_checkpoint(model, optimizer, state, control.out_dir)
+        metrics = {
+            "loss": loss,
+            "accuracy": acc if HAS_ACCURACY else None,
+            "val_loss": val_loss,
+            "val_accuracy": val_acc,
+            "lr": optimizer.param_groups[0]["lr"],
+        }
+        elapsed = time.perf_counter() - start
+        control.emit("epoch", epoch=epoch + 1, **metrics, seconds=elapsed)
+        if boundary is not None:
+            boundary.show(model, epoch + 1, state["step"])
+        if writer is not None:
+            for name, value in metrics.items():
+                if value is not None:
+                    writer.add_scalar(f"epoch/{name}", value, epoch + 1)
+    if writer is not None:
+        writer.close()
+    if boundary is not None:
+        boundary.show(model, state["epoch"], state["step"], force=True)
     weights = control.out_dir / "model.pt"
     torch.save(model.state_dict(), weights)
     test_loss, test_acc = evaluate(model, t["x_test"], t["y_test"], args.batch_size)
@@ -303,6 +454,7 @@ def run(args, control):
         test_accuracy=test_acc,
         weights=str(weights),
         stopped=state["stopped"],
+        **test_report(model, data, args.batch_size),
     )
 
 
@@ -314,8 +466,16 @@ def main(argv=None):
     try:
         run(args, control)
     except FloatingPointError as err:
-        control.emit("error", message=f"training stopped: {err}")
-        return 1
+        return fail(control, "nan", f"training stopped: {err}")
+    except DataError as err:
+        return fail(control, "data", str(err))
+    except (torch.cuda.OutOfMemoryError, MemoryError) as err:
+        hint = "try a smaller batch size or model, or --device cpu"
+        return fail(control, "oom", f"out of memory ({err}); {hint}")
+    except (RuntimeError, ValueError) as err:
+        if not is_shape_error(err):
+            raise
+        return fail(control, "shape", f"the data do not fit the model: {err}")
     return 0
 
 
