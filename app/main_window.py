@@ -142,10 +142,12 @@ class MainWindow(QMainWindow):
         errors = len(a.errors)
         if errors:
             self.state_label.setText(self.tr("%n error(s)", "", errors))
-            self.state_label.setStyleSheet(f"color: {self.scene.colors.error.name()}; font-weight: bold")
+            style = f"color: {self.scene.colors.error.name()}; font-weight: bold"
         else:
             self.state_label.setText(self.tr("✓ valid"))
-            self.state_label.setStyleSheet(f"color: {self.scene.colors.port_ok.name()}")
+            style = f"color: {self.scene.colors.port_ok.name()}"
+        if self.state_label.styleSheet() != style:  # setting a style sheet re-polishes: only on a change
+            self.state_label.setStyleSheet(style)
         sel = self.doc.selection()
         if len(sel) == 1:
             self.selection_label.setText(graph.node(sel[0]).name)

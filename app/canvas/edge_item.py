@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFontMetricsF, QPainterPath, QPainterPathStroker, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QStyle
+from PySide6.QtGui import QBrush, QFontMetricsF, QPainterPath, QPainterPathStroker, QPen, QStaticText
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
 from app.theme import mono_font
 
 _LABEL_FONT = None
+_LABEL_METRICS = None
+_NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
+_UNSEEN = object()
+LABEL_LOD = 0.45  # below this zoom the labels are not drawn
+# Paint-time caches (paint runs for every visible edge on every frame: keep it to a few C++ calls):
+# {(id(colors), highlighted, thick, known): (colors, curve pen, label pen, text pen, label brush)}
+_PENS: dict = {}
+_STATIC: dict[str, QStaticText] = {}  # label text -> laid-out static text
 
 
 def _label_font():
@@ -16,6 +24,34 @@ def _label_font():
     if _LABEL_FONT is None:
         _LABEL_FONT = mono_font(7.5)
     return _LABEL_FONT
+
+
+def _label_metrics() -> QFontMetricsF:
+    global _LABEL_METRICS
+    if _LABEL_METRICS is None:
+        _LABEL_METRICS = QFontMetricsF(_label_font())
+    return _LABEL_METRICS
+
+
+def _pens(colors, highlighted: bool, thick: bool, known: bool) -> tuple:
+    key = (id(colors), highlighted, thick, known)
+    pens = _PENS.get(key)
+    if pens is None or pens[0] is not colors:
+        color = colors.selected if highlighted else colors.edge
+        pen = QPen(color, 3.0 if thick else 1.8, Qt.PenStyle.SolidLine if known else Qt.PenStyle.DashLine)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pens = _PENS[key] = (colors, pen, QPen(color, 1.0), QPen(colors.text if known else colors.text_dim),
+                             QBrush(colors.label_bg))
+    return pens
+
+
+def _static_text(text: str) -> QStaticText:
+    st = _STATIC.get(text)
+    if st is None:
+        st = _STATIC[text] = QStaticText(text)
+        st.setTextFormat(Qt.TextFormat.PlainText)
+        st.prepare(font=_label_font())
+    return st
 
 
 ARC_SPAN = 260.0  # a nearly level edge longer than this would cross the cards between its ends
@@ -76,8 +112,12 @@ class EdgeItem(QGraphicsPathItem):
         self.label = ""
         self.known = True
         self.hot = False  # a layer dragged from the palette hovers over it
+        self.hovered = False
+        self.seen_type = _UNSEEN  # the analysis output this label was last made from (see GraphScene)
         self._path = QPainterPath()
         self._label_rect = QRectF()
+        self._label_pos = QPointF()
+        self._label_radius = 0.0
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(0)
@@ -105,9 +145,12 @@ class EdgeItem(QGraphicsPathItem):
     def _layout_label(self) -> None:
         mid = self._path.pointAtPercent(0.5)
         if self.label:
-            fm = QFontMetricsF(_label_font())
+            fm = _label_metrics()
             w, h = fm.horizontalAdvance(self.label) + 10, fm.height() + 3
             self._label_rect = QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
+            self._label_radius = h / 2
+            size = _static_text(self.label).size()
+            self._label_pos = QPointF(mid.x() - size.width() / 2, mid.y() - size.height() / 2)
         else:
             self._label_rect = QRectF(mid, mid)
         bounds = QPainterPath()
@@ -121,26 +164,31 @@ class EdgeItem(QGraphicsPathItem):
         shape.addRect(self._label_rect)
         return shape
 
+    def hoverEnterEvent(self, event) -> None:
+        self.hovered = True
+        super().hoverEnterEvent(event)
+
+    def hoverLeaveEvent(self, event) -> None:
+        self.hovered = False
+        super().hoverLeaveEvent(event)
+
     def paint(self, painter, option, widget=None) -> None:
-        c = self.colors
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        hover = bool(option.state & QStyle.StateFlag.State_MouseOver)
-        color = c.selected if (selected or self.hot) else c.edge
-        width = 3.0 if (selected or self.hot or hover) else 1.8
-        pen = QPen(color, width, Qt.PenStyle.SolidLine if self.known else Qt.PenStyle.DashLine)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        # isSelected()/hovered instead of option.state flags: enum arithmetic costs more than the drawing
+        highlighted = self.hot or self.isSelected()
+        _, pen, label_pen, text_pen, label_brush = _pens(self.colors, highlighted, highlighted or self.hovered,
+                                                         self.known)
         painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setBrush(_NO_BRUSH)
         painter.drawPath(self._path)
-        if not self.label or option.levelOfDetailFromTransform(painter.worldTransform()) < 0.45:
+        if not self.label or painter.worldTransform().m11() < LABEL_LOD:
             return
-        painter.setPen(QPen(color, 1.0))
-        painter.setBrush(c.label_bg)
-        r = self._label_rect.height() / 2
+        painter.setPen(label_pen)
+        painter.setBrush(label_brush)
+        r = self._label_radius
         painter.drawRoundedRect(self._label_rect, r, r)
         painter.setFont(_label_font())
-        painter.setPen(c.text if self.known else c.text_dim)
-        painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self.label)
+        painter.setPen(text_pen)
+        painter.drawStaticText(self._label_pos, _static_text(self.label))
 
 
 class DragEdgeItem(QGraphicsItem):

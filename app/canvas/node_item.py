@@ -6,8 +6,8 @@ The item only draws what the scene tells it; it never reads or edits the graph i
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyle
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainterPath, QPen, QPolygonF, QStaticText
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from app.canvas.port_item import COMPATIBLE, DIMMED, HIT, PortItem
 from app.canvas.port_item import RADIUS as PORT_RADIUS
@@ -24,6 +24,15 @@ PORT_Y = 57.0  # the port row, in item coordinates
 _NAME_FONT = None
 _SMALL_FONT = None
 _MONO_FONT = None
+_METRICS = None
+_HEADER_PATH = None
+_UNSEEN = object()
+_NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
+_WHITE = QColor("#ffffff")
+_LEFT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+_RIGHT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+_STATIC: dict = {}  # (text, font index) -> QStaticText laid out once
+_PENS: dict = {}  # (id(colors), what) -> (colors, pen)
 
 
 def _fonts():
@@ -33,6 +42,61 @@ def _fonts():
         _SMALL_FONT = ui_font(8.0)
         _MONO_FONT = mono_font(8.0)
     return _NAME_FONT, _SMALL_FONT, _MONO_FONT
+
+
+def _metrics() -> tuple[QFontMetricsF, QFontMetricsF]:
+    """Metrics of the name and the small font (made once, not per paint)."""
+    global _METRICS
+    if _METRICS is None:
+        name, small, _ = _fonts()
+        _METRICS = (QFontMetricsF(name), QFontMetricsF(small))
+    return _METRICS
+
+
+def _header_path() -> QPainterPath:
+    """The header strip: rounded top corners, square bottom (built once, not per paint)."""
+    global _HEADER_PATH
+    if _HEADER_PATH is None:
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(0, 0, WIDTH, HEADER + RADIUS), RADIUS, RADIUS)
+        clip = QPainterPath()
+        clip.addRect(QRectF(0, 0, WIDTH, HEADER))
+        _HEADER_PATH = path.intersected(clip)
+    return _HEADER_PATH
+
+
+def _static(text: str, font_index: int) -> QStaticText:
+    key = (text, font_index)
+    st = _STATIC.get(key)
+    if st is None:
+        st = _STATIC[key] = QStaticText(text)
+        st.setTextFormat(Qt.TextFormat.PlainText)
+        st.prepare(font=_fonts()[font_index])
+    return st
+
+
+def _draw_static(painter, rect: QRectF, right: bool, text: str, font_index: int) -> None:
+    """Draw ``text`` vertically centred in ``rect``, at its left or right end (a cached QStaticText)."""
+    if not text:
+        return
+    st = _static(text, font_index)
+    size = st.size()
+    x = rect.right() - size.width() if right else rect.left()
+    painter.drawStaticText(QPointF(x, rect.top() + (rect.height() - size.height()) / 2), st)
+
+
+def _pen(colors, what: str, make) -> QPen:
+    key = (id(colors), what)
+    hit = _PENS.get(key)
+    if hit is None or hit[0] is not colors:
+        hit = _PENS[key] = (colors, make())
+    return hit[1]
+
+
+def _cosmetic(color: QColor, width: float) -> QPen:
+    pen = QPen(color, width)
+    pen.setCosmetic(True)
+    return pen
 
 
 def format_count(n: int | None) -> str:
@@ -62,6 +126,9 @@ class NodeItem(QGraphicsRectItem):
         self.name, self.type_name, self.category = name, type_name, category
         self.colors = colors
         self.shape_text, self.count_text, self.severity = "", "", None
+        self.seen_out = self.seen_counts = _UNSEEN  # the analysis tables last shown (see GraphScene)
+        self.accent = category_color(category, dark=False)  # deep tones: white text stays legible
+        self._texts: tuple | None = None  # elided name and type, for (name, severity, count_text)
         self.edges: set = set()
         self.inputs = [PortItem(self, p.name, False, p.variadic, QPointF(0.0, PORT_Y)) for p in inputs]
         self.outputs = [PortItem(self, p.name, True, False, QPointF(WIDTH, PORT_Y)) for p in outputs]
@@ -121,15 +188,15 @@ class NodeItem(QGraphicsRectItem):
     # ------------------------------------------------------------------ painting
     def paint(self, painter, option, widget=None) -> None:
         c = self.colors
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        selected = self.isSelected()  # not option.state: enum arithmetic costs more than a C++ call
+        lod = painter.worldTransform().m11()  # the level of detail (the view only scales uniformly)
         body = QRectF(0, 0, WIDTH, HEIGHT)
-        accent = category_color(self.category, dark=False)  # deep tones: white text stays legible
         if lod < 0.3:
             painter.fillRect(body, c.node)
-            painter.fillRect(QRectF(0, 0, WIDTH, HEADER), accent)
+            painter.fillRect(QRectF(0, 0, WIDTH, HEADER), self.accent)
             if selected or self.severity in (ERROR, WARNING):
                 painter.setPen(QPen(c.selected if selected else self._sev_color(), 0))
+                painter.setBrush(_NO_BRUSH)
                 painter.drawRect(body)
             return
         painter.setPen(Qt.PenStyle.NoPen)
@@ -137,77 +204,79 @@ class NodeItem(QGraphicsRectItem):
         painter.drawRoundedRect(body.translated(1.5, 2.5), RADIUS, RADIUS)
         painter.setBrush(c.node)
         painter.drawRoundedRect(body, RADIUS, RADIUS)
-        self._paint_header(painter, accent)
+        self._paint_header(painter, self.accent)
         self._paint_body(painter, lod)
         self._paint_border(painter, body, selected)
         for port in self.inputs + self.outputs:
             self._paint_port(painter, port)
+
+    def _elided(self) -> tuple[str, str]:
+        """The name and type texts fitted to their room (kept until the name or the labels change)."""
+        key = (self.name, self.severity, self.count_text)
+        if self._texts is None or self._texts[0] != key:
+            name_fm, fm = _metrics()
+            room = WIDTH - 16 - (18 if self.severity else 0)
+            name = name_fm.elidedText(self.name, Qt.TextElideMode.ElideRight, room)
+            room = WIDTH - 16 - (fm.horizontalAdvance(self.count_text) + 8 if self.count_text else 0)
+            self._texts = (key, name, fm.elidedText(self.type_name, Qt.TextElideMode.ElideRight, room))
+        return self._texts[1], self._texts[2]
 
     def _paint_port(self, painter, port: PortItem) -> None:
         c = self.colors
         lit = port.state == COMPATIBLE or port.hover
         r = PORT_RADIUS + (2.0 if lit else 0.0)
         fill = c.port_ok if port.state == COMPATIBLE else c.port
-        painter.setOpacity(0.3 if port.state == DIMMED else 1.0)
+        if port.state == DIMMED:
+            painter.setOpacity(0.3)
         if port.connected or lit:
-            painter.setPen(QPen(c.node, 1.5))
+            painter.setPen(_pen(c, "port-ring", lambda: QPen(c.node, 1.5)))
             painter.setBrush(fill)
         else:
-            painter.setPen(QPen(fill, 2.0))
+            painter.setPen(QPen(fill, 2.0) if port.state == COMPATIBLE else _pen(c, "port", lambda: QPen(c.port, 2.0)))
             painter.setBrush(c.node)
         painter.drawEllipse(port.offset, r, r)
-        painter.setOpacity(1.0)
+        if port.state == DIMMED:
+            painter.setOpacity(1.0)
 
     def _paint_header(self, painter, accent: QColor) -> None:
-        path = QPainterPath()
-        path.addRoundedRect(QRectF(0, 0, WIDTH, HEADER + RADIUS), RADIUS, RADIUS)
-        clip = QPainterPath()
-        clip.addRect(QRectF(0, 0, WIDTH, HEADER))
         painter.setBrush(accent)
-        painter.drawPath(path.intersected(clip))
-        name_font = _fonts()[0]
-        painter.setFont(name_font)
-        painter.setPen(QColor("#ffffff"))
+        painter.drawPath(_header_path())
+        name, _ = self._elided()
+        painter.setFont(_fonts()[0])
+        painter.setPen(_WHITE)
         room = WIDTH - 16 - (18 if self.severity else 0)
-        text = QFontMetricsF(name_font).elidedText(self.name, Qt.TextElideMode.ElideRight, room)
-        painter.drawText(QRectF(8, 0, room, HEADER), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+        _draw_static(painter, QRectF(8, 0, room, HEADER), False, name, 0)
         if self.severity:
             self._paint_badge(painter, QPointF(WIDTH - 13, HEADER / 2))
 
     def _paint_body(self, painter, lod: float) -> None:
         c = self.colors
-        _, small, mono = _fonts()
-        painter.setFont(small)
+        _, type_text = self._elided()
+        painter.setFont(_fonts()[1])
         painter.setPen(c.text_dim)
         row1 = QRectF(8, HEADER + 3, WIDTH - 16, 18)
-        fm = QFontMetricsF(small)
-        room = row1.width() - (fm.horizontalAdvance(self.count_text) + 8 if self.count_text else 0)
-        type_text = fm.elidedText(self.type_name, Qt.TextElideMode.ElideRight, room)
-        painter.drawText(row1, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, type_text)
-        painter.drawText(row1, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, self.count_text)
+        _draw_static(painter, row1, False, type_text, 1)
+        _draw_static(painter, row1, True, self.count_text, 1)
         row2 = QRectF(12, PORT_Y - 9, WIDTH - 24, 18)
-        left = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
-        right = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
         for port in self.inputs:
-            painter.drawText(row2, left, port.name)
+            _draw_static(painter, row2, False, port.name, 1)
         if self.outputs:
+            fm = _metrics()[1]
             out_w = max(fm.horizontalAdvance(p.name) for p in self.outputs) + 6
-            painter.drawText(row2, right, self.outputs[0].name)
-            painter.setFont(mono)
+            _draw_static(painter, row2, True, self.outputs[0].name, 1)
+            painter.setFont(_fonts()[2])
             painter.setPen(c.text if self.shape_text else c.text_dim)
-            shape = self.shape_text or "?"
-            painter.drawText(row2.adjusted(24, 0, -out_w, 0), right, shape)
+            _draw_static(painter, row2.adjusted(24, 0, -out_w, 0), True, self.shape_text or "?", 2)
 
     def _paint_border(self, painter, body: QRectF, selected: bool) -> None:
         c = self.colors
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setBrush(_NO_BRUSH)
         if selected:
-            pen = QPen(c.selected, 2.0)
+            pen = _pen(c, "selected", lambda: QPen(c.selected, 2.0))
         elif self.severity in (ERROR, WARNING):
             pen = QPen(self._sev_color(), 1.6)
         else:
-            pen = QPen(c.node_border, 1.0)
-            pen.setCosmetic(True)
+            pen = _pen(c, "border", lambda: _cosmetic(c.node_border, 1.0))
         painter.setPen(pen)
         painter.drawRoundedRect(body, RADIUS, RADIUS)
 

@@ -49,6 +49,8 @@ class GraphScene(QGraphicsScene):
         self._drag_line: DragEdgeItem | None = None
         self._syncing = False
         self._diags: dict[str, list] = {}
+        self._short_cache: dict = {}  # TensorType -> its short label
+        self._count_cache: dict = {}  # parameter count -> "1,234 params"
         document.project_replaced.connect(self.rebuild)
         document.analysis_changed.connect(self._on_analysis_changed)
         document.selection_changed.connect(self._on_doc_selection_changed)
@@ -78,6 +80,8 @@ class GraphScene(QGraphicsScene):
             self.clear()
             self.nodes.clear()
             self.edges.clear()
+            self._short_cache.clear()
+            self._count_cache.clear()
             self._graph = self.doc.graph
             for node in self._graph.nodes():
                 self._on_node_added(node)
@@ -141,22 +145,46 @@ class GraphScene(QGraphicsScene):
             item.set_name(new)
 
     def _on_analysis_changed(self) -> None:
-        """Refresh shape labels, counts and diagnostic marks; items repaint only when they changed."""
+        """Refresh shape labels, counts and diagnostic marks; items repaint only when they changed.
+
+        The incremental analysis hands the unchanged nodes' tables on as the same objects, so an item
+        whose node kept its shape and count objects (and severity) is skipped without formatting
+        anything: an edit touches the edited node, its descendants and their edges, not 2,000 items."""
         a = self.doc.analysis()
         diags: dict[str, list] = {}
         for d in a.diagnostics:
             if d.node_id is not None:
                 diags.setdefault(d.node_id, []).append(d)
         self._diags = diags
+        worst = {nid: _worst(ds) for nid, ds in diags.items()}
+        shapes, counts_of, short = a.shapes, a.counts, self._short
         for nid, item in self.nodes.items():
-            out = a.shapes.get(nid)
+            out, counts, severity = shapes.get(nid), counts_of.get(nid), worst.get(nid)
+            if out is item.seen_out and counts is item.seen_counts and severity == item.severity:
+                continue
+            item.seen_out, item.seen_counts = out, counts
             shape = out.get(item.outputs[0].name) if out and item.outputs else None
-            counts = a.counts.get(nid)
-            item.set_info(shape.short() if shape else "", format_count(sum(counts) if counts else None),
-                          _worst(diags.get(nid, ())))
+            item.set_info(short(shape) if shape else "", self._count(sum(counts) if counts else None), severity)
         for item in self.edges.values():
-            t = a.output(item.edge.src, item.edge.src_port)
-            item.set_label(t.short() if t is not None else "?", t is not None)
+            edge = item.edge
+            out = shapes.get(edge.src)
+            t = out.get(edge.src_port) if out else None
+            if t is item.seen_type:
+                continue
+            item.seen_type = t
+            item.set_label(short(t) if t is not None else "?", t is not None)
+
+    def _short(self, t) -> str:
+        text = self._short_cache.get(t)
+        if text is None:
+            text = self._short_cache[t] = t.short()
+        return text
+
+    def _count(self, n: int | None) -> str:
+        text = self._count_cache.get(n)
+        if text is None:
+            text = self._count_cache[n] = format_count(n)
+        return text
 
     # ------------------------------------------------------------------ tooltips
     def tooltip_for(self, node_id: str) -> str:

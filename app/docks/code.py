@@ -73,6 +73,22 @@ class _GenerateTask(QRunnable):
         self.signals.done.emit(self.generation, results, (time.perf_counter() - started) * 1000)
 
 
+def _bmp_only(text: str) -> bool:
+    return text.isascii() or all(ord(ch) <= 0xFFFF for ch in text)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """The length of the common prefix of ``a`` and ``b`` (a binary search over C-speed comparisons)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
 class CodeView(QPlainTextEdit):
     """A read-only, monospaced, highlighted view of one generated script."""
 
@@ -91,7 +107,21 @@ class CodeView(QPlainTextEdit):
             return
         bar = self.verticalScrollBar()
         value = bar.value()
-        self.setPlainText(text)
+        old = self.toPlainText()
+        if not old or not _bmp_only(old) or not _bmp_only(text):  # cursor positions count UTF-16 units
+            self.setPlainText(text)
+        else:
+            # Replace only the changed middle: an edit changes a few lines of a long script, and
+            # setPlainText would lay out and re-highlight every line in the GUI thread.
+            start = _common_prefix(old, text)
+            end = _common_prefix(old[start:][::-1], text[start:][::-1])
+            cursor = QTextCursor(self.document())
+            cursor.beginEditBlock()
+            cursor.setPosition(start)
+            cursor.setPosition(len(old) - end, QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(text[start:len(text) - end])
+            cursor.endEditBlock()
+            self.document().clearUndoRedoStacks()
         bar.setValue(min(value, bar.maximum()))
 
     def highlight_lines(self, ranges: list[tuple[int, int]], scroll: bool = True) -> None:

@@ -197,6 +197,10 @@ class NodePanel(QWidget):
         return self.tr("%1 (%2 trainable)").replace("%1", f"{trainable + frozen:,}").replace("%2", f"{trainable:,}")
 
     def _show_diagnostics(self, diagnostics) -> None:
+        key = [(d.severity, d.message, d.fix) for d in diagnostics]
+        if key == getattr(self, "_diag_key", None):
+            return  # unchanged: keep the rows instead of rebuilding them on every analysis
+        self._diag_key = key
         while self.diagnostics.count():
             item = self.diagnostics.takeAt(0)
             if item.layout():

@@ -31,17 +31,23 @@ class ProblemsDock(QDockWidget):
         self.tree.itemActivated.connect(self._on_item_clicked)
         self.setWidget(self.tree)
         self._severity_names = {"error": self.tr("Error"), "warning": self.tr("Warning"), "info": self.tr("Note")}
+        self._shown: tuple | None = None  # what the list shows, so an unchanged analysis rebuilds nothing
         document.analysis_changed.connect(self.refresh)
         document.project_replaced.connect(self.refresh)
         self.refresh()
 
-    def refresh(self) -> None:
-        """Rebuild the list from ``document.analysis()``."""
+    def refresh(self, force: bool = False) -> None:
+        """Rebuild the list from ``document.analysis()`` (only when what it shows changed, or ``force``)."""
         analysis, graph = self.document.analysis(), self.document.graph
         diagnostics = sorted(analysis.diagnostics, key=lambda d: _RANK.get(d.severity, 3))
+        wheres = [graph.node(d.node_id).name if d.node_id in graph else self.tr("Model") for d in diagnostics]
+        shown = tuple((w, d.node_id, d.severity, d.message, d.fix, d.text()) for w, d in zip(wheres, diagnostics,
+                                                                                           strict=True))
+        if not force and shown == self._shown:
+            return
+        self._shown = shown
         self.tree.clear()
-        for d in diagnostics:
-            where = graph.node(d.node_id).name if d.node_id in graph else self.tr("Model")
+        for where, d in zip(wheres, diagnostics, strict=True):
             item = QTreeWidgetItem([where, d.message, d.fix or ""])
             item.setIcon(0, severity_icon(d.severity))
             item.setToolTip(0, self._severity_names.get(d.severity, d.severity))
@@ -57,7 +63,7 @@ class ProblemsDock(QDockWidget):
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
-            self.refresh()  # severity icons are tuned to the theme
+            self.refresh(force=True)  # severity icons are tuned to the theme
 
     def _on_item_clicked(self, item: QTreeWidgetItem, column: int = 0) -> None:
         node_id = item.data(0, NODE_ROLE)
