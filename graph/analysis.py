@@ -77,20 +77,32 @@ class Analysis:
 def analyze(graph: Graph, dataset=None, previous: Analysis | None = None, dirty: set[str] | None = None) -> Analysis:
     """Infer every shape and count in topological order; collect diagnostics instead of raising.
 
-    With ``previous`` and ``dirty`` (the nodes an edit touched), only the dirty nodes and their
-    descendants are inferred again; everything upstream is reused (the editor's per-edit path).
+    With ``previous`` and ``dirty`` (the nodes an edit touched), a node is inferred again only if
+    it is dirty or one of its inputs changed; a node whose result comes out as before keeps the
+    previous objects (views skip it by identity) and stops the change from spreading downstream.
     """
     result = Analysis(order=graph.topological_order())
-    redo = _affected(graph, previous, dirty)
-    node_diags: list[Diagnostic] = []
+    incremental = previous is not None and dirty is not None
+    if incremental:  # start from the previous tables (C-speed copies); recomputed nodes overwrite
+        for table in ("shapes", "counts", "inputs", "node_diags"):
+            setattr(result, table, dict(getattr(previous, table)))
+    pending = set(dirty) if incremental else None
     for node_id in result.order:
-        if redo is None or node_id in redo or node_id not in previous.node_diags:
-            start = len(result.diagnostics)
-            _analyze_node(graph, node_id, result)
-            result.node_diags[node_id] = result.diagnostics[start:]
-        else:
+        known = incremental and node_id in previous.node_diags
+        if known and node_id not in pending:
+            continue
+        for table in ("shapes", "counts", "inputs"):
+            getattr(result, table).pop(node_id, None)
+        start = len(result.diagnostics)
+        _analyze_node(graph, node_id, result)
+        result.node_diags[node_id] = result.diagnostics[start:]
+        if known and _same(previous, result, node_id):
             _reuse(previous, node_id, result)
-        node_diags.extend(result.node_diags[node_id])
+        elif incremental:
+            pending.update(graph.successors(node_id))
+    if incremental:
+        _drop_removed(graph, result)
+    node_diags = [d for nid in result.order for d in result.node_diags[nid]]
     result.diagnostics = node_diags
     _check_structure(graph, result)
     if dataset is not None:
@@ -98,16 +110,18 @@ def analyze(graph: Graph, dataset=None, previous: Analysis | None = None, dirty:
     return result
 
 
-def _affected(graph: Graph, previous: Analysis | None, dirty: set[str] | None) -> set[str] | None:
-    """The nodes to infer again: dirty ones and everything downstream (None = all)."""
-    if previous is None or dirty is None:
-        return None
-    out: set[str] = set()
-    for nid in dirty:
-        if nid in graph and nid not in out:
-            out.add(nid)
-            out |= graph.descendants(nid)
-    return out
+def _drop_removed(graph: Graph, result: Analysis) -> None:
+    for table in ("shapes", "counts", "inputs", "node_diags"):
+        values = getattr(result, table)
+        for nid in [n for n in values if n not in graph]:
+            del values[nid]
+
+
+def _same(previous: Analysis, result: Analysis, node_id: str) -> bool:
+    return all(
+        getattr(previous, table).get(node_id) == getattr(result, table).get(node_id)
+        for table in ("shapes", "counts", "inputs", "node_diags")
+    )
 
 
 def _reuse(previous: Analysis, node_id: str, result: Analysis) -> None:
