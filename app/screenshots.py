@@ -56,21 +56,23 @@ def editor_shots(out: Path) -> None:
     window.close()
 
 
-def training_shot(out: Path, example: str, name: str, framework: str, seconds: float, tab: str) -> None:
+def training_shot(out: Path, example: str, name: str, framework: str, seconds: float, tab: str, epochs: int) -> None:
     from PySide6.QtCore import Qt
 
     window = _window(example)
     window.doc.set_setup("framework", framework)
+    window.doc.set_setup("epochs", epochs)
     dock = window.docks["training"]
     dock.show()
     dock.raise_()
     dock.tabs.setCurrentIndex([dock.tabs.tabText(i) for i in range(dock.tabs.count())].index(tab))
-    window.resizeDocks([dock], [460], Qt.Orientation.Vertical)
+    window.resizeDocks([dock], [560], Qt.Orientation.Vertical)
     _settle()
     dock.train()
     _settle(seconds)
     window.grab().save(str(out / name))
     dock.shutdown()
+    window.doc.undo_stack.setClean()  # the setup edits above are not the user's: no save prompt
     window.close()
 
 
@@ -78,8 +80,8 @@ def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else DEFAULT_OUT
     out.mkdir(parents=True, exist_ok=True)
     editor_shots(out)
-    training_shot(out, "digits_mlp", "training.png", "pytorch", 12.0, "Curves")
-    training_shot(out, "spiral", "boundary.png", "pytorch", 12.0, "Boundary")
+    training_shot(out, "digits_mlp", "training.png", "pytorch", 10.0, "Curves", epochs=150)
+    training_shot(out, "spiral", "boundary.png", "pytorch", 8.0, "Boundary", epochs=200)
     print(f"screenshots written to {out}")
     return 0
 

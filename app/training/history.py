@@ -16,7 +16,8 @@ import numpy as np
 
 BATCH_COLUMNS = ("step", "loss", "smoothed", "samples_per_s", "lr")
 EPOCH_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "seconds")
-SMOOTHING = 0.9  # exponential moving average weight of the smoothed batch loss
+SMOOTHING = 0.9  # exponential moving average weight of the smoothed batch loss between close points
+SMOOTHING_PER_STEP = 0.98  # … decayed per optimisation step, so sparse points (one every ~0.2 s) still follow
 
 
 class Series:
@@ -94,8 +95,10 @@ class RunRecord:
         lr = event.get("lr", event.get("learning_rate", self.setup.get("learning_rate")))
         if kind == "batch":
             loss = _number(event.get("loss"))
-            prev = self.batches.last("smoothed")
-            smooth = loss if math.isnan(prev) else SMOOTHING * prev + (1 - SMOOTHING) * loss
+            prev, prev_step = self.batches.last("smoothed"), self.batches.last("step")
+            gap = max(1.0, _number(event.get("step")) - prev_step) if not math.isnan(prev_step) else 1.0
+            weight = min(SMOOTHING, SMOOTHING_PER_STEP**gap)
+            smooth = loss if math.isnan(prev) else weight * prev + (1 - weight) * loss
             self.batches.append(step=event.get("step"), loss=loss, smoothed=smooth,
                                 samples_per_s=event.get("samples_per_s"), lr=lr)
         elif kind == "epoch":

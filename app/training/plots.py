@@ -51,7 +51,8 @@ class LivePlots(QWidget):
         lay.addWidget(self.layout_widget)
         self.plots: dict[str, pg.PlotItem] = {}
         for i, (key, title, ylabel, xaxis) in enumerate(PLOTS):
-            plot = self.layout_widget.addPlot(row=i // 2, col=i % 2, title=title)
+            # The three curves people watch on top; learning rate and throughput below, smaller.
+            plot = self.layout_widget.addPlot(row=0 if i < 3 else 1, col=i if i < 3 else i - 3, title=title)
             plot.setLabel("left", ylabel)
             plot.setLabel("bottom", "step" if xaxis == "batches" else "epoch")
             plot.showGrid(x=True, y=True, alpha=0.2)
@@ -64,6 +65,9 @@ class LivePlots(QWidget):
             plot.disableAutoRange()  # ranges follow the data in coarse steps (see _follow), so axes rarely redraw
             plot.getViewBox().sigRangeChangedManually.connect(lambda *_, k=key: self._follow.update({k: False}))
             self.plots[key] = plot
+        grid = self.layout_widget.ci.layout
+        grid.setRowStretchFactor(0, 3)
+        grid.setRowStretchFactor(1, 2)
         self.curves: dict[str, pg.PlotDataItem] = {}
         for key, plot_key, _, _, _, name, width, alpha in CURVES:
             color = pg.mkColor(COLORS[1] if key.startswith("val") or key == "smoothed" else COLORS[0])
@@ -116,7 +120,7 @@ class LivePlots(QWidget):
             return
         (x0, x1), (y0, y1) = bounds
         xr = (x0, x0 + nice_up(max(x1 - x0, 1.0)))
-        step = nice_up(max(y1 - y0, abs(y1) * 1e-3, 1e-12)) / 5
+        step = nice_up(max(y1 - y0, abs(y1) * 0.2, 1e-12)) / 5  # a flat curve (constant lr) gets ±20 %
         yr = (math.floor(y0 / step) * step, math.ceil(y1 / step) * step + (step if y1 == y0 else 0.0))
         if self._ranges.get(key) != (xr, yr):
             self._ranges[key] = (xr, yr)

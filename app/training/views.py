@@ -143,7 +143,6 @@ class BoundaryView(QWidget):
         self.plot = pg.PlotWidget(background="w")
         self.plot.setAspectLocked(True)
         self.image = pg.ImageItem()
-        self.image.setColorMap(pg.colormap.get("CET-D1A"))
         self.plot.addItem(self.image)
         self.scatter = pg.ScatterPlotItem(size=4, pen=pg.mkPen("k", width=0.3))
         self.plot.addItem(self.scatter)
@@ -179,11 +178,19 @@ class BoundaryView(QWidget):
             (x0, x1), (y0, y1) = event["x_range"], event["y_range"]
         except (KeyError, ValueError, TypeError):
             return
-        top = max(float(event.get("classes", 2)) - 1, 1.0) if "classes" in event else max(float(values.max()), 1.0)
-        self.image.setImage(values.T, levels=(0.0, top), autoLevels=False)
+        classes = int(event.get("classes") or max(int(values.max()) + 1, 2))
+        self.image.setColorMap(_class_tints(classes))
+        self.image.setImage(values.T, levels=(0.0, float(classes - 1)), autoLevels=False)
         self.image.setRect(QRectF(float(x0), float(y0), float(x1) - float(x0), float(y1) - float(y0)))
         self.shown_epoch = event.get("epoch")
         self.label.setText(f"Decision map after epoch {self.shown_epoch}")
+
+
+def _class_tints(classes: int) -> pg.ColorMap:
+    """Light tints of the point colours, one flat band per class (TensorFlow-Playground style)."""
+    tints = [tuple(int(255 - 0.35 * (255 - c)) for c in POINT_COLORS[i % len(POINT_COLORS)]) for i in range(classes)]
+    positions = np.linspace(0.0, 1.0, classes)
+    return pg.ColorMap(positions, tints, mapping=pg.ColorMap.CLIP)
 
 
 class ResultsView(QWidget):
