@@ -188,7 +188,7 @@ class TrainingDock(QDockWidget):
             self._show_message(self.tr("Train the model first."), error=True)
             return None
         done = int(rec.epochs.last("epoch")) if rec.epochs.n else 0
-        args = ["--generate", str(length), "--temperature", str(temperature), "--prompt", prompt]
+        args = ["--generate-only", "--generate", str(length), "--temperature", str(temperature), "--prompt", prompt]
         return self.trainer.start(None, device=self.device.currentText(), epochs=done,
                                   project_path=self.document.path, resume=rec.run_id, extra_args=args)
 
