@@ -9,6 +9,7 @@ the node order exactly.
 from __future__ import annotations
 
 import copy
+import heapq
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,9 +126,27 @@ class Graph:
 
         Cached until the structure changes (parameter edits and moves keep it)."""
         if self._topo is None:
-            rank = {nid: i for i, nid in enumerate(self._order)}
-            self._topo = list(nx.lexicographical_topological_sort(self._g, key=rank.__getitem__))
+            self._topo = self._kahn()
         return list(self._topo)
+
+    def _kahn(self) -> list[str]:
+        """Kahn's algorithm over the raw adjacency dicts; a heap keyed by insertion rank breaks ties."""
+        pred, succ = self._g._pred, self._g._succ
+        rank = {nid: i for i, nid in enumerate(self._order)}
+        waiting = {nid: len(pred[nid]) for nid in self._order}
+        ready = [(rank[nid], nid) for nid in self._order if not waiting[nid]]
+        heapq.heapify(ready)
+        out: list[str] = []
+        while ready:
+            _, nid = heapq.heappop(ready)
+            out.append(nid)
+            for nxt in succ[nid]:
+                waiting[nxt] -= 1
+                if not waiting[nxt]:
+                    heapq.heappush(ready, (rank[nxt], nxt))
+        if len(out) != len(self._order):
+            raise GraphError("the graph has a cycle")
+        return out
 
     def successors(self, node_id: str) -> list[str]:
         return list(dict.fromkeys(self._g.successors(node_id)))

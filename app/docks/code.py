@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QPalette, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSplitter,
+    QStackedWidget,
     QTabWidget,
     QTextEdit,
     QVBoxLayout,
@@ -198,6 +200,14 @@ class CodeDock(QDockWidget):
             "pytorch": QPushButton(self.tr("Export PyTorch…")),
             "tensorflow": QPushButton(self.tr("Export Keras…")),
         }
+        self.split_button = QPushButton(self.tr("Side by side"))
+        self.split_button.setCheckable(True)
+        self.split_button.setToolTip(self.tr("Show the PyTorch and Keras code next to each other"))
+        self.split_button.toggled.connect(self.set_side_by_side)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.splitter)
         self.copy_button = QPushButton(self.tr("Copy"))
         self.copy_button.setToolTip(self.tr("Copy the code of the current tab"))
         self.copy_button.clicked.connect(self.copy)
@@ -207,14 +217,30 @@ class CodeDock(QDockWidget):
             button.clicked.connect(lambda _=False, f=fw: self.export(f))
             buttons.addWidget(button)
         buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.split_button)
         buttons.addWidget(self.status, 1)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(buttons)
         layout.addWidget(self.problems)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.stack, 1)
         self.setWidget(body)
+
+    def set_side_by_side(self, on: bool) -> None:
+        """Both scripts next to each other (a selected layer's lines are marked in both), or in tabs."""
+        if (self.stack.currentWidget() is self.splitter) == on:
+            return
+        if on:
+            for fw in FRAMEWORKS:
+                self.splitter.addWidget(self.views[fw])  # leaves the tab widget
+            self.stack.setCurrentWidget(self.splitter)
+        else:
+            self.tabs.addTab(self.views["pytorch"], self.tr("PyTorch"))
+            self.tabs.addTab(self.views["tensorflow"], self.tr("TensorFlow / Keras"))
+            self.stack.setCurrentWidget(self.tabs)
+        if self.split_button.isChecked() != on:
+            self.split_button.setChecked(on)
 
     # ------------------------------------------------------------------ generation
     def schedule(self, *_) -> None:
