@@ -88,3 +88,38 @@ def test_stop_file_stops_gracefully(tmp_path):
     assert events[-1]["event"] == "end" and events[-1]["stopped"] is True
     assert (out / "model.pt").exists() and (out / "checkpoint.pt").exists()
     assert json.loads((out / "checkpoint.json").read_text()) == {"epoch": 0, "step": 1}
+
+
+DRIVER = """
+import contextlib, importlib.util, io, json, sys
+results = {}
+for name, path, out in json.loads(sys.argv[1]):
+    spec = importlib.util.spec_from_file_location(f"script_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = module.main(["--epochs", "1", "--out", out, "--progress", "jsonl", "--device", "cpu"])
+    events = [json.loads(l) for l in buffer.getvalue().splitlines() if l.startswith("{")]
+    results[name] = {"code": code, "kinds": [e["event"] for e in events], "end": events[-1] if events else None}
+print(json.dumps(results))
+"""
+
+
+@pytest.mark.parametrize("framework", ["pytorch", "tensorflow"])
+def test_every_other_example_runs_one_epoch(framework, tmp_path):
+    """The examples not run above train for one epoch on bundled data (one process per framework)."""
+    jobs = []
+    for name in ("small_cnn", "residual_block", "two_branch", "spiral"):
+        path = tmp_path / f"{name}_{framework}.py"
+        path.write_text(generate(example(name), framework, str(EXAMPLES)).source)
+        jobs.append((name, str(path), str(tmp_path / f"out_{name}")))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    proc = subprocess.run([sys.executable, "-c", DRIVER, json.dumps(jobs)], capture_output=True, text=True,
+                          env=env, timeout=400)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    results = json.loads(proc.stdout.strip().splitlines()[-1])
+    for name, result in results.items():
+        assert result["code"] == 0, (name, result)
+        assert result["kinds"].count("epoch") == 1 and result["kinds"][-1] == "end", name
+        assert 0.0 <= result["end"]["test_accuracy"] <= 1.0 and os.path.exists(result["end"]["weights"]), name
