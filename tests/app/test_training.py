@@ -50,7 +50,11 @@ p.add_argument("--resume")
 p.add_argument("--generate", type=int, default=0)
 p.add_argument("--temperature", type=float, default=1.0)
 p.add_argument("--prompt", default="")
+p.add_argument("--generate-only", action="store_true")
 args = p.parse_args()
+if args.generate_only:  # like the real script: sample from --resume, no training
+    print(json.dumps({"event": "text", "text": args.prompt + "twinkle twinkle"}), flush=True)
+    sys.exit(0)
 out = Path(args.out)
 mode = CONFIG.get("mode", "ok")
 
@@ -442,7 +446,10 @@ def test_default_digits_example_trains_to_95_percent_in_both_frameworks(qtbot, d
     assert doc.project.setup["epochs"] == 5
     trainer = Trainer()
     run = trainer.start(doc.project, framework, "cpu", project_path=doc.path)
-    qtbot.waitUntil(lambda: not run.active, timeout=300_000)
+    try:
+        qtbot.waitUntil(lambda: not run.active, timeout=300_000)
+    finally:
+        trainer.shutdown()
     rec = run.record
     assert rec.outcome == "finished", rec.message + "\n" + run.tail.text()
     assert rec.batches.n >= 1 and rec.epochs.n == 5
@@ -452,7 +459,7 @@ def test_default_digits_example_trains_to_95_percent_in_both_frameworks(qtbot, d
 
 @pytest.mark.frameworks
 @pytest.mark.slow
-def test_char_lstm_trains_in_the_panel_and_shows_generated_text(qtbot, tmp_path):
+def test_char_lstm_trains_in_the_panel_and_shows_generated_text(qtbot, tmp_path, request):
     d = Document(EXAMPLES["char_lstm"]())
     d.save(str(tmp_path / "char_lstm.json"))  # relative data path: copy the text beside it
     data = Path(EXAMPLES_DATA) / "nursery_rhymes.txt"
@@ -461,6 +468,7 @@ def test_char_lstm_trains_in_the_panel_and_shows_generated_text(qtbot, tmp_path)
     d.set_setup("epochs", 1)
     dock = TrainingDock(d)
     qtbot.addWidget(dock)
+    request.addfinalizer(dock.shutdown)
     dock.results.prompt.setText("Twinkle")
     run = dock.train()
     qtbot.waitUntil(lambda: not run.active, timeout=300_000)
