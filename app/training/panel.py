@@ -6,6 +6,7 @@ Worker events only append to NumPy buffers (``RunRecord.add_event``); a 10 Hz QT
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTabWidget,
     QToolButton,
@@ -36,7 +38,9 @@ from app.training.runner import Trainer, runs_folder
 from app.training.views import BoundaryView, DatasetPreviewWidget, ResultsView, split_test_images
 
 FRAMEWORK_NAMES = (("pytorch", "PyTorch"), ("tensorflow", "TensorFlow"))
-REFRESH_MS = 100
+REFRESH_MS = 100  # the fastest redraw rate (10 Hz) …
+MAX_REFRESH_MS = 1000  # … and the slowest, when drawing is costly here
+CPU_SHARE = 0.05  # of one core for this process while a worker trains (the worker needs the rest)
 RUN_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -54,6 +58,7 @@ class TrainingDock(QDockWidget):
         self._connect()
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
+        self._cpu_mark: tuple[float, float] | None = None  # (process CPU time, wall time) at the last tick
         self._timer.timeout.connect(self._on_tick)
         self._preview_timer = QTimer(self, singleShot=True, interval=200)
         self._preview_timer.timeout.connect(self._refresh_preview)
@@ -85,9 +90,14 @@ class TrainingDock(QDockWidget):
         controls.addStretch(1)
         self.progress = QProgressBar(minimum=0, maximum=1000, textVisible=False)
         self.status = QLabel(self.tr("Ready."))
+        # Its text changes every tick: it must never ask the layout for more room (no relayout).
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # One line kept for it even when empty: clearing it at a run's start (or setting it at the end)
+        # would otherwise resize the tabs below, and every plot and axis would be redrawn.
+        self.message.setMinimumHeight(self.message.fontMetrics().lineSpacing())
         self.plots = LivePlots()
         self.preview = DatasetPreviewWidget()
         self.results = ResultsView()
@@ -113,6 +123,7 @@ class TrainingDock(QDockWidget):
         lay.addWidget(self.message)
         lay.addWidget(self.tabs, 1)
         self.tabs.setMinimumHeight(60)  # let the dock share the bottom area with small panels
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.setWidget(body)
         self._update_buttons()
 
@@ -155,6 +166,7 @@ class TrainingDock(QDockWidget):
         self.export_png_button.clicked.connect(self._export_png)
         self.export_csv_button.clicked.connect(self._export_csv)
         self.results.generate_requested.connect(self.generate_text)
+        self.visibilityChanged.connect(lambda visible: visible and self._on_tab_changed(-1))
         d = self.document
         d.project_replaced.connect(self._on_project_replaced)
         d.path_changed.connect(self._load_saved_runs)
@@ -223,12 +235,13 @@ class TrainingDock(QDockWidget):
         self.results.clear()
         self.results.set_text_mode(rec.setup.get("dataset") == "text")
         self.message.clear()
-        self.progress.setValue(0)
+        _set_progress(self.progress, 0)
         self.status.setText(self.tr("Starting %1…").replace("%1", rec.label))
         if rec.setup.get("dataset") in ("spirals", "moons", "circles", "xor"):
             self.boundary.set_points(rec.setup)
         self._add_run_item(rec)
-        self._timer.start()
+        self._cpu_mark = None  # starting the run (writing the script) is not drawing: measure from the first tick
+        self._timer.start(REFRESH_MS)
 
     def _on_event(self, run_id: str, event: dict) -> None:
         self._dirty = True
@@ -261,18 +274,48 @@ class TrainingDock(QDockWidget):
         self._update_buttons()
 
     def _on_tick(self, force: bool = False) -> None:
-        """The GUI timer: draw whatever arrived since the last tick."""
+        """The GUI timer: draw whatever arrived since the last tick.
+
+        Views on hidden tabs (or in a hidden dock) are left alone until they are shown: the worker
+        shares the CPU with this process, and drawing what nobody sees would slow training down."""
+        if not force:
+            self._pace()
         if not (self._dirty or force):
             return
         self._dirty = False
-        self.plots.refresh()
+        if force or self.plots.isVisible():
+            self.plots.refresh(tight=force)
         run = self.trainer.current
         if run is None:
             return
-        self.progress.setValue(int(1000 * run.fraction()))
-        self.status.setText(_status_text(run))
+        _set_progress(self.progress, int(1000 * run.fraction()))
+        text = _status_text(run)
+        if text != self.status.text():
+            self.status.setText(text)
         boundary = run.record.extras.get("boundary")
-        if boundary:
+        if boundary and (force or self.boundary.isVisible()):
+            self.boundary.show_boundary(boundary)
+
+    def _pace(self) -> None:
+        """Space the ticks so this process (reading the worker's output and drawing) stays near
+        CPU_SHARE of a core: on a small machine the worker competes with it for the CPU."""
+        cpu, now = time.process_time(), time.monotonic()
+        mark, self._cpu_mark = self._cpu_mark, (cpu, now)
+        if mark is None or now <= mark[1]:
+            return
+        used = cpu - mark[0]
+        wanted = used / CPU_SHARE * 1000  # the interval at which the last one's cost is CPU_SHARE
+        interval = int(min(max(wanted, REFRESH_MS), MAX_REFRESH_MS))
+        if abs(interval - self._timer.interval()) > REFRESH_MS / 4:
+            self._timer.setInterval(interval)
+
+    def _on_tab_changed(self, _index: int) -> None:
+        """A tab came into view: bring it up to date (hidden views are not drawn during a run)."""
+        if self.plots.isVisible():
+            self.plots.refresh()
+        run = self.trainer.current
+        boundary = run.record.extras.get("boundary") if run is not None else None
+        if boundary and self.boundary.isVisible():
             self.boundary.show_boundary(boundary)
 
     def _show_results(self, run_id: str) -> None:
@@ -403,6 +446,15 @@ class TrainingDock(QDockWidget):
         self.preview.show_preview(load_preview(setup, self.document.base_dir))
         if setup.get("dataset") in ("spirals", "moons", "circles", "xor"):
             self.boundary.set_points(setup)
+
+
+def _set_progress(bar: QProgressBar, value: int) -> None:
+    """``bar.setValue`` without its synchronous repaint: the bar is drawn with the next frame."""
+    if bar.value() == value:
+        return
+    bar.setUpdatesEnabled(False)  # QProgressBar.setValue calls repaint(), which paints at once
+    bar.setValue(value)
+    bar.setUpdatesEnabled(True)  # … this schedules an ordinary update() instead
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:

@@ -24,6 +24,7 @@ PLOTS = (
     ("lr", "Learning rate", "lr", "batches"),
     ("speed", "Throughput", "samples/s", "batches"),
 )
+PLOT_AXES = {key: xaxis for key, _, _, xaxis in PLOTS}
 # (curve key, plot key, series, x column, y column, name, width, alpha)
 CURVES = (
     ("raw", "batch_loss", "batches", "step", "loss", "raw", 1, 90),
@@ -37,6 +38,8 @@ CURVES = (
 )
 # Overlaid runs show the curves that compare best: smoothed batch loss, validation loss and accuracy.
 OVERLAY = ("smoothed", "val_loss", "val_acc", "train_loss", "train_acc")
+RANGE_CHANGES_PER_FRAME = 1  # axis redraws are the costly part of a frame: spread them over frames
+LEFT_AXIS_WIDTH = 64  # pixels for tick labels and the rotated axis title ("0.0005", "30000")
 
 
 class LivePlots(QWidget):
@@ -61,6 +64,9 @@ class LivePlots(QWidget):
             plot.addLegend(offset=(-5, 5))
             for axis in ("left", "bottom"):  # axis text is the costly part of a frame: draw it only on change
                 plot.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            # A fixed width: longer tick labels ("0.05" after "2") would otherwise resize the axis, and
+            # relayout the whole grid (every plot and axis redrawn) in the middle of a run.
+            plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
             plot.legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             plot.disableAutoRange()  # ranges follow the data in coarse steps (see _follow), so axes rarely redraw
             plot.getViewBox().sigRangeChangedManually.connect(lambda *_, k=key: self._follow.update({k: False}))
@@ -77,24 +83,34 @@ class LivePlots(QWidget):
         self._follow = {key: True for key, *_ in PLOTS}  # False once the user zooms or pans that plot
         self._ranges: dict[str, tuple] = {}
         self._drawn: dict[str, int] = {}  # points each curve was last given (unchanged curves are skipped)
+        self._unfitted: set[str] = set()  # plots whose range change waits for the next frame
         self.overlays: dict[str, tuple[RunRecord, dict[str, pg.PlotDataItem]]] = {}
         self.points_drawn = 0  # points handed to setData by the last refresh (tests, bench)
 
     def set_record(self, record: RunRecord | None) -> None:
         self.record = record
         self._drawn.clear()
-        self.refresh()
+        self._ranges.clear()
+        self._unfitted.clear()
+        self.refresh(tight=True)
 
-    def refresh(self) -> None:
-        """Push the current run's buffers to the curves (called from the GUI timer)."""
+    def refresh(self, tight: bool = False) -> None:
+        """Push the current run's buffers to the curves (called from the GUI timer).
+
+        Only plots whose curves changed are touched. While a run goes on (``tight`` False) the
+        ranges only grow, and the x axis spans the whole run from its start (epochs, steps per
+        epoch), so axis text — the costly part of a frame — is redrawn a handful of times per run;
+        ``tight`` (a run ended, another run shown) fits every plot to its data again."""
         rec = self.record
         drawn = 0
-        for key, _, series, xcol, ycol, *_ in CURVES:
+        changed = set(self.plots) if tight else set()
+        for key, plot_key, series, xcol, ycol, *_ in CURVES:
             s = getattr(rec, series) if rec is not None else None
             n = s.n if s is not None else 0
             if self._drawn.get(key) == n:
                 continue  # nothing new: leave the curve (and its axes) alone, no repaint
             self._drawn[key] = n
+            changed.add(plot_key)
             if s is None:
                 self.curves[key].setData([], [])
                 continue
@@ -104,27 +120,71 @@ class LivePlots(QWidget):
         for other, curves in self.overlays.values():
             if other.outcome == "running":
                 self._fill_overlay(other, curves)
+                changed.update(plot_key for key, plot_key, *_ in CURVES if key in curves)
+        if not tight and rec is not None and rec.start_info:  # a run that started: set its x axes early
+            changed.update(key for key in self.plots if key not in self._ranges)
+        changed |= self._unfitted
+        self._unfitted.clear()
+        budget = len(PLOTS) if tight else RANGE_CHANGES_PER_FRAME
         for key, *_ in PLOTS:
-            self._follow_data(key)
+            if key not in changed:
+                continue
+            if budget <= 0:
+                self._unfitted.add(key)
+            elif self._follow_data(key, tight):
+                budget -= 1
 
-    def _follow_data(self, key: str) -> None:
-        """Fit the plot to its data on a 1-2-5 grid: the range (and the axis text) changes only now and then."""
+    def _expected_x(self, key: str) -> float | None:
+        """Where the current run's x axis will end (last epoch or step), when its start event said."""
+        info = self.record.start_info if self.record is not None and self.record.outcome == "running" else {}
+        epochs = info.get("epochs") or 0
+        if PLOT_AXES[key] == "epochs":
+            return float(epochs) if epochs else None
+        per_epoch = info.get("steps_per_epoch") or 0
+        return float(epochs * per_epoch) if epochs and per_epoch else None
+
+    def _follow_data(self, key: str, tight: bool = True) -> bool:
+        """Fit the plot to its data on a 1-2-5 grid: the range (and the axis text) changes only now and then.
+
+        True when the range changed."""
         plot = self.plots[key]
         if any(plot.getViewBox().autoRangeEnabled()):  # the user pressed the "A" button: follow again
             plot.disableAutoRange()
             self._follow[key] = True
+            tight = True
         if not self._follow[key]:
-            return
+            return False
+        end = None if tight else self._expected_x(key)
         bounds = _bounds([(item.xData, item.yData) for item in plot.listDataItems()])  # full data, not clipped
         if bounds is None:
-            return
+            if end is not None and end > 1 and key not in self._ranges:  # the run started: its x axis now,
+                self._ranges[key] = ((1.0, end), None)  # not with the first points (less to redraw then)
+                plot.setXRange(1.0, end, padding=0.02)
+                return True
+            return False
         (x0, x1), (y0, y1) = bounds
-        xr = (x0, x0 + nice_up(max(x1 - x0, 1.0)))
+        xr = (x0, end) if end is not None and end > x0 and end >= x1 else (x0, x0 + nice_up(max(x1 - x0, 1.0)))
+        old = self._ranges.get(key)
+        if old is not None and old[1] is None:  # only the x axis was set (before the first points)
+            old = None
+        if not tight and old is not None:  # growing only: keep the range while the data fit in it
+            (ox0, ox1), (oy0, oy1) = old
+            if ox0 <= x0 and x1 <= ox1 and xr[1] <= ox1 and oy0 <= y0 and y1 <= oy1:
+                return False
+            # Out of range: grow with some headroom the way the curve goes (a loss falls, an accuracy
+            # rises), so the next points fit too; never below zero for data that are not negative.
+            room = 0.3 * (max(y1, oy1) - min(y0, oy0))
+            floor = 0.0 if y0 >= 0 else -math.inf
+            y0, y1 = (max(y0 - room, floor) if y0 < oy0 else oy0), (y1 + room if y1 > oy1 else oy1)
+            if end is None:
+                xr = (min(xr[0], ox0), max(xr[1], ox1))
         step = nice_up(max(y1 - y0, abs(y1) * 0.2, 1e-12)) / 5  # a flat curve (constant lr) gets ±20 %
         yr = (math.floor(y0 / step) * step, math.ceil(y1 / step) * step + (step if y1 == y0 else 0.0))
-        if self._ranges.get(key) != (xr, yr):
-            self._ranges[key] = (xr, yr)
-            plot.setRange(xRange=xr, yRange=yr, padding=0.02)
+        if self._ranges.get(key) == (xr, yr):
+            return False
+        self._ranges[key] = (xr, yr)
+        plot.setRange(xRange=xr, yRange=yr, padding=0.02)
+        return True
 
     def set_overlays(self, records: list[RunRecord]) -> None:
         """Overlay exactly these runs (curves are created when a run is checked, removed when unchecked)."""
@@ -144,6 +204,8 @@ class LivePlots(QWidget):
                     curves[key] = self.plots[plot_key].plot([], [], pen=pen, name=f"{rec.run_id} {key}")
             self.overlays[run_id] = (rec, curves)
             self._fill_overlay(rec, curves)
+        for key in self.plots:  # refit to the curves shown now
+            self._follow_data(key)
 
     def _fill_overlay(self, rec: RunRecord, curves: dict) -> None:
         for key, _, series, xcol, ycol, *_ in CURVES:
@@ -155,6 +217,8 @@ class LivePlots(QWidget):
         """Follow the data again on every plot (after the user zoomed)."""
         self._follow = dict.fromkeys(self._follow, True)
         self._ranges.clear()
+        for key in self.plots:
+            self._follow_data(key)
 
     def _remove(self, curve) -> None:
         for plot in self.plots.values():

@@ -279,6 +279,7 @@ class Trainer(QObject):
         kind = event["event"]
         run.record.add_event(event)
         if kind == "start":
+            run.saved_at = time.monotonic()  # the first save SAVE_EVERY_S later, not at the first epoch
             self._set_state(run, "stopping" if run.stop_requested else "running")
         elif kind == "batch" and run.clock is None:
             run.clock = (time.monotonic(), float(event.get("step") or 0))
