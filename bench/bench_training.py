@@ -174,10 +174,16 @@ def main(argv=None) -> None:
           f"app/alone throughput ratio {ratio:.3f} (goal ≥ 0.95); longest GUI stall {worst:.1f} ms (goal ≤ 50 ms)")
     print(f"the GUI process used {share:.1%} of one core while training (median); on {cores} cores that is "
           f"{share / cores:.1%} of the machine the worker could otherwise use "
-          f"(worker threads: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, same for both runs)")
+          f"(worker threads: OMP_NUM_THREADS={_worker_threads()}, the app's setting, same for both runs)")
 
 
 if __name__ == "__main__":
     t0 = time.perf_counter()
     main()
     print(f"bench took {time.perf_counter() - t0:.0f} s")
+
+
+def _worker_threads() -> str:
+    from app.training.runner import _environment
+
+    return _environment().value("OMP_NUM_THREADS") or "unset"

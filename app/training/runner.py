@@ -383,6 +383,10 @@ def _environment() -> QProcessEnvironment:
     env.insert("PYTHONIOENCODING", "utf-8")
     if not env.contains("TF_CPP_MIN_LOG_LEVEL"):
         env.insert("TF_CPP_MIN_LOG_LEVEL", "2")
+    if not env.contains("OMP_NUM_THREADS"):
+        # Leave one core to the editor: a worker whose every thread wants a core stalls as a whole
+        # whenever the GUI draws (measured on 2 cores: 0.89× the script alone with 2 threads).
+        env.insert("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 2) - 1)))
     return env
 
 
