@@ -203,6 +203,9 @@ class MainWindow(QMainWindow):
             self.show_error(self.tr("Cannot open example"), str(err))
             return False
         project.meta.setdefault("title", path.stem)
+        data = project.setup.get("dataset_path")
+        if data and not Path(data).expanduser().is_absolute():  # the copy has no folder: anchor bundled data
+            project.setup["dataset_path"] = str((Path(path).parent / data).resolve())
         self.doc.replace_project(project, None)
         self._layout_if_unplaced()
         return True

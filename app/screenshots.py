@@ -30,9 +30,10 @@ def _settle(seconds: float = 0.3) -> None:
 def _window(example: str):
     from app.cli_gui import build_window
 
-    window, error = build_window(str(EXAMPLES / f"{example}.json"), autosave=False, interactive=False)
+    window, error = build_window(None, autosave=False, interactive=False)
     if error:
         raise SystemExit(error)
+    window.open_example(EXAMPLES / f"{example}.json")  # an untitled copy: runs go to a temporary folder
     window.resize(1600, 1000)
     window.show()
     _settle()

@@ -179,6 +179,9 @@ def test_examples_menu_opens_every_example(window):
         assert window.open_example(path), path
         assert _mirrors(window) and len(window.doc.graph) > 0
         assert window.doc.path is None  # an untitled copy
+        # …whose bundled data is still found (the char LSTM's text file is relative to the example)
+        assert not [d for d in window.doc.analysis().diagnostics if d.severity == "error"], path
+        assert window.doc.project.dataset_info(window.doc.base_dir)[1] is None, path
 
 
 def test_the_gui_process_imports_neither_torch_nor_tensorflow():
