@@ -52,6 +52,8 @@ class TrainingDock(QDockWidget):
         self.setObjectName("TrainingDock")
         self.document = document
         self.trainer = trainer or Trainer(self)
+        if self.trainer.parent() is None:  # the dock owns its workers: they die with it, never outlive it
+            self.trainer.setParent(self)
         self._dirty = False
         self._probe = DeviceProbe(self)
         self._build()

@@ -147,7 +147,7 @@ def make_dock(qtbot, doc, **config):
     stop_timeout = config.pop("stop_timeout", 5.0)
     trainer = Trainer(generator=fake_generator(**config), stop_timeout=stop_timeout, kill_timeout=0.5)
     dock = TrainingDock(doc, trainer=trainer)
-    qtbot.addWidget(dock)
+    qtbot.addWidget(dock, before_close_func=lambda d: d.shutdown())
     return dock
 
 
@@ -444,7 +444,7 @@ def test_default_digits_example_trains_to_95_percent_in_both_frameworks(qtbot, d
 
     assert not generate(doc.project, framework).problems
     assert doc.project.setup["epochs"] == 5
-    trainer = Trainer()
+    trainer = Trainer(doc)  # owned by the document, so it cannot outlive this test's Qt objects
     run = trainer.start(doc.project, framework, "cpu", project_path=doc.path)
     try:
         qtbot.waitUntil(lambda: not run.active, timeout=300_000)
