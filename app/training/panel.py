@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDockWidget,
     QFileDialog,
@@ -55,6 +56,7 @@ class TrainingDock(QDockWidget):
         if self.trainer.parent() is None:  # the dock owns its workers: they die with it, never outlive it
             self.trainer.setParent(self)
         self._dirty = False
+        self._tensorboard_dir: str | None = None  # where the current run writes TensorBoard logs
         self._probe = DeviceProbe(self)
         self._build()
         self._connect()
@@ -84,10 +86,12 @@ class TrainingDock(QDockWidget):
         self.more_epochs = QSpinBox(minimum=1, maximum=10_000, value=5, prefix="+", suffix=self.tr(" epochs"))
         self.continue_button = QPushButton(self.tr("Continue"))
         self.continue_button.setToolTip(self.tr("Resume the selected (or last) run from its checkpoint"))
+        self.tensorboard = QCheckBox(self.tr("TensorBoard logs"))
+        self.tensorboard.setToolTip(self.tr("Also write TensorBoard logs into the run folder (needs the tensorboard package)"))
         controls = QHBoxLayout()
         for w in (QLabel(self.tr("Framework")), self.framework, QLabel(self.tr("Device")), self.device,
                   self.refresh_devices, self.train_button, self.pause_button, self.stop_button,
-                  self.more_epochs, self.continue_button):
+                  self.more_epochs, self.continue_button, self.tensorboard):
             controls.addWidget(w)
         controls.addStretch(1)
         self.progress = QProgressBar(minimum=0, maximum=1000, textVisible=False)
@@ -180,7 +184,10 @@ class TrainingDock(QDockWidget):
     def train(self):
         """Train the project as it is now (a snapshot) with the chosen framework and device."""
         self.log.clear()
+        self._tensorboard_dir = None
         extra = self._text_args() if self.document.project.setup["dataset"] == "text" else []
+        if self.tensorboard.isChecked():
+            extra += ["--tensorboard", "tensorboard"]  # relative to the run folder (the worker's cwd)
         return self.trainer.start(self.document.project, self.framework.currentData(), self.device.currentText(),
                                   project_path=self.document.path, extra_args=extra)
 
@@ -253,7 +260,13 @@ class TrainingDock(QDockWidget):
         elif kind == "text":
             self.results.show_text(str(event.get("text", "")))
         elif kind == "tensorboard":
-            self._on_log(run_id, f"TensorBoard logs: {event.get('logdir')}")
+            logdir = event.get("logdir")
+            run = self.trainer.current
+            if run is not None and logdir and not Path(logdir).is_absolute():
+                logdir = str(run.folder / logdir)
+            self._on_log(run_id, f"TensorBoard logs: {logdir}")
+            self._tensorboard_dir = logdir
+            self._show_message(self.tr("TensorBoard logs go to {0} (tensorboard --logdir {0})").format(logdir))
 
     def _on_log(self, run_id: str, line: str) -> None:
         self.log.appendPlainText(line)
@@ -266,8 +279,10 @@ class TrainingDock(QDockWidget):
         self._timer.stop()
         self._on_tick(force=True)
         failed = outcome == "failed"
-        self._show_message(message, error=failed)
         run = self.trainer.current
+        if run is not None and run.run_id == run_id and self._tensorboard_dir:
+            message += "\n" + self.tr("TensorBoard logs: {0}").format(self._tensorboard_dir)
+        self._show_message(message, error=failed)
         if failed and run is not None and run.run_id == run_id:
             self.log.appendPlainText("\n--- last lines of the worker's output ---\n" + run.tail.text(60))
             self.tabs.setCurrentWidget(self.log)

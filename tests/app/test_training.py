@@ -51,7 +51,10 @@ p.add_argument("--generate", type=int, default=0)
 p.add_argument("--temperature", type=float, default=1.0)
 p.add_argument("--prompt", default="")
 p.add_argument("--generate-only", action="store_true")
+p.add_argument("--tensorboard")
 args = p.parse_args()
+if args.tensorboard:
+    print(json.dumps({"event": "tensorboard", "logdir": args.tensorboard}), flush=True)
 if args.generate_only:  # like the real script: sample from --resume, no training
     print(json.dumps({"event": "text", "text": args.prompt + "twinkle twinkle"}), flush=True)
     sys.exit(0)
@@ -479,3 +482,12 @@ def test_char_lstm_trains_in_the_panel_and_shows_generated_text(qtbot, tmp_path,
     qtbot.waitUntil(lambda: not again.active, timeout=120_000)
     assert dock.results.generated.toPlainText().startswith("Jack")
     assert again.record.epochs.n == run.record.epochs.n  # the curve it inherited, nothing new
+
+
+def test_tensorboard_checkbox_passes_the_flag_and_says_where_logs_go(qtbot, doc):
+    dock = make_dock(qtbot, doc, epochs=1, steps=2)
+    dock.tensorboard.setChecked(True)
+    run = dock.train()
+    wait_done(qtbot, dock.trainer)
+    expected = str(run.folder / "tensorboard")  # the fake worker reports the flag it was given
+    assert expected in dock.log.toPlainText() and expected in dock.message.text()
