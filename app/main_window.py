@@ -288,6 +288,9 @@ class MainWindow(QMainWindow):
             return
         if self.autosave is not None:
             self.autosave.shutdown()
+        for dock in self.docks.values():  # training workers and probes end with the window
+            if hasattr(dock, "shutdown"):
+                dock.shutdown()
         event.accept()
 
     def check_recovery(self, ask=None) -> bool:

@@ -142,6 +142,14 @@ class DeviceProbe(QObject):
 
         QTimer.singleShot(self.timeout_ms, self._on_timeout)
 
+    def stop(self) -> None:
+        """Kill a probe still running (the application is closing); nothing is reported."""
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.state() != QProcess.ProcessState.NotRunning:
+            proc.finished.disconnect(self._on_finished)
+            proc.kill()
+            proc.waitForFinished(2000)
+
     def _on_finished(self, *_):
         proc, self._proc = self._proc, None
         if proc is None:

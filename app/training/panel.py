@@ -219,6 +219,7 @@ class TrainingDock(QDockWidget):
                 "--prompt", r.prompt.text()]
 
     def shutdown(self) -> None:
+        self._probe.stop()
         self.trainer.shutdown()
 
     def _on_pause_clicked(self, checked: bool) -> None:
