@@ -218,7 +218,7 @@ def _avgpool2d(step: Step, ctx: Ctx) -> Rendered:
 
 def _global(fn: str):
     def render(step: Step, ctx: Ctx) -> Rendered:
-        dims = "(2, 3)" if step.t.rank == 4 else "2"
+        dims = "(2, 3)" if step.t.rank == 4 else ("1" if step.t.axes == ("N", "T", "F") else "2")
         return Rendered(apply=[(step.var, call(fn, step.x, dim=dims))])
 
     return render

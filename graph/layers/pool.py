@@ -51,13 +51,15 @@ def _global_infer(layer):
         expect_float(x, layer)
         if x.axes in (IMAGE, SIGNAL):
             return {"out": vector(x.dims[1])}
+        if x.axes == ("N", "T", "F"):  # pool over time: one feature vector per sequence
+            return {"out": vector(x.dims[2])}
         if x.axes == ("N", "F"):
             fix = "remove it: the input is already one vector per sample"
-        elif x.axes == ("N", "T", "F"):
-            fix = "summarise a sequence with an LSTM/GRU layer (return_sequences off), or Flatten it"
         else:
-            fix = "feed it a feature map (N, C, H, W) or a signal (N, C, L)"
-        raise ShapeError(f"{layer} expects a feature map (N,C,H,W) or a signal (N,C,L), got {x.label()}", fix)
+            fix = "feed it a feature map (N, C, H, W), a signal (N, C, L) or a sequence (N, T, F)"
+        raise ShapeError(
+            f"{layer} expects a feature map (N,C,H,W), a signal (N,C,L) or a sequence (N,T,F), got {x.label()}", fix
+        )
 
     return infer
 

@@ -62,6 +62,8 @@ CASES = [
     ("image", "global_max_pool", {}),
     ("signal", "global_avg_pool", {}),
     ("signal", "global_max_pool", {}),
+    ("sequence", "global_avg_pool", {}),
+    ("sequence", "global_max_pool", {}),
     ("signal", "conv1d", {"filters": 4}),
     ("signal", "conv1d", {"filters": 4, "padding": [1, 2], "stride": 2}),
     ("signal", "conv1d", {"filters": 4, "dilation": 2, "padding": [2, 2]}),

@@ -318,10 +318,11 @@ def test_avgpool_variants():
     assert run("avgpool2d", image(4, 6, 6), **params)[0] == image(4, 3, 3)
 
 
-def test_global_pools_accept_images_and_signals():
+def test_global_pools_accept_images_signals_and_sequences():
     for type_id in ("global_avg_pool", "global_max_pool"):
         assert run(type_id, image(5, 3, 3))[0] == vector(5)
         assert run(type_id, signal(7, 3))[0] == vector(7)
+        assert run(type_id, sequence(9, 4))[0] == vector(4)  # over time, like Keras' GlobalAveragePooling1D
 
 
 def test_pool_errors():
@@ -335,7 +336,7 @@ def test_pool_errors():
     assert "Embedding" in shape_error("maxpool1d", tokens(8)).fix
     for type_id in ("global_avg_pool", "global_max_pool"):
         assert "already" in shape_error(type_id, vector(8)).fix
-        assert "LSTM" in shape_error(type_id, sequence(4, 8)).fix
+        assert "Embedding" in shape_error(type_id, tokens(8)).fix  # token ids must be embedded first
 
 
 # ----------------------------------------------------------------------------- normalization
