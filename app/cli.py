@@ -37,8 +37,8 @@ def load_project(path: str):
 def analyze_project(project, path: str):
     from graph.analysis import analyze
 
-    info, _ = project.dataset_info(Path(path).parent)
-    return analyze(project.graph, info)
+    info, problem = project.dataset_info(Path(path).parent)
+    return analyze(project.graph, info, dataset_problem=problem)
 
 
 def _file_arg(p: argparse.ArgumentParser) -> None:

@@ -74,14 +74,23 @@ class Document(QObject):
 
         After small edits only the touched nodes and their descendants are inferred again."""
         if self._analysis is None:
-            if self._dataset is None:
-                self._dataset = self.project.dataset_info(self.base_dir)[0]
+            info, problem = self.dataset_info()
             incremental = self._last is not None and self._dirty is not None
             self._analysis = analyze(
-                self.graph, self._dataset, self._last if incremental else None, self._dirty if incremental else None
+                self.graph,
+                info,
+                self._last if incremental else None,
+                self._dirty if incremental else None,
+                dataset_problem=problem,
             )
             self._last, self._dirty = self._analysis, set()
         return self._analysis
+
+    def dataset_info(self):
+        """(descriptor, None) or (None, problem) for the training data, read once per setup change."""
+        if self._dataset is None:
+            self._dataset = self.project.dataset_info(self.base_dir)
+        return self._dataset
 
     def selection(self) -> list[str]:
         return [n for n in self._selection if n in self.graph]

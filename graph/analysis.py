@@ -74,12 +74,19 @@ class Analysis:
         return next((s for s in (ERROR, WARNING, INFO) if s in levels), None)
 
 
-def analyze(graph: Graph, dataset=None, previous: Analysis | None = None, dirty: set[str] | None = None) -> Analysis:
+def analyze(
+    graph: Graph,
+    dataset=None,
+    previous: Analysis | None = None,
+    dirty: set[str] | None = None,
+    dataset_problem: str | None = None,
+) -> Analysis:
     """Infer every shape and count in topological order; collect diagnostics instead of raising.
 
     With ``previous`` and ``dirty`` (the nodes an edit touched), a node is inferred again only if
     it is dirty or one of its inputs changed; a node whose result comes out as before keeps the
     previous objects (views skip it by identity) and stops the change from spreading downstream.
+    ``dataset_problem`` (why the training data cannot be described) becomes a model-level warning.
     """
     result = Analysis(order=graph.topological_order())
     incremental = previous is not None and dirty is not None
@@ -107,6 +114,9 @@ def analyze(graph: Graph, dataset=None, previous: Analysis | None = None, dirty:
     _check_structure(graph, result)
     if dataset is not None:
         _check_dataset(graph, result, dataset)
+    if dataset_problem:
+        fix = "choose an existing file or folder for the dataset in the training setup"
+        result.diagnostics.append(Diagnostic(None, WARNING, "dataset", dataset_problem, fix))
     return result
 
 

@@ -7,7 +7,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.datasets import KINDS, DatasetError, DatasetInfo, describe
+from graph.datasets import KINDS, SYNTHETIC, DatasetError, DatasetInfo, describe
 from graph.events import Event
 from graph.model import Graph, GraphError
 from graph.spec import BOOL, CHOICE, FLOAT, INT, STR, Param
@@ -44,6 +44,27 @@ SETUP_PARAMS: tuple[Param, ...] = (
 )
 
 SETUP_BY_NAME = {p.name: p for p in SETUP_PARAMS}
+
+FILE_DATASETS = ("mnist", "csv", "npz", "image_folder", "text")  # read from dataset_path
+
+# Setup fields that only matter for some datasets or optimisers: field -> (deciding field, values).
+SETUP_RELEVANCE = {
+    "dataset_path": ("dataset", FILE_DATASETS),
+    "dataset_target": ("dataset", ("csv",)),
+    "samples": ("dataset", SYNTHETIC),
+    "noise": ("dataset", SYNTHETIC),
+    "momentum": ("optimizer", ("sgd", "rmsprop")),
+    "beta1": ("optimizer", ("adam", "adamw")),
+    "beta2": ("optimizer", ("adam", "adamw", "rmsprop")),
+    "epsilon": ("optimizer", ("adam", "adamw", "rmsprop")),
+    "weight_decay": ("optimizer", ("adamw",)),
+}
+
+
+def setup_field_relevant(name: str, setup: dict) -> bool:
+    """False for setup fields the current dataset/optimiser ignores (editors hide them)."""
+    rule = SETUP_RELEVANCE.get(name)
+    return rule is None or setup.get(rule[0]) in rule[1]
 
 
 def default_setup() -> dict[str, Any]:

@@ -69,3 +69,13 @@ def test_headless_commands_import_no_framework_or_qt():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_check_warns_about_a_missing_dataset_file(tmp_path, capsys):
+    doc = json.loads(example_path("char_lstm").read_text(encoding="utf-8"))
+    doc["training"]["dataset_path"] = "no_such_text.txt"
+    path = tmp_path / "lstm.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["check", str(path)]) == 0  # the model itself is valid…
+    out = capsys.readouterr().out
+    assert "warning: model: dataset file not found" in out and "no_such_text.txt" in out  # …its data is not

@@ -27,8 +27,8 @@ from app.docks.editors import ParamEditor, StrEditor, make_editor
 from app.docks.param_titles import param_title
 from app.i18n import pick
 from app.icons import layer_icon, severity_color, severity_icon
-from graph.datasets import DESCRIPTIONS, SYNTHETIC
-from graph.project import SETUP_BY_NAME
+from graph.datasets import DESCRIPTIONS
+from graph.project import SETUP_BY_NAME, setup_field_relevant
 
 # Training-setup groups, in display order (names of SETUP_PARAMS).
 SETUP_GROUPS = (
@@ -37,28 +37,6 @@ SETUP_GROUPS = (
     ("Optimiser", ("optimizer", "learning_rate", "momentum", "beta1", "beta2", "epsilon", "weight_decay")),
     ("Training", ("batch_size", "epochs", "seed", "framework")),
 )
-FILE_DATASETS = ("mnist", "csv", "npz", "image_folder", "text")
-
-# When a setup field matters: (field, setting it depends on, values for which it is shown).
-SETUP_RELEVANCE = {
-    "dataset_path": ("dataset", FILE_DATASETS),
-    "dataset_target": ("dataset", ("csv",)),
-    "samples": ("dataset", SYNTHETIC),
-    "noise": ("dataset", SYNTHETIC),
-    "momentum": ("optimizer", ("sgd", "rmsprop")),
-    "beta1": ("optimizer", ("adam", "adamw")),
-    "beta2": ("optimizer", ("adam", "adamw", "rmsprop")),
-    "epsilon": ("optimizer", ("adam", "adamw", "rmsprop")),
-    "weight_decay": ("optimizer", ("adamw",)),
-}
-
-
-def setup_field_relevant(name: str, setup: dict) -> bool:
-    """False for setup fields the current dataset/optimiser ignores (they are hidden)."""
-    rule = SETUP_RELEVANCE.get(name)
-    return rule is None or setup.get(rule[0]) in rule[1]
-
-
 def _heading(text: str) -> QLabel:
     label = QLabel(text)
     font = label.font()
@@ -297,7 +275,7 @@ class SetupPanel(QWidget):
     def update_analysis(self) -> None:
         kind = self.document.project.setup["dataset"]
         text = pick(*DESCRIPTIONS.get(kind, (kind, kind)))
-        info, problem = self.document.project.dataset_info(self.document.base_dir)
+        info, problem = self.document.dataset_info()
         color = None
         if problem:
             text += "\n" + problem

@@ -132,3 +132,14 @@ def test_incremental_analysis_equals_full_analysis_after_random_edits():
         assert incremental.counts == full.counts
         assert incremental.diagnostics == full.diagnostics
         previous = incremental
+
+
+def test_setup_fields_are_relevant_only_for_their_dataset_or_optimiser():
+    from graph.project import default_setup, setup_field_relevant
+
+    setup = default_setup()  # digits, adam
+    assert not setup_field_relevant("dataset_path", setup) and not setup_field_relevant("momentum", setup)
+    assert setup_field_relevant("beta1", setup) and setup_field_relevant("learning_rate", setup)
+    setup.update(dataset="text", optimizer="sgd")
+    assert setup_field_relevant("dataset_path", setup) and setup_field_relevant("momentum", setup)
+    assert not setup_field_relevant("beta1", setup)

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from graph.catalog import default_catalog
+from graph.spec import ShapeError
 from graph.tensors import TensorType, image, sequence, signal, tokens, vector
 
 pytestmark = pytest.mark.frameworks
@@ -480,7 +481,7 @@ def test_transpose_sizes_match_torch_sweep(fw):
                         params.update(padding=[pad, pad, 0, 0], output_padding=[op, 0])
                         try:
                             want = spec.infer(params, {"in": image(1, size, 1)})["out"].dims[2]
-                        except Exception:
+                        except ShapeError:
                             want = None
                         x = fw.torch.zeros(1, 1, size, 1)
                         try:
