@@ -269,3 +269,11 @@ def report_block(kind: str, one_hot: bool, image_sample: str) -> str:
     samples = kind in ("csv", "npz", "image_folder")
     shown = image_sample if kind == "image_folder" else "x_test[i]"
     return select(REPORT, samples=samples).replace("$labels", labels).replace("$shown", shown)
+
+
+def blocks(em, *parts: str | None) -> None:
+    """Each given top-level block, two blank lines before it (``None`` parts are left out)."""
+    for part in parts:
+        if part is not None:
+            em.blank(2)
+            em.block(part)

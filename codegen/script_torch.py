@@ -11,6 +11,7 @@ from codegen.pyfmt import call, lit
 from codegen.script_common import (
     BOUNDARY,
     CONTROL,
+    blocks,
     classifies,
     draws_boundary,
     header,
@@ -50,19 +51,14 @@ def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, 
     em.block(CONTROL)
     em.blank(2)
     em.block(select(_training(project, plan), boundary=boundary))
-    if report:
-        em.blank(2)
-        em.block(Template(PREDICT).substitute(predicted=_predicted(plan)))
-        em.blank(2)
-        em.block(report_block(kind, False, _image_sample(plan)))
-    if boundary:
-        em.blank(2)
-        em.block(BOUNDARY)
-    if text:
-        em.blank(2)
-        em.block(GENERATE)
-    em.blank(2)
-    em.block(select(MAIN, text=text, report=report, boundary=boundary))
+    blocks(
+        em,
+        Template(PREDICT).substitute(predicted=_predicted(plan)) if report else None,
+        report_block(kind, False, _image_sample(plan)) if report else None,
+        BOUNDARY if boundary else None,
+        GENERATE if text else None,
+        select(MAIN, text=text, report=report, boundary=boundary),
+    )
     return em
 
 
