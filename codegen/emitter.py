@@ -14,10 +14,9 @@ from codegen.naming import Namespace
 from codegen.pyfmt import format_stmt
 from graph.analysis import Analysis, analyze
 from graph.model import Graph
-from graph.spec import LayerSpec
+from graph.spec import Head, LayerSpec
+from graph.tasks import TargetNeed, target_need
 from graph.tensors import TensorType
-
-FOLDS = {"output.classification": "softmax", "output.binary": "sigmoid"}
 
 
 class Emitter:
@@ -99,6 +98,8 @@ class Plan:
     analysis: Analysis | None = None
     head_id: str | None = None
     head_type: str = ""
+    head: Head | None = None  # the head's task, targets, loss and metric (from its spec)
+    need: TargetNeed | None = None  # the targets the head trains against
     head_params: dict = field(default_factory=dict)
     output_var: str = "logits"
     output_type: TensorType | None = None
@@ -122,16 +123,13 @@ def build_plan(graph: Graph, dataset_info=None) -> Plan:
         plan.problems.append((d.node_id, f"{where}: {d.text()}"))
     if plan.problems:
         return plan
-    heads = [nid for nid in analysis.order if graph.spec(nid).is_head]
-    head = heads[0]
-    needed = {n for n in analysis.order if head in graph.descendants(n)} | {head}
-    inputs = [n for n in analysis.order if n in needed and graph.spec(n).is_input]
-    if len(inputs) != 1:
-        plan.problems.append((None, f"model: the head is fed by {len(inputs)} Input layers; scripts feed exactly one"))
-        return plan
+    head = next(nid for nid in analysis.order if graph.spec(nid).is_head)
+    needed = graph.ancestors(head)  # the analysis has checked that exactly one Input feeds the head
     plan.head_id, plan.head_type = head, graph.node(head).type
+    plan.head = graph.spec(head).head
     plan.head_params = dict(graph.node(head).params)
-    _make_steps(graph, analysis, plan, [n for n in analysis.order if n in needed and n != head])
+    _make_steps(graph, analysis, plan, [n for n in analysis.order if n in needed])
+    plan.need = target_need(plan.head, plan.output_type)
     for step in plan.steps:
         t, n = analysis.counts.get(step.id, (0, 0))
         plan.trainable += t
@@ -142,11 +140,12 @@ def build_plan(graph: Graph, dataset_info=None) -> Plan:
 def _make_steps(graph: Graph, analysis: Analysis, plan: Plan, order: list[str]) -> None:
     ns = plan.ns
     head_edge = graph.in_edges(plan.head_id)[0]
-    fold_id = _folded(graph, analysis, plan.head_type, head_edge.src)
+    fold = plan.head.fold
+    fold_id = _folded(graph, analysis, fold, head_edge.src)
     out_node = head_edge.src
-    if fold_id is not None and graph.node(fold_id).type in FOLDS.values():
+    if fold_id is not None and graph.node(fold_id).type == fold:
         out_node = graph.in_edges(fold_id)[0].src  # the layer before the folded activation
-    final = "outputs" if plan.head_type == "output.regression" else "logits"
+    final = plan.head.output_name
     var_of: dict[tuple[str, str], str] = {}
     for i, nid in enumerate(order):
         node, spec = graph.node(nid), graph.spec(nid)
@@ -159,11 +158,11 @@ def _make_steps(graph: Graph, analysis: Analysis, plan: Plan, order: list[str]) 
                 types.append(analysis.output(e.src, e.src_port))
         step = Step(nid, node.type, spec, dict(node.params), name, "", ins, types, analysis.output(nid), node.name)
         if nid == fold_id:
-            step.fold = FOLDS[plan.head_type]
+            step.fold = fold
         if spec.is_input:
             step.var = name
             plan.input_step = step
-        elif nid == fold_id and node.type in FOLDS.values():
+        elif nid == fold_id and node.type == fold:
             step.var = ins[0]  # the activation is the loss's job: this node emits no code
         elif nid == out_node:
             step.var = final
@@ -177,14 +176,15 @@ def _make_steps(graph: Graph, analysis: Analysis, plan: Plan, order: list[str]) 
     plan.output_type = analysis.output(head_edge.src, head_edge.src_port)
 
 
-def _folded(graph: Graph, analysis: Analysis, head_type: str, src: str) -> str | None:
+def _folded(graph: Graph, analysis: Analysis, act: str | None, src: str) -> str | None:
     """The node whose softmax/sigmoid the loss absorbs (it must feed only the head), or None."""
-    act = FOLDS.get(head_type)
     if act is None or len(graph.out_edges(src)) != 1:
         return None
     node = graph.node(src)
     if node.type == act:
-        if act == "softmax" and node.params.get("axis") not in (-1, analysis.output(src).rank - 1):
+        t = analysis.output(src)
+        class_axes = (1,) if t.channels_first else (-1, t.rank - 1)  # per-pixel scores sit on the channels
+        if act == "softmax" and node.params.get("axis") not in class_axes:
             return None
         return src
     if node.type == "dense" and node.params.get("activation") == act:

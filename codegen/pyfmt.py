@@ -1,6 +1,6 @@
 """Safe literals and a tiny expression formatter that lays out calls the way ``ruff format`` does.
 
-Generated code must pass ``ruff format --check`` with the default settings (88 columns), so long
+Generated code must pass ``ruff format --check`` with the project's settings (120 columns), so long
 layer constructors are wrapped here rather than by a formatter run after generation: split at the
 last bracket whose head fits, hug the arguments on one line when they fit, else one per line with a
 trailing comma (black's right-hand split).
@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-LINE_LENGTH = 88
+LINE_LENGTH = 120
 
 
 def lit(value) -> str:

@@ -51,8 +51,7 @@ def header(em: Emitter, title: str, framework: str, script: str, plan: Plan, kin
 
 def classifies(plan: Plan, kind: str) -> bool:
     """One class label per sample: the scripts report a confusion matrix and misclassified samples."""
-    heads = ("output.classification", "output.binary")
-    return plan.head_type in heads and plan.output_type.rank == 2 and kind != "text"
+    return plan.head.task in ("classification", "binary") and plan.output_type.rank == 2 and kind != "text"
 
 
 def draws_boundary(plan: Plan, kind: str) -> bool:
@@ -62,7 +61,7 @@ def draws_boundary(plan: Plan, kind: str) -> bool:
 
 
 def num_classes(plan: Plan) -> int:
-    return 2 if plan.head_type == "output.binary" else plan.output_type.last
+    return 2 if plan.head.task == "binary" else plan.need.classes
 
 
 def select(template: str, **flags: bool) -> str:
@@ -107,9 +106,7 @@ def settings(em: Emitter, project, plan: Plan, info, project_dir) -> None:
         em.line(f"{name} = {value}")
     for name, value, comment in data_code.constants(project, plan, info):
         em.line(f"{name} = {value}" + (f"  # {comment}" if comment else ""))
-    if plan.head_type == "output.regression":
-        em.line(f"OUTPUT_SHAPE = {lit(tuple(plan.output_type.features))}")
-    if classifies(plan, s["dataset"]):
+    if plan.need.kind != "labels" and classifies(plan, s["dataset"]):
         em.line(f"NUM_CLASSES = {num_classes(plan)}  # classes the model predicts")
 
 
@@ -122,23 +119,6 @@ def data_path(project, project_dir) -> str:
 
     path = Path(raw).expanduser()
     return str(path if path.is_absolute() else (Path(project_dir) / path).resolve())
-
-
-def targets_block(plan: Plan, one_hot: bool = False) -> str:
-    if one_hot:  # Keras applies label smoothing to one-hot targets only
-        classes = plan.output_type.last
-        body = f'return np.eye({classes}, dtype="float32")[y.astype("int64")]'
-    elif plan.head_type == "output.binary":
-        body = 'return y.astype("float32").reshape(len(y), 1)'
-    elif plan.head_type == "output.regression":
-        body = 'return y.astype("float32").reshape(len(y), *OUTPUT_SHAPE)'
-    else:
-        body = 'return y.astype("int64")'
-    return f'''
-def prepare_targets(y):
-    """Targets in the form the loss expects."""
-    {body}
-'''
 
 
 CONTROL = r'''
@@ -158,9 +138,7 @@ class Control:
             print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
         elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
             # Numbers and names only: the confusion matrix and samples are for the app.
-            shown = ", ".join(
-                f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list)
-            )
+            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list))
             print(f"\r{event}: {shown}", flush=True)
 
     def due(self):
@@ -186,6 +164,15 @@ class Control:
 
 def _text(value):
     return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def require_targets(output, targets, expected):
+    """A DataError naming both shapes when the targets do not fit the model's output."""
+    if targets != expected:
+        raise DataError(
+            f"the targets have shape {targets} per sample, but the model's output {output} "
+            f"needs targets of shape {expected}"
+        )
 
 
 def fail(control, kind, message):
@@ -269,6 +256,20 @@ def report_block(kind: str, one_hot: bool, image_sample: str) -> str:
     samples = kind in ("csv", "npz", "image_folder")
     shown = image_sample if kind == "image_folder" else "x_test[i]"
     return select(REPORT, samples=samples).replace("$labels", labels).replace("$shown", shown)
+
+
+def expected_targets(plan: Plan, channels_last: bool) -> str:
+    """The per-sample target shape the loss needs, as an expression of the model's ``output`` shape."""
+    need = plan.need
+    if need.kind != "labels" or (channels_last and _smoothing(plan)):
+        return "output"  # one target per output value (one-hot labels too)
+    if need.class_axis == 1 and not channels_last:
+        return "output[1:]"  # (K, H, W) scores, (H, W) labels
+    return "output[:-1]"  # class scores on the last axis
+
+
+def _smoothing(plan: Plan) -> float:
+    return float(plan.head_params.get("label_smoothing", 0.0) or 0.0)
 
 
 def blocks(em, *parts: str | None) -> None:

@@ -17,9 +17,9 @@ from codegen.script_common import (
     header,
     report_block,
     safe_title,
+    expected_targets,
     select,
     settings,
-    targets_block,
 )
 
 
@@ -32,21 +32,19 @@ def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, 
     em.blank()
     em.line('os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow start-up chatter')
     em.blank()
-    em.line("import keras  # noqa: E402  (after the environment variable)")
-    em.line("import tensorflow as tf  # noqa: E402")
-    em.line("from keras import layers  # noqa: E402")
-    if "ops" in ctx.imports:
-        em.line("from keras import ops  # noqa: E402")
+    em.line("import keras")
+    em.line("import tensorflow as tf")
+    em.line("from keras import layers, ops" if "ops" in ctx.imports else "from keras import layers")
     em.blank()
     settings(em, project, plan, getattr(ctx, "info", None), project_dir)
     em.blank(2)
     em.block(data_code.loader(kind))
     em.blank(2)
-    em.block(
-        data_code.SPLIT.replace(PREPARE_TORCH, PREPARE_KERAS) if plan.input_step.out.channels_first else data_code.SPLIT
-    )
+    em.block(data_code.split_block(kind))
     em.blank(2)
-    em.block(targets_block(plan, one_hot=_smoothing(plan) > 0))
+    em.block(data_code.inputs_block(kind, channels_last=plan.input_step.out.channels_first))
+    em.blank(2)
+    em.block(data_code.targets_block(plan.need, channels_last=True, one_hot=_smoothing(plan) > 0))
     em.blank(2)
     _model(em, plan, rendered)
     em.blank(2)
@@ -59,13 +57,13 @@ def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, 
         report_block(kind, _smoothing(plan) > 0, _image_sample(plan)) if report else None,
         BOUNDARY if boundary else None,
         GENERATE if text else None,
-        select(MAIN, text=text, report=report, boundary=boundary),
+        select(MAIN, text=text, report=report, boundary=boundary).replace("$expected", expected_targets(plan, True)),
     )
     return em
 
 
 def _predicted(plan: Plan) -> str:
-    if plan.head_type == "output.binary":
+    if plan.head.task == "binary":
         return '(logits[:, 0] > 0).astype("int64")'
     return "logits.argmax(axis=-1)"
 
@@ -78,18 +76,12 @@ def _image_sample(plan: Plan) -> str:
     return "x_test[i][..., 0]" if t.dims[1] == 1 else "x_test[i]"
 
 
-PREPARE_TORCH = '''    """Reshape samples to the model's input shape (channels first)."""
-    return x.reshape(len(x), *INPUT_SHAPE)'''
-PREPARE_KERAS = '''    """Reshape samples to the model's input shape, then move channels last."""
-    return np.moveaxis(x.reshape(len(x), *INPUT_SHAPE), 1, -1)'''
-
-
 def _smoothing(plan: Plan) -> float:
     return float(plan.head_params.get("label_smoothing", 0.0) or 0.0)
 
 
 def _imports(em: Emitter, kind: str, extra: set[str]) -> None:
-    std = ["argparse", "json", "math", "os", "sys", "time"] + (["csv"] if kind == "csv" else [])
+    std = ["argparse", "json", "math", "os", "sys", "time", *data_code.stdlib_imports(kind)]
     for name in sorted(std):
         em.line(f"import {name}")
     em.line("from pathlib import Path")
@@ -114,14 +106,14 @@ def _model(em: Emitter, plan: Plan, rendered: dict[str, Rendered]) -> None:
 def _training(project, plan: Plan) -> str:
     s = project.setup
     smoothing = _smoothing(plan)
-    if plan.head_type == "output.classification":
+    if plan.head.loss == "cross_entropy":
         if smoothing:
             loss = call("keras.losses.CategoricalCrossentropy", from_logits="True", label_smoothing=lit(smoothing))
             metric = 'keras.metrics.CategoricalAccuracy(name="accuracy")'
         else:
             loss = call("keras.losses.SparseCategoricalCrossentropy", from_logits="True")
             metric = 'keras.metrics.SparseCategoricalAccuracy(name="accuracy")'
-    elif plan.head_type == "output.binary":
+    elif plan.head.loss == "binary_cross_entropy":
         loss = call("keras.losses.BinaryCrossentropy", from_logits="True")
         metric = 'keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0)'
     else:
@@ -273,9 +265,7 @@ def parse_args(argv=None):
     parser.add_argument("--generate", type=int, default=0, help="characters to sample")  #[text]
     parser.add_argument("--temperature", type=float, default=1.0, help="for sampling")  #[text]
     parser.add_argument("--prompt", default="", help="text to start generating from")  #[text]
-    parser.add_argument(  #[text]
-        "--generate-only", action="store_true", help="sample from --resume, no training"  #[text]
-    )  #[text]
+    parser.add_argument("--generate-only", action="store_true", help="sample from --resume, no training")  #[text]
     args = parser.parse_args(argv)  #[text]
     if args.generate_only and not args.resume:  #[text]
         parser.error("--generate-only needs --resume CHECKPOINT")  #[text]
@@ -294,6 +284,12 @@ def tensorboard_callback(logdir, control):
         return []
     control.emit("tensorboard", logdir=str(logdir))
     return [keras.callbacks.TensorBoard(log_dir=logdir)]
+
+
+def check_targets(model, x, y):
+    """Stop before training when the targets do not fit the model's output (names both shapes)."""
+    output = tuple(model(x[:2], training=False).shape[1:])
+    require_targets(output, tuple(y.shape[1:]), $expected)
 
 
 def select_device(name):
@@ -321,6 +317,9 @@ def run(args, control, device):
         show_text(args, control, model, data["vocab"])  #[text]
         return  #[text]
     x_train = data["x_train"]
+    check_targets(model, x_train, data["y_train"])
+    if "vocab" in data:  # token ids need the same vocabulary to be read back
+        (control.out_dir / "vocab.json").write_text(json.dumps(data["vocab"], ensure_ascii=False))
     control.emit(
         "start",
         framework="tensorflow",
@@ -354,9 +353,7 @@ def run(args, control, device):
     weights = control.out_dir / "model.keras"
     model.save(weights)
     x_test, y_test = data["x_test"], data["y_test"]
-    test = model.evaluate(
-        x_test, y_test, batch_size=args.batch_size, verbose=0, return_dict=True
-    )
+    test = model.evaluate(x_test, y_test, batch_size=args.batch_size, verbose=0, return_dict=True)
     control.emit(
         "end",
         test_loss=test["loss"],

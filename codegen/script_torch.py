@@ -17,15 +17,15 @@ from codegen.script_common import (
     header,
     report_block,
     safe_title,
+    expected_targets,
     select,
     settings,
-    targets_block,
 )
 
 LOSSES = {
-    "output.classification": "nn.CrossEntropyLoss(label_smoothing=$smoothing)",
-    "output.binary": "nn.BCEWithLogitsLoss()",
-    "output.regression": "nn.MSELoss()",
+    "cross_entropy": "nn.CrossEntropyLoss(label_smoothing=$smoothing)",
+    "binary_cross_entropy": "nn.BCEWithLogitsLoss()",
+    "mse": "nn.MSELoss()",
 }
 
 
@@ -40,9 +40,11 @@ def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, 
     em.blank(2)
     em.block(data_code.loader(kind))
     em.blank(2)
-    em.block(data_code.SPLIT)
+    em.block(data_code.split_block(kind))
     em.blank(2)
-    em.block(targets_block(plan))
+    em.block(data_code.inputs_block(kind, channels_last=False))
+    em.blank(2)
+    em.block(data_code.targets_block(plan.need, channels_last=False))
     em.blank(2)
     _model(em, plan, rendered)
     em.blank(2)
@@ -57,13 +59,13 @@ def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, 
         report_block(kind, False, _image_sample(plan)) if report else None,
         BOUNDARY if boundary else None,
         GENERATE if text else None,
-        select(MAIN, text=text, report=report, boundary=boundary),
+        select(MAIN, text=text, report=report, boundary=boundary).replace("$expected", expected_targets(plan, False)),
     )
     return em
 
 
 def _predicted(plan: Plan) -> str:
-    if plan.head_type == "output.binary":
+    if plan.head.task == "binary":
         return "model(xb)[:, 0] > 0"
     return "model(xb).argmax(dim=-1)"
 
@@ -144,7 +146,7 @@ def _classes(names: list[str]) -> str:
 
 
 def _imports(em: Emitter, kind: str, extra: set[str]) -> None:
-    std = ["argparse", "json", "math", "sys", "time"] + (["csv"] if kind == "csv" else [])
+    std = ["argparse", "json", "math", "sys", "time", *data_code.stdlib_imports(kind)]
     for name in sorted(std):
         em.line(f"import {name}")
     em.line("from pathlib import Path")
@@ -183,24 +185,26 @@ def _model(em: Emitter, plan: Plan, rendered: dict[str, Rendered]) -> None:
 
 
 def _training(project, plan: Plan) -> str:
-    s = project.setup
-    loss = Template(LOSSES[plan.head_type]).substitute(
-        smoothing=lit(float(plan.head_params.get("label_smoothing", 0.0)))
-    )
-    per_step = plan.output_type.rank == 3 and plan.head_type == "output.classification"
-    if plan.head_type == "output.classification":
-        flat_ = "logits.flatten(0, 1), y.flatten()" if per_step else "logits, y"
-        correct = "(logits.argmax(dim=-1) == y).sum()"
-    elif plan.head_type == "output.binary":
-        flat_, correct = "logits, y", "((logits > 0) == (y > 0.5)).sum()"
+    s, head, need = project.setup, plan.head, plan.need
+    loss = Template(LOSSES[head.loss]).substitute(smoothing=lit(float(plan.head_params.get("label_smoothing", 0.0))))
+    class_dim = 1 if need.class_axis == 1 else -1
+    if need.kind == "labels" and plan.output_type.rank == 3:  # (N, T, K) scores: one row per time step
+        loss_args = "logits.flatten(0, 1), y.flatten()"
     else:
-        flat_, correct = "logits, y", "None"
+        loss_args = f"{head.output_name}, y"
+    if need.kind == "labels":
+        correct = f"(logits.argmax(dim={class_dim}) == y).sum()"
+    elif need.kind == "binary":
+        correct = "((logits > 0) == (y > 0.5)).sum()"
+    else:
+        correct = "None"
     return Template(TRAINING).substitute(
         loss=loss,
-        loss_args=flat_,
+        loss_args=loss_args,
         correct=correct,
         optimizer=_optimizer(s),
-        has_accuracy=lit(plan.head_type != "output.regression"),
+        has_accuracy=lit(head.metric == "accuracy"),
+        out=head.output_name,
     )
 
 
@@ -238,7 +242,7 @@ LOSS_FN = $loss
 HAS_ACCURACY = $has_accuracy
 
 
-def compute_loss(logits, y):
+def compute_loss($out, y):
     return LOSS_FN($loss_args)
 
 
@@ -287,9 +291,8 @@ def train_epoch(model, optimizer, x, y, batch_size, control, state):  #[!boundar
 
 
 def per_sample(y):
-    """Targets per sample (several for per-time-step classification)."""
-    per_step = HAS_ACCURACY and y.dim() > 1 and y.dtype == torch.int64
-    return y[0].numel() if per_step else 1
+    """Targets per sample (several per time step, pixel or label)."""
+    return y[0].numel() if y.dim() > 1 else 1
 
 
 @torch.no_grad()
@@ -373,14 +376,21 @@ def parse_args(argv=None):
     parser.add_argument("--generate", type=int, default=0, help="characters to sample")  #[text]
     parser.add_argument("--temperature", type=float, default=1.0, help="for sampling")  #[text]
     parser.add_argument("--prompt", default="", help="text to start generating from")  #[text]
-    parser.add_argument(  #[text]
-        "--generate-only", action="store_true", help="sample from --resume, no training"  #[text]
-    )  #[text]
+    parser.add_argument("--generate-only", action="store_true", help="sample from --resume, no training")  #[text]
     args = parser.parse_args(argv)  #[text]
     if args.generate_only and not args.resume:  #[text]
         parser.error("--generate-only needs --resume CHECKPOINT")  #[text]
     return args  #[text]
     return parser.parse_args(argv)  #[!text]
+
+
+def check_targets(model, x, y):
+    """Stop before training when the targets do not fit the model's output (names both shapes)."""
+    model.eval()
+    with torch.no_grad():
+        output = tuple(model(x[:2]).shape[1:])
+    model.train()
+    require_targets(output, tuple(y.shape[1:]), $expected)
 
 
 def resolve_device(name):
@@ -412,6 +422,9 @@ def run(args, control):
     if args.generate_only:  #[text]
         show_text(args, control, model, data["vocab"], device)  #[text]
         return  #[text]
+    check_targets(model, t["x_train"], t["y_train"])
+    if "vocab" in data:  # token ids need the same vocabulary to be read back
+        (control.out_dir / "vocab.json").write_text(json.dumps(data["vocab"], ensure_ascii=False))
     params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     control.emit(
         "start",
@@ -429,9 +442,7 @@ def run(args, control):
         start = time.perf_counter()
         x, y = t["x_train"], t["y_train"]
         loss, acc = train_epoch(model, optimizer, x, y, args.batch_size, control, state)  #[!boundary]
-        loss, acc = train_epoch(  #[boundary]
-            model, optimizer, x, y, args.batch_size, control, state, boundary  #[boundary]
-        )  #[boundary]
+        loss, acc = train_epoch(model, optimizer, x, y, args.batch_size, control, state, boundary)  #[boundary]
         if not math.isfinite(loss):
             raise FloatingPointError(f"the loss became {loss} in epoch {epoch + 1}")
         if state["stopped"]:

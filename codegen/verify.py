@@ -52,10 +52,12 @@ def exec_source(source: str, filename: str) -> dict:
     return namespace
 
 
-def build_models(project, project_dir=None):
-    """(plan, torch model, keras model) built from the two generated scripts."""
-    sources = {}
+def build_scripts(project, project_dir=None, sources: dict | None = None):
+    """(plan, PyTorch script namespace, Keras script namespace); ``sources`` replaces generated ones."""
+    sources = dict(sources or {})
     for fw in ("pytorch", "tensorflow"):
+        if fw in sources:
+            continue
         code = generate(project, fw, project_dir)
         if code.problems:
             raise ValueError("; ".join(code.problems))
@@ -64,6 +66,12 @@ def build_models(project, project_dir=None):
     plan = build_plan(project.graph, info)
     torch_ns = exec_source(sources["pytorch"], "<layerlab pytorch>")
     keras_ns = exec_source(sources["tensorflow"], "<layerlab keras>")
+    return plan, torch_ns, keras_ns
+
+
+def build_models(project, project_dir=None):
+    """(plan, torch model, keras model) built from the two generated scripts."""
+    plan, torch_ns, keras_ns = build_scripts(project, project_dir)
     return plan, torch_ns["Model"](), keras_ns["build_model"]()
 
 
@@ -85,13 +93,23 @@ def from_keras_layout(y: np.ndarray, t) -> np.ndarray:
     return y.transpose(np.argsort(stored_axes(t))) if t.channels_first else y
 
 
-def verify(project, project_dir=None, batch: int = 4, seed: int = 0, tolerance: float = TOLERANCE) -> Report:
-    """Build both models, copy weights, compare outputs, parameter counts and shapes."""
+def verify(
+    project,
+    project_dir=None,
+    batch: int = 4,
+    seed: int = 0,
+    tolerance: float = TOLERANCE,
+    sources: dict | None = None,
+) -> Report:
+    """Build both models, copy weights, compare outputs, parameter counts and shapes, then the training path.
+
+    ``sources`` ({"pytorch"|"tensorflow": script}) replaces a generated script (tests use it)."""
     import torch
 
     report = Report()
     torch.manual_seed(seed)
-    plan, tmodel, kmodel = build_models(project, project_dir)
+    plan, tns, kns = build_scripts(project, project_dir, sources)
+    tmodel, kmodel = tns["Model"](), kns["build_model"]()
     _check_counts(report, plan, tmodel, kmodel)
     _randomize_norm_state(tmodel, seed)
     copy_torch_to_keras(plan, tmodel, kmodel)
@@ -108,6 +126,9 @@ def verify(project, project_dir=None, batch: int = 4, seed: int = 0, tolerance: 
         diff = float(np.max(np.abs(ty - ky_logical))) if ty.size else 0.0
         report.max_diff = diff
         report.add("max |pytorch - keras| on the output", diff <= tolerance, f"{diff:.3g} (limit {tolerance:g})")
+    from codegen.verify_training import check_training_path
+
+    check_training_path(report, plan, (tns, tmodel), (kns, kmodel), project, batch, seed, tolerance)
     return report
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from graph.model import Graph
 from graph.spec import ShapeError
+from graph.tasks import target_need
 from graph.tensors import TensorType
 
 ERROR = "error"
@@ -208,6 +209,8 @@ def _check_structure(graph: Graph, result: Analysis) -> None:
                         "connect an output head (Classification, Regression or Binary) after this layer",
                     )
                 )
+    if heads:
+        _check_inputs_of_head(graph, heads[0].id, specs, diag)
     for extra in heads[1:]:
         diag.append(
             Diagnostic(
@@ -216,6 +219,22 @@ def _check_structure(graph: Graph, result: Analysis) -> None:
                 "several-heads",
                 f"the model has {len(heads)} output heads; one is expected",
                 "keep one output head and delete the others",
+            )
+        )
+
+
+def _check_inputs_of_head(graph: Graph, head: str, specs: dict, diag: list) -> None:
+    """The generated scripts feed one Input: a head fed by several is refused here, as export would."""
+    feeding = [n for n in graph.ancestors(head) if specs[n].is_input]
+    if len(feeding) > 1:
+        names = ", ".join(sorted(graph.node(n).name for n in feeding))
+        diag.append(
+            Diagnostic(
+                None,
+                ERROR,
+                "several-inputs",
+                f"the head is fed by {len(feeding)} Input layers ({names}); the training scripts feed exactly one",
+                "keep one Input layer and feed every branch from it",
             )
         )
 
@@ -230,7 +249,8 @@ def _check_dataset(graph: Graph, result: Analysis, dataset) -> None:
             if problem:
                 diag = Diagnostic(node.id, ERROR, "data-shape", problem, dataset.input_fix(spec.type_id))
                 result.diagnostics.append(diag)
-        if spec.is_head and node.id in result.inputs:
-            problem = dataset.head_problem(spec.type_id, result.inputs[node.id].get("in"))
+        fed = result.inputs.get(node.id, {}).get("in")
+        if spec.is_head and fed is not None:
+            problem = dataset.head_problem(target_need(spec.head, fed))
             if problem:
                 result.diagnostics.append(Diagnostic(node.id, ERROR, "data-target", problem[0], problem[1]))

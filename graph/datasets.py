@@ -1,8 +1,9 @@
 """Datasets as descriptors: what each dataset the app offers looks like, without loading it.
 
-A descriptor knows the per-sample shape (channels-first), the dtype, the task and the number of
-classes, so the Input node and the output head can be checked against the chosen data. Loading
-the data is the generated script's job (``codegen``); here we read at most a file header.
+A descriptor knows the per-sample input shape (channels-first), the input dtype and the targets it
+provides (``graph.tasks.Targets``), so the Input node and the output head can be checked against the
+chosen data. Loading the data is the generated script's job (``codegen``); here we read headers and
+metadata only: a CSV's rows are streamed, an NPZ's array headers are read without loading ``x``.
 """
 
 from __future__ import annotations
@@ -13,11 +14,15 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph.tasks import LABELS, TargetNeed, Targets, fmt_shape, target_problem
 from graph.tensors import TensorType
 
 SYNTHETIC = ("spirals", "moons", "circles", "xor")
-KINDS = ("digits", *SYNTHETIC, "mnist", "csv", "npz", "image_folder", "text")
+KINDS = ("digits", *SYNTHETIC, "mnist", "csv", "npz", "image_folder", "text", "text_classes", "audio_folder")
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
+AUDIO_EXTENSIONS = (".wav",)
+TEXT_EXTENSIONS = (".txt",)
+MAX_DISTINCT = 100_000  # distinct labels/tokens counted before a description gives up counting
 
 DESCRIPTIONS = {
     "digits": ("8×8 handwritten digits (1,797 images, bundled, from scikit-learn)", "8×8 手写数字（1797 张，内置）"),
@@ -27,9 +32,20 @@ DESCRIPTIONS = {
     "xor": ("Four 2-D clusters labelled by XOR (synthetic)", "二维异或四簇（合成数据）"),
     "mnist": ("MNIST 28×28 handwritten digits from the Keras cache (mnist.npz)", "MNIST 手写数字（Keras 缓存文件）"),
     "csv": ("A CSV table: numeric feature columns and one target column", "CSV 表格：数值特征列和一个目标列"),
-    "npz": ("A NumPy .npz file with arrays x and y", "NumPy .npz 文件，包含数组 x 和 y"),
+    "npz": (
+        "A NumPy .npz file with arrays x and y (features, images or token ids; labels, values or masks)",
+        "NumPy .npz 文件，包含数组 x 和 y（特征、图像或词元；标签、数值或掩码）",
+    ),
     "image_folder": ("A folder with one sub-folder of images per class", "图像文件夹：每个类别一个子文件夹"),
     "text": ("A plain-text file for character-level language modelling", "纯文本文件，用于字符级语言模型"),
+    "text_classes": (
+        "Labelled texts: a CSV with text and label columns, or a folder with one sub-folder of .txt files per class",
+        "带标签的文本：包含 text 和 label 列的 CSV，或每个类别一个 .txt 文件子文件夹",
+    ),
+    "audio_folder": (
+        "A folder with one sub-folder of WAV files per class (resampled, padded or cropped to the Signal Input)",
+        "音频文件夹：每个类别一个 WAV 子文件夹（重采样并补齐或截断到信号输入的长度）",
+    ),
 }
 
 
@@ -42,59 +58,63 @@ class DatasetInfo:
     """The shape of one sample and the targets of a dataset."""
 
     kind: str
-    sample_shape: tuple[int, ...]  # channels-first, without the batch axis; () when set by the model
+    sample_shape: tuple[int, ...] | None  # channels-first, without the batch axis; None: adapts to the Input
     dtype: str  # "float32" or "int64" (token ids)
-    task: str  # "classification" | "binary" | "regression" | "language_model"
-    num_classes: int = 0  # classes (classification), vocabulary size (language_model)
+    targets: Targets
     num_samples: int = 0
-    target_size: int = 1  # regression: values per sample
+    vocab: int = 0  # text kinds: distinct characters (or words) in the file
+    adapts_to: str = ""  # with sample_shape None: the Input type the data are fitted to
+
+    @property
+    def num_classes(self) -> int:
+        return self.targets.classes
 
     def input_problem(self, t: TensorType) -> str | None:
         """Why an Input producing ``t`` cannot take this data, or None when it fits."""
         if self.dtype == "int64":
             if t.dtype != "int64":
                 return f"{self.kind} data are token ids; use a Token Input (got {t.label()})"
-            return None
-        if t.dtype == "int64":
-            return f"{self.kind} data are real-valued with sample shape {_fmt(self.sample_shape)}; use a float Input"
+        elif t.dtype == "int64":
+            shape = fmt_shape(self.sample_shape) if self.sample_shape else "real values"
+            return f"{self.kind} data are real-valued ({shape} per sample); use a float Input"
+        if self.sample_shape is None:
+            return _adapt_problem(self, t)
         size = 1
         for d in self.sample_shape:
             size *= d
         if t.size() != size:
             return (
                 f"the Input gives {t.short()} ({t.size()} values) per sample, "
-                f"but {self.kind} samples are {_fmt(self.sample_shape)} ({size} values)"
+                f"but {self.kind} samples are {fmt_shape(self.sample_shape)} ({size} values)"
             )
         return None
 
     def input_fix(self, input_type: str) -> str:
         if self.dtype == "int64":
             return "use a Token Input"
+        if self.sample_shape is None:
+            return {"image": "use an Image Input with 1 or 3 channels", "signal": "use a Signal Input with 1 channel"}[
+                self.adapts_to
+            ]
         dims = ", ".join(str(d) for d in self.sample_shape)
         return f"set the Input's shape to ({dims})"
 
-    def head_problem(self, head_type: str, t: TensorType | None) -> tuple[str, str] | None:
-        """(message, fix) when the head's input does not fit the targets of this dataset."""
-        if t is None:
-            return None
-        wants = {"classification": "output.classification", "language_model": "output.classification"}
-        wants.update(binary="output.binary", regression="output.regression")
-        if head_type != wants[self.task] and not (self.task == "binary" and head_type == "output.classification"):
-            return (f"{self.kind} is a {self.task.replace('_', ' ')} dataset", f"use the {wants[self.task]} head")
-        if head_type == "output.classification" and self.num_classes and t.last != max(self.num_classes, 2):
-            what = "vocabulary size" if self.task == "language_model" else "number of classes"
-            return (
-                f"the model outputs {t.last} scores per sample but {self.kind} has {self.num_classes} classes",
-                f"set the last Dense layer's units to {self.num_classes} (the {what})",
-            )
-        if head_type == "output.regression" and t.last != self.target_size:
-            return (f"the model outputs {t.last} values, the targets have {self.target_size}",
-                    f"set the last layer's units to {self.target_size}")
-        return None
+    def head_problem(self, need: TargetNeed) -> tuple[str, str] | None:
+        """(message, fix) when the head's targets do not fit this dataset's."""
+        return target_problem(need, self.targets, self.kind)
 
 
-def _fmt(shape: tuple[int, ...]) -> str:
-    return "×".join(str(d) for d in shape) or "scalar"
+def _adapt_problem(info: DatasetInfo, t: TensorType) -> str | None:
+    """Data fitted to the Input (images resized, audio resampled, text padded): only the kind must fit."""
+    if info.adapts_to == "image" and not (t.axes == ("N", "C", "H", "W") and t.dims[1] in (1, 3)):
+        return f"{info.kind} gives grey or colour images; the Input gives {t.label()}"
+    if info.adapts_to == "signal" and not (t.axes == ("N", "C", "L") and t.dims[1] == 1):
+        return f"{info.kind} gives mono signals (N, 1, L); the Input gives {t.label()}"
+    return None
+
+
+def _labels(classes: int) -> Targets:
+    return Targets(LABELS, (), classes, zero_one=classes <= 2, integral=True)
 
 
 def describe(config: dict, base_dir: str | os.PathLike | None = None) -> DatasetInfo:
@@ -103,12 +123,12 @@ def describe(config: dict, base_dir: str | os.PathLike | None = None) -> Dataset
     if kind not in KINDS:
         raise DatasetError(f"unknown dataset kind {kind!r}; choose one of {', '.join(KINDS)}")
     if kind == "digits":
-        return DatasetInfo("digits", (1, 8, 8), "float32", "classification", 10, 1797)
+        return DatasetInfo("digits", (1, 8, 8), "float32", _labels(10), 1797)
     if kind == "mnist":
-        return DatasetInfo("mnist", (1, 28, 28), "float32", "classification", 10, 70000)
+        return DatasetInfo("mnist", (1, 28, 28), "float32", _labels(10), 70000)
     if kind in SYNTHETIC:
         classes = int(config.get("classes", 2)) if kind == "spirals" else 2
-        return DatasetInfo(kind, (2,), "float32", "classification", classes, int(config.get("samples", 1000)))
+        return DatasetInfo(kind, (2,), "float32", _labels(classes), int(config.get("samples", 1000)))
     path = resolve_path(config, base_dir)
     return _FILE_DESCRIBERS[kind](path, config)
 
@@ -126,64 +146,178 @@ def resolve_path(config: dict, base_dir: str | os.PathLike | None) -> Path:
     return path
 
 
-def _describe_csv(path: Path, config: dict) -> DatasetInfo:
-    with open(path, newline="", encoding="utf-8") as fh:
+def _read_csv(path: Path):
+    """(header, rows iterator, file handle) of a UTF-8 CSV file."""
+    try:
+        fh = open(path, newline="", encoding="utf-8")  # noqa: SIM115 (closed by the caller)
         reader = csv.reader(fh)
         header = next(reader, None)
-        if not header:
-            raise DatasetError(f"{path}: the CSV file is empty")
-        target = config.get("target") or header[-1]
-        if target not in header:
-            raise DatasetError(f"{path}: no column named {target!r} (columns: {', '.join(header)})")
-        labels, rows = set(), 0
-        ti = header.index(target)
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise DatasetError(f"{path}: cannot read the CSV file ({err})") from None
+    if not header:
+        fh.close()
+        raise DatasetError(f"{path}: the CSV file is empty")
+    return header, reader, fh
+
+
+def _describe_csv(path: Path, config: dict) -> DatasetInfo:
+    header, reader, fh = _read_csv(path)
+    target = config.get("target") or header[-1]
+    if target not in header:
+        fh.close()
+        raise DatasetError(f"{path}: no column named {target!r} (columns: {', '.join(header)})")
+    ti = header.index(target)
+    values, rows, numeric = set(), 0, True
+    try:
         for row in reader:
-            if row:
-                labels.add(row[ti])
-                rows += 1
-    task = config.get("task") or "classification"
-    classes = len(labels) if task == "classification" else 0
-    return DatasetInfo("csv", (len(header) - 1,), "float32", task, classes, rows)
+            if not row:
+                continue
+            if ti >= len(row):
+                raise DatasetError(f"{path}: row {rows + 2} has no {target!r} column")
+            rows += 1
+            if len(values) < MAX_DISTINCT:
+                values.add(row[ti])
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise DatasetError(f"{path}: cannot read the CSV file ({err})") from None
+    finally:
+        fh.close()
+    numbers = []
+    for v in values:
+        try:
+            numbers.append(float(v))
+        except ValueError:
+            numeric = False
+            break
+    if not numeric:
+        targets = Targets(LABELS, (), len(values), zero_one=False)
+    else:
+        integral = all(n.is_integer() and n >= 0 for n in numbers)
+        zero_one = all(n in (0.0, 1.0) for n in numbers)
+        targets = Targets("numbers", (), len(values), zero_one=zero_one, integral=integral)
+    return DatasetInfo("csv", (len(header) - 1,), "float32", targets, rows)
+
+
+def npz_headers(path: Path) -> dict[str, tuple[tuple[int, ...], str]]:
+    """{array name: (shape, dtype string)} of an .npz file, read from the headers only."""
+    import numpy as np
+
+    out = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if not name.endswith(".npy"):
+                    continue
+                with archive.open(name) as member:
+                    version = np.lib.format.read_magic(member)
+                    read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                    shape, _, dtype = read(member)
+                out[name[:-4]] = (tuple(int(d) for d in shape), dtype.str)
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as err:
+        raise DatasetError(f"{path}: cannot read the .npz file ({err})") from None
+    return out
 
 
 def _describe_npz(path: Path, config: dict) -> DatasetInfo:
     import numpy as np
 
+    headers = npz_headers(path)
+    if "x" not in headers or "y" not in headers:
+        raise DatasetError(f"{path}: an .npz dataset needs arrays named x and y (found {sorted(headers)})")
+    (x_shape, x_dtype), (y_shape, y_dtype) = headers["x"], headers["y"]
+    if "O" in x_dtype or "O" in y_dtype:
+        raise DatasetError(f"{path}: x and y must be numeric arrays (object arrays are refused)")
+    if not x_shape or not y_shape or x_shape[0] != y_shape[0]:
+        raise DatasetError(f"{path}: x {x_shape} and y {y_shape} must have the same number of samples")
     try:
         with np.load(path, allow_pickle=False) as data:
-            if "x" not in data.files or "y" not in data.files:
-                raise DatasetError(f"{path}: an .npz dataset needs arrays named x and y (found {data.files})")
-            x, y = data["x"], data["y"]
+            y = data["y"]
     except (OSError, ValueError, zipfile.BadZipFile) as err:
         raise DatasetError(f"{path}: cannot read the .npz file ({err})") from None
-    task = config.get("task") or ("classification" if y.dtype.kind in "iub" else "regression")
-    classes = int(y.max()) + 1 if task == "classification" and y.size else 0
-    target = 1 if y.ndim == 1 else int(y.shape[-1])
-    return DatasetInfo("npz", tuple(int(d) for d in x.shape[1:]), "float32", task, classes, int(x.shape[0]), target)
+    integral_dtype = y.dtype.kind in "iub"
+    low, high = (float(y.min()), float(y.max())) if y.size else (0.0, 0.0)
+    zero_one = bool(y.size) and bool(np.isin(y, (0, 1)).all())
+    integral = integral_dtype and low >= 0
+    classes = int(high) + 1 if integral else 0
+    # Numbers that may serve as class ids (whole, ≥ 0), 0/1 values, or real values: the head decides.
+    targets = Targets("numbers", tuple(y_shape[1:]), classes, zero_one=zero_one, integral=integral)
+    tokens = np.dtype(x_dtype).kind in "iu" and np.dtype(x_dtype).itemsize > 1
+    return DatasetInfo("npz", tuple(x_shape[1:]), "int64" if tokens else "float32", targets, x_shape[0])
 
 
-def _describe_image_folder(path: Path, config: dict) -> DatasetInfo:
+def _class_folders(path: Path, extensions: tuple[str, ...], what: str) -> tuple[list[str], int]:
     if not path.is_dir():
-        raise DatasetError(f"{path}: an image-folder dataset must be a folder")
+        raise DatasetError(f"{path}: a {what} dataset must be a folder")
     classes = sorted(p.name for p in path.iterdir() if p.is_dir())
     if len(classes) < 2:
         raise DatasetError(f"{path}: needs one sub-folder per class (found {len(classes)})")
-    count = sum(1 for c in classes for f in (path / c).iterdir() if f.suffix.lower() in IMAGE_EXTENSIONS)
-    size = config.get("image_size", [32, 32])
-    channels = 1 if config.get("grayscale") else 3
-    return DatasetInfo("image_folder", (channels, int(size[0]), int(size[1])), "float32", "classification",
-                       len(classes), count)
+    count = sum(1 for c in classes for f in (path / c).iterdir() if f.suffix.lower() in extensions)
+    if not count:
+        raise DatasetError(f"{path}: no {'/'.join(extensions)} files in the class folders")
+    return classes, count
+
+
+def _describe_image_folder(path: Path, config: dict) -> DatasetInfo:
+    classes, count = _class_folders(path, IMAGE_EXTENSIONS, "image-folder")
+    return DatasetInfo("image_folder", None, "float32", _labels(len(classes)), count, adapts_to="image")
+
+
+def _describe_audio_folder(path: Path, config: dict) -> DatasetInfo:
+    classes, count = _class_folders(path, AUDIO_EXTENSIONS, "audio-folder")
+    return DatasetInfo("audio_folder", None, "float32", _labels(len(classes)), count, adapts_to="signal")
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise DatasetError(f"{path}: cannot read the text file ({err})") from None
 
 
 def _describe_text(path: Path, config: dict) -> DatasetInfo:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise DatasetError(f"{path}: cannot read the text file ({err})") from None
+    text = _read_text(path)
     if len(text) < 2:
         raise DatasetError(f"{path}: the text file is empty")
     vocab = len(set(text))
-    return DatasetInfo("text", (), "int64", "language_model", vocab, len(text))
+    targets = Targets(LABELS, None, vocab, integral=True)
+    return DatasetInfo("text", None, "int64", targets, len(text), vocab=vocab)
+
+
+def _describe_text_classes(path: Path, config: dict) -> DatasetInfo:
+    if path.is_dir():
+        classes, count = _class_folders(path, TEXT_EXTENSIONS, "text-classes")
+        tokens = set()
+        for c in classes:
+            for f in sorted((path / c).iterdir()):
+                if f.suffix.lower() in TEXT_EXTENSIONS:
+                    tokens.update(_tokens(_read_text(f), config))
+        return DatasetInfo("text_classes", None, "int64", _labels(len(classes)), count, vocab=len(tokens))
+    header, reader, fh = _read_csv(path)
+    text_col = header.index("text") if "text" in header else 0
+    label_col = header.index("label") if "label" in header else len(header) - 1
+    if text_col == label_col:
+        fh.close()
+        raise DatasetError(f"{path}: a text-classes CSV needs a text column and a label column (found {header})")
+    labels, tokens, rows = set(), set(), 0
+    try:
+        for row in reader:
+            if len(row) <= max(text_col, label_col):
+                continue
+            rows += 1
+            labels.add(row[label_col])
+            if len(tokens) < MAX_DISTINCT:
+                tokens.update(_tokens(row[text_col], config))
+    except (UnicodeDecodeError, csv.Error) as err:
+        raise DatasetError(f"{path}: cannot read the CSV file ({err})") from None
+    finally:
+        fh.close()
+    if rows < 2 or len(labels) < 2:
+        raise DatasetError(f"{path}: needs at least two labelled texts of two classes (found {rows} rows)")
+    return DatasetInfo("text_classes", None, "int64", _labels(len(labels)), rows, vocab=len(tokens))
+
+
+def _tokens(text: str, config: dict):
+    """Characters, or lower-cased words, as the scripts split them."""
+    return text.lower().split() if config.get("tokens") == "word" else text
 
 
 _FILE_DESCRIBERS = {
@@ -191,4 +325,6 @@ _FILE_DESCRIBERS = {
     "npz": _describe_npz,
     "image_folder": _describe_image_folder,
     "text": _describe_text,
+    "text_classes": _describe_text_classes,
+    "audio_folder": _describe_audio_folder,
 }

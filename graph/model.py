@@ -154,6 +154,9 @@ class Graph:
     def descendants(self, node_id: str) -> set[str]:
         return nx.descendants(self._g, node_id)
 
+    def ancestors(self, node_id: str) -> set[str]:
+        return nx.ancestors(self._g, node_id)
+
     def find_cycle(self) -> list[str] | None:
         """Node ids on one cycle, or None when the graph is acyclic."""
         if nx.is_directed_acyclic_graph(self._g):

@@ -20,6 +20,10 @@ SETUP_PARAMS: tuple[Param, ...] = (
     Param("dataset_path", STR, "", "File or folder for CSV, NPZ, image-folder, text or MNIST data.",
           "CSV、NPZ、图像文件夹、文本或 MNIST 数据的文件或文件夹。"),
     Param("dataset_target", STR, "", "CSV target column (empty = last column).", "CSV 目标列（留空为最后一列）。"),
+    Param("tokens", CHOICE, "char", "Split labelled texts into characters or words.", "把带标签的文本切分为字符或单词。",
+          choices=("char", "word")),
+    Param("sample_rate", INT, 8000, "Audio is resampled to this rate (samples per second).",
+          "音频重采样到这个采样率（每秒采样点数）。", minimum=100, maximum=192_000),
     Param("samples", INT, 1000, "Samples to generate (synthetic 2-D sets).", "生成的样本数（二维合成数据）。",
           minimum=20, maximum=1_000_000),
     Param("noise", FLOAT, 0.1, "Noise level (synthetic 2-D sets).", "噪声大小（二维合成数据）。", minimum=0.0, maximum=5.0),
@@ -45,12 +49,14 @@ SETUP_PARAMS: tuple[Param, ...] = (
 
 SETUP_BY_NAME = {p.name: p for p in SETUP_PARAMS}
 
-FILE_DATASETS = ("mnist", "csv", "npz", "image_folder", "text")  # read from dataset_path
+FILE_DATASETS = ("mnist", "csv", "npz", "image_folder", "text", "text_classes", "audio_folder")  # read from dataset_path
 
 # Setup fields that only matter for some datasets or optimisers: field -> (deciding field, values).
 SETUP_RELEVANCE = {
     "dataset_path": ("dataset", FILE_DATASETS),
     "dataset_target": ("dataset", ("csv",)),
+    "tokens": ("dataset", ("text_classes",)),
+    "sample_rate": ("dataset", ("audio_folder",)),
     "samples": ("dataset", SYNTHETIC),
     "noise": ("dataset", SYNTHETIC),
     "momentum": ("optimizer", ("sgd", "rmsprop")),
@@ -100,7 +106,7 @@ class Project:
         """The dataset part of the setup as a dict for ``graph.datasets.describe``."""
         s = self.setup
         return {"kind": s["dataset"], "path": s["dataset_path"], "target": s["dataset_target"],
-                "samples": s["samples"], "noise": s["noise"]}
+                "samples": s["samples"], "noise": s["noise"], "tokens": s["tokens"]}
 
     def dataset_info(self, base_dir=None) -> tuple[DatasetInfo | None, str | None]:
         """(descriptor, None), or (None, message) when the dataset cannot be described."""

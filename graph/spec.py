@@ -161,6 +161,27 @@ def no_params(params: dict, inputs: dict) -> tuple[int, int]:
 
 
 @dataclass(frozen=True)
+class Head:
+    """What an output head trains: its task, the targets it needs, its loss and its metric.
+
+    ``targets``: "labels" (integer class ids, one per sample, time step or pixel), "binary"
+    (0/1 values, one per output unit) or "values" (real numbers of the output's shape).
+    ``fold``: the activation a head absorbs into its loss ("softmax"/"sigmoid"): the loss takes logits.
+    """
+
+    task: str  # "classification" | "binary" | "multilabel" | "regression"
+    targets: str  # "labels" | "binary" | "values"
+    loss: str  # "cross_entropy" | "binary_cross_entropy" | "mse"
+    fold: str | None = None
+    metric: str | None = None  # "accuracy" or None
+
+    @property
+    def output_name(self) -> str:
+        """The variable the model's output lands in: logits when a loss applies the activation."""
+        return "outputs" if self.targets == "values" else "logits"
+
+
+@dataclass(frozen=True)
 class LayerSpec:
     """Everything LayerLab knows about one layer type."""
 
@@ -180,12 +201,15 @@ class LayerSpec:
     icon: str = ""
     is_input: bool = False
     is_head: bool = False
+    head: Head | None = None  # set on output heads (``is_head``)
     extra: dict = field(default_factory=dict)  # free-form hints for backends (kept JSON-like)
 
     def __post_init__(self):
         names = [p.name for p in self.params]
         if len(names) != len(set(names)):
             raise ValueError(f"{self.type_id}: duplicate parameter names")
+        if self.is_head != (self.head is not None):
+            raise ValueError(f"{self.type_id}: an output head needs a Head description (and only a head)")
 
     def param(self, name: str) -> Param:
         for p in self.params:

@@ -1,21 +1,30 @@
-"""Output heads: the end of the model, each carrying its loss. Losses always take logits."""
+"""Output heads: the end of the model, each carrying its loss. Losses always take logits.
+
+A head's ``Head`` says which targets it trains against (see ``graph.tasks`` for the matching
+against a dataset) and which loss and metric both scripts use.
+"""
 
 from __future__ import annotations
 
 from graph.layers._common import expect_float, float_param
-from graph.spec import IN, LayerSpec, ShapeError
+from graph.spec import IN, Head, LayerSpec, ShapeError
+
+# (N, K) class scores, (N, T, K) per time step, (N, K, H, W) per pixel (segmentation).
+CLASS_SCORE_AXES = (("N", "F"), ("N", "T", "F"), ("N", "C", "H", "W"))
 
 
 def _classification_infer(p, i):
     x = i["in"]
     expect_float(x, "Classification")
-    if x.axes not in (("N", "F"), ("N", "T", "F")):
+    if x.axes not in CLASS_SCORE_AXES:
         raise ShapeError(
-            f"Classification expects class scores (N, K) or per-step scores (N, T, K), got {x.label()}",
+            f"Classification expects class scores (N, K), per-step scores (N, T, K) or per-pixel scores "
+            f"(N, K, H, W), got {x.label()}",
             "insert Flatten and a Dense layer with one unit per class before the head",
         )
-    if x.last < 2:
-        raise ShapeError("Classification needs at least 2 classes", "give the last Dense one unit per class")
+    classes = x.dims[1] if x.axes == ("N", "C", "H", "W") else x.last
+    if classes < 2:
+        raise ShapeError("Classification needs at least 2 classes", "give the last layer one unit per class")
     return {}
 
 
@@ -26,6 +35,17 @@ def _binary_infer(p, i):
         raise ShapeError(
             f"Binary classification expects one score per sample (N, 1), got {x.label()}",
             "end the model with Dense(1)",
+        )
+    return {}
+
+
+def _multilabel_infer(p, i):
+    x = i["in"]
+    expect_float(x, "Multi-label")
+    if x.axes != ("N", "F"):
+        raise ShapeError(
+            f"Multi-label classification expects one score per label (N, K), got {x.label()}",
+            "insert Flatten and a Dense layer with one unit per label before the head",
         )
     return {}
 
@@ -41,10 +61,11 @@ SPECS = [
         "Output",
         "Classification",
         "分类输出",
-        "Multi-class output: the input is one score (logit) per class; trained with cross-entropy on "
-        "integer labels. A Softmax (or Dense with softmax) just before it is folded into the loss.",
-        "多分类输出：输入是每个类别的分数（logit），用整数标签的交叉熵训练。"
-        "紧挨在它前面的 Softmax 会并入损失函数。",
+        "Multi-class output: the input is one score (logit) per class — per sample (N, K), per time step "
+        "(N, T, K) or per pixel (N, K, H, W) for segmentation; trained with cross-entropy on integer labels. "
+        "A Softmax (or Dense with softmax) just before it is folded into the loss.",
+        "多分类输出：输入是每个类别的分数（logit），可以是每个样本 (N, K)、每个时间步 (N, T, K) 或每个像素 "
+        "(N, K, H, W，用于图像分割)；用整数标签的交叉熵训练。紧挨在它前面的 Softmax 会并入损失函数。",
         params=(
             float_param(
                 "label_smoothing", 0.0, "Label smoothing ε (0 = none).", "标签平滑系数 ε（0 表示不用）。", 0.0, 0.99
@@ -55,8 +76,9 @@ SPECS = [
         infer=_classification_infer,
         formula="CE = −log softmax(z)_y = −z_y + log Σ_k e^(z_k)",
         is_head=True,
+        head=Head("classification", "labels", "cross_entropy", fold="softmax", metric="accuracy"),
         icon="head",
-        extra={"base_name": "classifier", "task": "classification"},
+        extra={"base_name": "classifier"},
     ),
     LayerSpec(
         "output.binary",
@@ -72,23 +94,45 @@ SPECS = [
         infer=_binary_infer,
         formula="BCE = −[y·log σ(z) + (1−y)·log(1−σ(z))]",
         is_head=True,
+        head=Head("binary", "binary", "binary_cross_entropy", fold="sigmoid", metric="accuracy"),
         icon="head",
-        extra={"base_name": "binary", "task": "binary"},
+        extra={"base_name": "binary"},
+    ),
+    LayerSpec(
+        "output.multilabel",
+        "Output",
+        "Multi-label",
+        "多标签输出",
+        "Several yes/no labels per sample: one score (logit) per label, each trained with binary "
+        "cross-entropy against 0/1 targets (a sigmoid per label). A Sigmoid just before it is folded into the loss.",
+        "每个样本有多个是/否标签：每个标签一个分数（logit），分别用 0/1 目标的二元交叉熵训练（每个标签一个 sigmoid）。"
+        "紧挨在它前面的 Sigmoid 会并入损失。",
+        params=(),
+        inputs=IN,
+        outputs=(),
+        infer=_multilabel_infer,
+        formula="BCE = −(1/K) Σ_k [y_k·log σ(z_k) + (1−y_k)·log(1−σ(z_k))]",
+        is_head=True,
+        head=Head("multilabel", "binary", "binary_cross_entropy", fold="sigmoid", metric="accuracy"),
+        icon="head",
+        extra={"base_name": "labels"},
     ),
     LayerSpec(
         "output.regression",
         "Output",
         "Regression",
         "回归输出",
-        "Real-valued output trained with mean squared error against targets of the same shape.",
-        "实数输出，用与目标同形状的均方误差训练。",
+        "Real-valued output trained with mean squared error against targets of the same shape: numbers per "
+        "sample, or whole images (autoencoders, denoising).",
+        "实数输出，用与目标同形状的均方误差训练：每个样本若干数值，或整幅图像（自编码器、去噪）。",
         params=(),
         inputs=IN,
         outputs=(),
         infer=_regression_infer,
         formula="MSE = (1/n) Σ (ŷ − y)²",
         is_head=True,
+        head=Head("regression", "values", "mse"),
         icon="head",
-        extra={"base_name": "regression", "task": "regression"},
+        extra={"base_name": "regression"},
     ),
 ]

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from codegen.naming import Namespace, sanitize
-from codegen.pyfmt import call, format_stmt, lit
+from codegen.pyfmt import LINE_LENGTH, call, format_stmt, lit
 
 
 def test_names_are_legal_and_unique():
@@ -65,4 +65,4 @@ def test_long_calls_wrap_like_ruff():
     )
     lines = format_stmt("self.a_rather_long_attribute_name = ", expr, 8)
     assert lines[0].endswith("(") and lines[-1] == ")"
-    assert all(len(line) + 8 <= 88 for line in lines)
+    assert all(len(line) + 8 <= LINE_LENGTH for line in lines)

@@ -47,19 +47,24 @@ VALIDATION_SPLIT = 0.1
 TEST_SPLIT = 0.1
 SHUFFLE = True
 INPUT_SHAPE = (64,)  # per-sample input shape, channels first
-STEPS = 64  # characters per training window
+TARGET_SHAPE = (64,)  # per-sample target shape (images channels first)
+NUM_CLASSES = 58  # classes the model predicts
+STEPS = 64  # tokens per sample
 PER_STEP_TARGETS = True  # predict every next character
 
 
 class DataError(Exception):
-    """The dataset is missing or cannot be read."""
+    """The dataset is missing or cannot be read, or does not fit the model."""
 
 
 def load_data(path):
     """Character-level text: windows of STEPS characters, targets shifted by one."""
     text = Path(path).read_text(encoding="utf-8")
     vocab = sorted(set(text))
-    ids = np.array([vocab.index(ch) for ch in text], dtype="int64")
+    if len(text) < STEPS + 2:
+        raise DataError(f"{path}: the text is shorter than one window of {STEPS + 1} characters")
+    index = {ch: i for i, ch in enumerate(vocab)}
+    ids = np.array([index[ch] for ch in text], dtype="int64")
     starts = np.arange(0, len(ids) - STEPS - 1, STEPS)
     x = np.stack([ids[s : s + STEPS] for s in starts])
     y = np.stack([ids[s + 1 : s + STEPS + 1] for s in starts])
@@ -72,12 +77,12 @@ def read_data(path):
     """load_data, with any failure to read the dataset reported as a DataError."""
     try:
         return load_data(path)
-    except (OSError, ValueError, KeyError) as err:
+    except (OSError, ValueError, KeyError, UnicodeDecodeError) as err:
         raise DataError(f"cannot read the dataset {path!r}: {err}") from err
 
 
 def split_data(data, seed):
-    """Shuffle once (seeded), hold out the test and validation fractions."""
+    """Shuffle once (seeded), hold out the test and validation fractions, prepare every split."""
     rng = np.random.default_rng(seed)
     x, y = data["x"], data["y"]
     order = rng.permutation(len(x))
@@ -89,6 +94,8 @@ def split_data(data, seed):
     n_val = int(round(len(x) * VALIDATION_SPLIT))
     data["x_val"], data["y_val"] = x[:n_val], y[:n_val]
     data["x_train"], data["y_train"] = x[n_val:], y[n_val:]
+    if len(data["x_train"]) == 0:
+        raise DataError(f"no training samples are left after the test and validation splits ({len(x)} in all)")
     for part in ("train", "val", "test"):
         data[f"x_{part}"] = prepare_inputs(data[f"x_{part}"])
         data[f"y_{part}"] = prepare_targets(data[f"y_{part}"])
@@ -101,8 +108,14 @@ def prepare_inputs(x):
 
 
 def prepare_targets(y):
-    """Targets in the form the loss expects."""
-    return y.astype("int64")
+    """Targets for the loss: class ids 0…57 of shape 64."""
+    y = y.astype("int64")
+    if y.size == len(y) * math.prod(TARGET_SHAPE):  # else check_targets names both shapes
+        y = y.reshape(len(y), *TARGET_SHAPE)
+    if y.size and (y.min() < 0 or y.max() >= NUM_CLASSES):
+        low, high = int(y.min()), int(y.max())
+        raise DataError(f"class labels must be 0…{NUM_CLASSES - 1}; the data have {low}…{high}")
+    return y
 
 
 class Model(nn.Module):
@@ -164,9 +177,7 @@ class Control:
             print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
         elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
             # Numbers and names only: the confusion matrix and samples are for the app.
-            shown = ", ".join(
-                f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list)
-            )
+            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list))
             print(f"\r{event}: {shown}", flush=True)
 
     def due(self):
@@ -192,6 +203,15 @@ class Control:
 
 def _text(value):
     return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def require_targets(output, targets, expected):
+    """A DataError naming both shapes when the targets do not fit the model's output."""
+    if targets != expected:
+        raise DataError(
+            f"the targets have shape {targets} per sample, but the model's output {output} "
+            f"needs targets of shape {expected}"
+        )
 
 
 def fail(control, kind, message):
@@ -261,9 +281,8 @@ def train_epoch(model, optimizer, x, y, batch_size, control, state):
 
 
 def per_sample(y):
-    """Targets per sample (several for per-time-step classification)."""
-    per_step = HAS_ACCURACY and y.dim() > 1 and y.dtype == torch.int64
-    return y[0].numel() if per_step else 1
+    """Targets per sample (several per time step, pixel or label)."""
+    return y[0].numel() if y.dim() > 1 else 1
 
 
 @torch.no_grad()
@@ -333,13 +352,20 @@ def parse_args(argv=None):
     parser.add_argument("--generate", type=int, default=0, help="characters to sample")
     parser.add_argument("--temperature", type=float, default=1.0, help="for sampling")
     parser.add_argument("--prompt", default="", help="text to start generating from")
-    parser.add_argument(
-        "--generate-only", action="store_true", help="sample from --resume, no training"
-    )
+    parser.add_argument("--generate-only", action="store_true", help="sample from --resume, no training")
     args = parser.parse_args(argv)
     if args.generate_only and not args.resume:
         parser.error("--generate-only needs --resume CHECKPOINT")
     return args
+
+
+def check_targets(model, x, y):
+    """Stop before training when the targets do not fit the model's output (names both shapes)."""
+    model.eval()
+    with torch.no_grad():
+        output = tuple(model(x[:2]).shape[1:])
+    model.train()
+    require_targets(output, tuple(y.shape[1:]), output[:-1])
 
 
 def resolve_device(name):
@@ -371,6 +397,9 @@ def run(args, control):
     if args.generate_only:
         show_text(args, control, model, data["vocab"], device)
         return
+    check_targets(model, t["x_train"], t["y_train"])
+    if "vocab" in data:  # token ids need the same vocabulary to be read back
+        (control.out_dir / "vocab.json").write_text(json.dumps(data["vocab"], ensure_ascii=False))
     params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     control.emit(
         "start",

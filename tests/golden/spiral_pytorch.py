@@ -47,14 +47,15 @@ VALIDATION_SPLIT = 0.1
 TEST_SPLIT = 0.2
 SHUFFLE = True
 INPUT_SHAPE = (2,)  # per-sample input shape, channels first
+TARGET_SHAPE = ()  # per-sample target shape (images channels first)
+NUM_CLASSES = 2  # classes the model predicts
 SAMPLES = 1000
 NOISE = 0.1
 CLASSES = 2
-NUM_CLASSES = 2  # classes the model predicts
 
 
 class DataError(Exception):
-    """The dataset is missing or cannot be read."""
+    """The dataset is missing or cannot be read, or does not fit the model."""
 
 
 def load_data(path):
@@ -75,12 +76,12 @@ def read_data(path):
     """load_data, with any failure to read the dataset reported as a DataError."""
     try:
         return load_data(path)
-    except (OSError, ValueError, KeyError) as err:
+    except (OSError, ValueError, KeyError, UnicodeDecodeError) as err:
         raise DataError(f"cannot read the dataset {path!r}: {err}") from err
 
 
 def split_data(data, seed):
-    """Shuffle once (seeded), hold out the test and validation fractions."""
+    """Shuffle once (seeded), hold out the test and validation fractions, prepare every split."""
     rng = np.random.default_rng(seed)
     x, y = data["x"], data["y"]
     order = rng.permutation(len(x))
@@ -92,6 +93,8 @@ def split_data(data, seed):
     n_val = int(round(len(x) * VALIDATION_SPLIT))
     data["x_val"], data["y_val"] = x[:n_val], y[:n_val]
     data["x_train"], data["y_train"] = x[n_val:], y[n_val:]
+    if len(data["x_train"]) == 0:
+        raise DataError(f"no training samples are left after the test and validation splits ({len(x)} in all)")
     for part in ("train", "val", "test"):
         data[f"x_{part}"] = prepare_inputs(data[f"x_{part}"])
         data[f"y_{part}"] = prepare_targets(data[f"y_{part}"])
@@ -104,8 +107,14 @@ def prepare_inputs(x):
 
 
 def prepare_targets(y):
-    """Targets in the form the loss expects."""
-    return y.astype("int64")
+    """Targets for the loss: class ids 0…1 (one per sample)."""
+    y = y.astype("int64")
+    if y.size == len(y) * math.prod(TARGET_SHAPE):  # else check_targets names both shapes
+        y = y.reshape(len(y), *TARGET_SHAPE)
+    if y.size and (y.min() < 0 or y.max() >= NUM_CLASSES):
+        low, high = int(y.min()), int(y.max())
+        raise DataError(f"class labels must be 0…{NUM_CLASSES - 1}; the data have {low}…{high}")
+    return y
 
 
 class Model(nn.Module):
@@ -150,9 +159,7 @@ class Control:
             print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
         elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
             # Numbers and names only: the confusion matrix and samples are for the app.
-            shown = ", ".join(
-                f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list)
-            )
+            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list))
             print(f"\r{event}: {shown}", flush=True)
 
     def due(self):
@@ -178,6 +185,15 @@ class Control:
 
 def _text(value):
     return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def require_targets(output, targets, expected):
+    """A DataError naming both shapes when the targets do not fit the model's output."""
+    if targets != expected:
+        raise DataError(
+            f"the targets have shape {targets} per sample, but the model's output {output} "
+            f"needs targets of shape {expected}"
+        )
 
 
 def fail(control, kind, message):
@@ -249,9 +265,8 @@ def train_epoch(model, optimizer, x, y, batch_size, control, state, boundary):
 
 
 def per_sample(y):
-    """Targets per sample (several for per-time-step classification)."""
-    per_step = HAS_ACCURACY and y.dim() > 1 and y.dtype == torch.int64
-    return y[0].numel() if per_step else 1
+    """Targets per sample (several per time step, pixel or label)."""
+    return y[0].numel() if y.dim() > 1 else 1
 
 
 @torch.no_grad()
@@ -372,6 +387,15 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
+def check_targets(model, x, y):
+    """Stop before training when the targets do not fit the model's output (names both shapes)."""
+    model.eval()
+    with torch.no_grad():
+        output = tuple(model(x[:2]).shape[1:])
+    model.train()
+    require_targets(output, tuple(y.shape[1:]), output[:-1])
+
+
 def resolve_device(name):
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -398,6 +422,9 @@ def run(args, control):
         model.load_state_dict(checkpoint["model"])
         optimizer.load_state_dict(checkpoint["optimizer"])
         state.update(epoch=checkpoint["epoch"], step=checkpoint["step"])
+    check_targets(model, t["x_train"], t["y_train"])
+    if "vocab" in data:  # token ids need the same vocabulary to be read back
+        (control.out_dir / "vocab.json").write_text(json.dumps(data["vocab"], ensure_ascii=False))
     params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     control.emit(
         "start",
@@ -414,9 +441,7 @@ def run(args, control):
     for epoch in range(state["epoch"], args.epochs):
         start = time.perf_counter()
         x, y = t["x_train"], t["y_train"]
-        loss, acc = train_epoch(
-            model, optimizer, x, y, args.batch_size, control, state, boundary
-        )
+        loss, acc = train_epoch(model, optimizer, x, y, args.batch_size, control, state, boundary)
         if not math.isfinite(loss):
             raise FloatingPointError(f"the loss became {loss} in epoch {epoch + 1}")
         if state["stopped"]:

@@ -36,9 +36,9 @@ import numpy as np
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide TensorFlow start-up chatter
 
-import keras  # noqa: E402  (after the environment variable)
-import tensorflow as tf  # noqa: E402
-from keras import layers  # noqa: E402
+import keras
+import tensorflow as tf
+from keras import layers
 
 # Training setup (from the project; the command line can override some of it).
 DATASET = "digits"
@@ -51,11 +51,12 @@ VALIDATION_SPLIT = 0.1
 TEST_SPLIT = 0.2
 SHUFFLE = True
 INPUT_SHAPE = (1, 8, 8)  # per-sample input shape, channels first
+TARGET_SHAPE = ()  # per-sample target shape (images channels first)
 NUM_CLASSES = 10  # classes the model predicts
 
 
 class DataError(Exception):
-    """The dataset is missing or cannot be read."""
+    """The dataset is missing or cannot be read, or does not fit the model."""
 
 
 def load_data(path):
@@ -86,12 +87,12 @@ def read_data(path):
     """load_data, with any failure to read the dataset reported as a DataError."""
     try:
         return load_data(path)
-    except (OSError, ValueError, KeyError) as err:
+    except (OSError, ValueError, KeyError, UnicodeDecodeError) as err:
         raise DataError(f"cannot read the dataset {path!r}: {err}") from err
 
 
 def split_data(data, seed):
-    """Shuffle once (seeded), hold out the test and validation fractions."""
+    """Shuffle once (seeded), hold out the test and validation fractions, prepare every split."""
     rng = np.random.default_rng(seed)
     x, y = data["x"], data["y"]
     order = rng.permutation(len(x))
@@ -103,6 +104,8 @@ def split_data(data, seed):
     n_val = int(round(len(x) * VALIDATION_SPLIT))
     data["x_val"], data["y_val"] = x[:n_val], y[:n_val]
     data["x_train"], data["y_train"] = x[n_val:], y[n_val:]
+    if len(data["x_train"]) == 0:
+        raise DataError(f"no training samples are left after the test and validation splits ({len(x)} in all)")
     for part in ("train", "val", "test"):
         data[f"x_{part}"] = prepare_inputs(data[f"x_{part}"])
         data[f"y_{part}"] = prepare_targets(data[f"y_{part}"])
@@ -115,8 +118,14 @@ def prepare_inputs(x):
 
 
 def prepare_targets(y):
-    """Targets in the form the loss expects."""
-    return y.astype("int64")
+    """Targets for the loss: class ids 0…9 (one per sample)."""
+    y = y.astype("int64")
+    if y.size == len(y) * math.prod(TARGET_SHAPE):  # else check_targets names both shapes
+        y = y.reshape(len(y), *TARGET_SHAPE)
+    if y.size and (y.min() < 0 or y.max() >= NUM_CLASSES):
+        low, high = int(y.min()), int(y.max())
+        raise DataError(f"class labels must be 0…{NUM_CLASSES - 1}; the data have {low}…{high}")
+    return y
 
 
 def build_model():
@@ -148,9 +157,7 @@ class Control:
             print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
         elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
             # Numbers and names only: the confusion matrix and samples are for the app.
-            shown = ", ".join(
-                f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list)
-            )
+            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list))
             print(f"\r{event}: {shown}", flush=True)
 
     def due(self):
@@ -178,6 +185,15 @@ def _text(value):
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
+def require_targets(output, targets, expected):
+    """A DataError naming both shapes when the targets do not fit the model's output."""
+    if targets != expected:
+        raise DataError(
+            f"the targets have shape {targets} per sample, but the model's output {output} "
+            f"needs targets of shape {expected}"
+        )
+
+
 def fail(control, kind, message):
     """Report why training failed (kind: nan, oom, shape or data); the exit code."""
     control.emit("error", kind=kind, message=message)
@@ -192,9 +208,7 @@ def is_shape_error(err):
 
 def make_optimizer(lr):
     """The optimiser, every hyperparameter explicit (as in the PyTorch script)."""
-    return keras.optimizers.Adam(
-        learning_rate=lr, beta_1=0.9, beta_2=0.999, epsilon=1e-07
-    )
+    return keras.optimizers.Adam(learning_rate=lr, beta_1=0.9, beta_2=0.999, epsilon=1e-07)
 
 
 LOSS = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
@@ -325,6 +339,12 @@ def tensorboard_callback(logdir, control):
     return [keras.callbacks.TensorBoard(log_dir=logdir)]
 
 
+def check_targets(model, x, y):
+    """Stop before training when the targets do not fit the model's output (names both shapes)."""
+    output = tuple(model(x[:2], training=False).shape[1:])
+    require_targets(output, tuple(y.shape[1:]), output[:-1])
+
+
 def select_device(name):
     """auto: the first GPU when there is one; cpu hides the GPUs; cuda:N picks GPU N."""
     if name == "cpu":
@@ -347,6 +367,9 @@ def run(args, control, device):
         model = build_model()
         model.compile(optimizer=make_optimizer(args.lr), loss=LOSS, metrics=metrics())
     x_train = data["x_train"]
+    check_targets(model, x_train, data["y_train"])
+    if "vocab" in data:  # token ids need the same vocabulary to be read back
+        (control.out_dir / "vocab.json").write_text(json.dumps(data["vocab"], ensure_ascii=False))
     control.emit(
         "start",
         framework="tensorflow",
@@ -376,9 +399,7 @@ def run(args, control, device):
     weights = control.out_dir / "model.keras"
     model.save(weights)
     x_test, y_test = data["x_test"], data["y_test"]
-    test = model.evaluate(
-        x_test, y_test, batch_size=args.batch_size, verbose=0, return_dict=True
-    )
+    test = model.evaluate(x_test, y_test, batch_size=args.batch_size, verbose=0, return_dict=True)
     control.emit(
         "end",
         test_loss=test["loss"],

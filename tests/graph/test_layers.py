@@ -102,6 +102,7 @@ DEFAULTS = {
     "concatenate": ([image(3, 4, 4), image(5, 4, 4)], image(8, 4, 4), (0, 0)),
     "output.classification": (vector(10), None, (0, 0)),
     "output.binary": (vector(1), None, (0, 0)),
+    "output.multilabel": (vector(4), None, (0, 0)),
     "output.regression": (vector(3), None, (0, 0)),
 }
 

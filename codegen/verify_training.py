@@ -1,0 +1,159 @@
+"""The training half of ``verify``: both scripts' own data preparation, loss and gradients on one batch.
+
+After the weights are copied (``codegen.verify``), each script prepares the same raw batch with its own
+``split_data`` (the project's dataset, or synthetic data of the same description when the file is
+absent), and the report compares, in the graph's logical layout: the inputs, the targets and their fit
+to the model's output (each script's own ``check_targets``), the loss, and the gradient of every
+parameter. Both models run in inference mode (dropout off, normalisation on its running statistics) so
+the comparison is deterministic; training itself is compared by the parity tests.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+
+from codegen.layout import stored_axes
+from codegen.weights import has_weights, module_arrays, torch_to_keras
+
+GRADIENT_FLOOR = 1e-7  # absolute slack for gradients that are zero up to round-off
+
+
+def check_training_path(report, plan, torch_side, keras_side, project, batch: int, seed: int, tolerance: float):
+    (tns, tmodel), (kns, kmodel) = torch_side, keras_side
+    raw, source = raw_data(plan, tns, project, batch, seed)
+    report.add("training data", True, source)
+    try:
+        tdata = tns["split_data"](copy.deepcopy(raw), seed)
+        kdata = kns["split_data"](copy.deepcopy(raw), seed)
+    except Exception as err:  # a script's own data preparation failed: that is the finding
+        report.add("data preparation", False, f"{type(err).__name__}: {err}")
+        return
+    tx, ty = tdata["x_train"][:batch], tdata["y_train"][:batch]
+    kx, ky = kdata["x_train"][:batch], kdata["y_train"][:batch]
+    _compare_inputs(report, plan, tx, kx)
+    fits = _check_fit(report, "pytorch", tns, tmodel, tdata) & _check_fit(report, "keras", kns, kmodel, kdata)
+    if not fits or not _compare_targets(report, plan, ty, ky):
+        return
+    _compare_loss_and_gradients(report, plan, (tns, tmodel, tx, ty), (kns, kmodel, kx, ky), tolerance)
+
+
+def raw_data(plan, tns, project, batch: int, seed: int) -> tuple[dict, str]:
+    """The project's dataset as its loader reads it, or synthetic data of the same description."""
+    path = tns["DATA_PATH"]
+    if project.setup["dataset"] == "mnist" and not Path(path or Path.home() / ".keras/datasets/mnist.npz").exists():
+        return synthetic_data(plan, project, 10 * batch, seed), "synthetic (MNIST is not in the Keras cache)"
+    try:
+        return tns["read_data"](path), f"a batch of the project's dataset ({project.setup['dataset']})"
+    except tns["DataError"] as err:
+        return synthetic_data(plan, project, 10 * batch, seed), f"synthetic, like the dataset ({err})"
+
+
+def synthetic_data(plan, project, n: int, seed: int) -> dict:
+    """Raw samples (as a loader returns them) fitting the Input and the head's targets."""
+    rng = np.random.default_rng(seed)
+    t, need = plan.input_step.out, plan.need
+    if project.setup["dataset"] == "text_classes":
+        words = ["rain", "sun", "ball", "cat", "雨", "饭"]
+        x = np.array([" ".join(rng.choice(words, size=rng.integers(1, 8))) for _ in range(n)])
+    elif t.dtype == "int64":
+        x = rng.integers(0, plan.input_step.params["vocab_size"], size=(n, *t.features))
+    else:
+        x = rng.standard_normal((n, *t.features)).astype("float32")
+    shape = (n, *need.shape)
+    if need.kind == "labels":
+        y = rng.integers(0, need.classes, size=shape)
+    elif need.kind == "binary":
+        y = rng.integers(0, 2, size=shape).astype("float32")
+    else:
+        y = rng.standard_normal(shape).astype("float32")
+    return {"x": x, "y": y}
+
+
+def _logical(a: np.ndarray, t) -> np.ndarray:
+    """A Keras (channels-last) array back in the graph's channels-first layout."""
+    return a.transpose(np.argsort(stored_axes(t))) if t.channels_first and a.ndim == t.rank else a
+
+
+def _compare_inputs(report, plan, tx, kx) -> None:
+    kx = _logical(np.asarray(kx), plan.input_step.out)
+    same = kx.shape == tx.shape and np.allclose(kx, tx, atol=1e-6)
+    report.add("training inputs (keras, in channels-first layout) equal pytorch's", same, f"{tuple(tx.shape)}")
+
+
+def _check_fit(report, name: str, ns: dict, model, data) -> bool:
+    """The script's own check that its targets fit its model's output."""
+    try:
+        ns["check_targets"](model, _native(name, data["x_train"]), data["y_train"])
+    except ns["DataError"] as err:
+        report.add(f"{name} targets fit the output", False, str(err))
+        return False
+    report.add(f"{name} targets fit the output", True, f"targets {tuple(data['y_train'].shape[1:])} per sample")
+    return True
+
+
+def _native(name: str, x):
+    if name == "pytorch":
+        import torch
+
+        return torch.as_tensor(x)
+    return x
+
+
+def _compare_targets(report, plan, ty, ky) -> bool:
+    ky = np.asarray(ky)
+    if plan.need.kind == "labels" and ky.ndim == ty.ndim + 1:  # one-hot (label smoothing)
+        ky = ky.argmax(axis=-1)
+    elif plan.need.channels_first:
+        ky = _logical(ky, plan.output_type)
+    same = ky.shape == ty.shape and np.allclose(ky, ty)
+    report.add("training targets equal (layouts converted)", same, f"pytorch {ty.shape}, keras {ky.shape}")
+    return same
+
+
+def _compare_loss_and_gradients(report, plan, torch_side, keras_side, tolerance: float) -> None:
+    import tensorflow as tf
+    import torch
+
+    tns, tmodel, tx, ty = torch_side
+    kns, kmodel, kx, ky = keras_side
+    tmodel.eval()
+    tmodel.zero_grad(set_to_none=True)
+    t_loss = tns["compute_loss"](tmodel(torch.as_tensor(tx)), torch.as_tensor(ty))
+    if t_loss.requires_grad:  # a model without weights has no gradients to compare
+        t_loss.backward()
+    with tf.GradientTape() as tape:
+        k_loss = kns["LOSS"](ky, kmodel(kx, training=False))
+    k_grads = tape.gradient(k_loss, kmodel.trainable_weights)
+    tl, kl = float(t_loss.detach()), float(k_loss)
+    ok = abs(tl - kl) <= tolerance * max(abs(tl), 1e-6)
+    report.add("loss on the batch", ok, f"pytorch {tl:.6g}, keras {kl:.6g}")
+    pairs = zip(kmodel.trainable_weights, k_grads, strict=True)
+    grads = {id(v): np.asarray(tf.convert_to_tensor(g)) for v, g in pairs if g is not None}  # dense embeddings
+    worst, checked = (0.0, ""), 0
+    for step in plan.steps:
+        if not has_weights(step):
+            continue
+        module = getattr(tmodel, step.name)
+        layer = kmodel.get_layer(step.name)
+        for var, expected in zip(layer.weights, torch_to_keras(step, _grad_arrays(module)), strict=True):
+            if not var.trainable:
+                continue
+            got = grads.get(id(var), np.zeros(var.shape, "float32"))
+            scale = max(float(np.abs(expected).max(initial=0.0)), float(np.abs(got).max(initial=0.0)))
+            rel = float(np.abs(got - expected).max(initial=0.0)) / max(scale, GRADIENT_FLOOR / tolerance)
+            checked += 1
+            worst = max(worst, (rel, f"{step.display}: {var.name}"))
+    detail = f"{checked} tensors, largest relative difference {worst[0]:.3g}" + (f" ({worst[1]})" if worst[1] else "")
+    report.add("parameter gradients", worst[0] <= tolerance, detail)
+
+
+def _grad_arrays(module) -> dict[str, np.ndarray]:
+    """The module's gradients keyed like its state_dict (zeros for buffers and frozen parameters)."""
+    arrays = {k: np.zeros_like(v) for k, v in module_arrays(module).items()}
+    for name, param in module.named_parameters():
+        if param.grad is not None:
+            arrays[name] = param.grad.detach().cpu().numpy()
+    return arrays
