@@ -14,10 +14,10 @@ from codegen.script_common import (
     blocks,
     classifies,
     draws_boundary,
+    expected_targets,
     header,
     report_block,
     safe_title,
-    expected_targets,
     select,
     settings,
 )
@@ -235,18 +235,20 @@ def predict_classes(model, x, batch_size):
 '''
 
 GENERATE = '''
-def generate_text(model, vocab, prompt, length, temperature):
-    """Sample ``length`` characters after ``prompt`` from the trained model."""
+def generate_text(model, vocab, prompt, length, temperature, start):
+    """``prompt`` and ``length`` characters sampled after it (after the ids ``start`` if it is empty)."""
     rng = np.random.default_rng()
-    ids = [vocab.index(ch) for ch in prompt if ch in vocab] or [0]
+    context = [vocab.index(ch) for ch in prompt if ch in vocab] or [int(i) for i in start]
+    sampled = []
     for _ in range(length):
-        window = ids[-STEPS:]
+        window = context[-STEPS:]
         window = [window[0]] * (STEPS - len(window)) + window
         logits = model(np.array([window]), training=False).numpy()
         logits = logits[0, -1] if PER_STEP_TARGETS else logits[0]
         probs = np.exp((logits - logits.max()) / temperature)
-        ids.append(int(rng.choice(len(vocab), p=probs / probs.sum())))
-    return "".join(vocab[i] for i in ids)
+        sampled.append(int(rng.choice(len(vocab), p=probs / probs.sum())))
+        context.append(sampled[-1])
+    return prompt + "".join(vocab[i] for i in sampled)
 '''
 
 MAIN = '''
@@ -314,7 +316,7 @@ def run(args, control, device):
         model = build_model()
         model.compile(optimizer=make_optimizer(args.lr), loss=LOSS, metrics=metrics())
     if args.generate_only:  #[text]
-        show_text(args, control, model, data["vocab"])  #[text]
+        show_text(args, control, model, data)  #[text]
         return  #[text]
     x_train = data["x_train"]
     check_targets(model, x_train, data["y_train"])
@@ -363,13 +365,14 @@ def run(args, control, device):
         **test_report(model, data, args.batch_size),  #[report]
     )
     if args.generate:  #[text]
-        show_text(args, control, model, data["vocab"])  #[text]
+        show_text(args, control, model, data)  #[text]
 
 
-def show_text(args, control, model, vocab):  #[text]
+def show_text(args, control, model, data):  #[text]
     """Sample --generate characters after --prompt and report them."""  #[text]
     length = args.generate or 200  #[text]
-    sample = generate_text(model, vocab, args.prompt, length, args.temperature)  #[text]
+    start = data["x"][0]  # without a prompt, continue the first window of the text  #[text]
+    sample = generate_text(model, data["vocab"], args.prompt, length, args.temperature, start)  #[text]
     control.emit("text", text=sample, prompt=args.prompt, temperature=args.temperature)  #[text]
     if not control.jsonl:  #[text]
         print(sample)  #[text]

@@ -14,10 +14,10 @@ from codegen.script_common import (
     blocks,
     classifies,
     draws_boundary,
+    expected_targets,
     header,
     report_block,
     safe_title,
-    expected_targets,
     select,
     settings,
 )
@@ -346,18 +346,20 @@ def predict_classes(model, x, batch_size):
 
 GENERATE = '''
 @torch.no_grad()
-def generate_text(model, vocab, prompt, length, temperature, device):
-    """Sample ``length`` characters after ``prompt`` from the trained model."""
+def generate_text(model, vocab, prompt, length, temperature, start, device):
+    """``prompt`` and ``length`` characters sampled after it (after the ids ``start`` if it is empty)."""
     model.eval()
-    ids = [vocab.index(ch) for ch in prompt if ch in vocab] or [0]
+    context = [vocab.index(ch) for ch in prompt if ch in vocab] or [int(i) for i in start]
+    sampled = []
     for _ in range(length):
-        window = ids[-STEPS:]
+        window = context[-STEPS:]
         window = [window[0]] * (STEPS - len(window)) + window
         logits = model(torch.tensor([window], device=device))
         logits = logits[0, -1] if PER_STEP_TARGETS else logits[0]
         probs = torch.softmax(logits / temperature, dim=-1)
-        ids.append(int(torch.multinomial(probs, 1)))
-    return "".join(vocab[i] for i in ids)
+        sampled.append(int(torch.multinomial(probs, 1)))
+        context.append(sampled[-1])
+    return prompt + "".join(vocab[i] for i in sampled)
 '''
 
 MAIN = '''
@@ -420,7 +422,7 @@ def run(args, control):
         optimizer.load_state_dict(checkpoint["optimizer"])
         state.update(epoch=checkpoint["epoch"], step=checkpoint["step"])
     if args.generate_only:  #[text]
-        show_text(args, control, model, data["vocab"], device)  #[text]
+        show_text(args, control, model, data, device)  #[text]
         return  #[text]
     check_targets(model, t["x_train"], t["y_train"])
     if "vocab" in data:  # token ids need the same vocabulary to be read back
@@ -483,13 +485,14 @@ def run(args, control):
         **test_report(model, data, args.batch_size),  #[report]
     )
     if args.generate:  #[text]
-        show_text(args, control, model, data["vocab"], device)  #[text]
+        show_text(args, control, model, data, device)  #[text]
 
 
-def show_text(args, control, model, vocab, device):  #[text]
+def show_text(args, control, model, data, device):  #[text]
     """Sample --generate characters after --prompt and report them."""  #[text]
     length = args.generate or 200  #[text]
-    sample = generate_text(model, vocab, args.prompt, length, args.temperature, device)  #[text]
+    start = data["x"][0]  # without a prompt, continue the first window of the text  #[text]
+    sample = generate_text(model, data["vocab"], args.prompt, length, args.temperature, start, device)  #[text]
     control.emit("text", text=sample, prompt=args.prompt, temperature=args.temperature)  #[text]
     if not control.jsonl:  #[text]
         print(sample)  #[text]

@@ -78,7 +78,7 @@ def digits_mlp() -> Project:
 
 
 def char_lstm() -> Project:
-    text = DATA_DIR / "nursery_rhymes.txt"
+    text = DATA_DIR / "pride_and_prejudice.txt"
     vocab = describe({"kind": "text", "path": str(text)}).num_classes
     b = _Builder()
     b.chain(
@@ -91,13 +91,13 @@ def char_lstm() -> Project:
     return b.project(
         "Character-level LSTM",
         "The original PyTorch example: an LSTM reads characters and predicts the next one at every step, "
-        "then generates text from a prompt.",
+        "then generates text from a prompt. Trained on Jane Austen's Pride and Prejudice (public domain).",
         dataset="text",
-        dataset_path="../data/nursery_rhymes.txt",
+        dataset_path="../data/pride_and_prejudice.txt",
         optimizer="adam",
         learning_rate=0.003,
-        batch_size=32,
-        epochs=20,
+        batch_size=64,
+        epochs=25,
         epsilon=1e-8,
         validation_split=0.1,
         test_split=0.1,
@@ -183,6 +183,150 @@ def two_branch() -> Project:
                      dataset="digits", epochs=8)
 
 
+def _conv(name: str, filters: int, k: int = 3) -> tuple:
+    pad = k // 2
+    return ("conv2d", name, {"filters": filters, "kernel_size": [k, k], "padding": [pad, pad, pad, pad]})
+
+
+def text_classifier() -> Project:
+    path = DATA_DIR / "sentences.csv"
+    info = describe({"kind": "text_classes", "path": str(path), "tokens": "char"})
+    b = _Builder()
+    b.chain(
+        ("input.tokens", "chars", {"steps": 48, "vocab_size": info.vocab + 2}),
+        ("embedding", "embed", {"input_dim": info.vocab + 2, "output_dim": 32}),
+        ("lstm", "bilstm", {"units": 32, "bidirectional": True}),
+        ("dense", "hidden", {"units": 32, "activation": "relu"}),
+        ("dense", "scores", {"units": info.num_classes}),
+        ("output.classification", "topic"),
+    )
+    return b.project(
+        "Text classifier",
+        "Embedding → bidirectional LSTM → Dense: which topic (weather, food, sport, animals) is a sentence "
+        "about? 400 bundled English and Chinese sentences, read character by character.",
+        dataset="text_classes",
+        dataset_path="../data/sentences.csv",
+        tokens="char",
+        learning_rate=0.003,
+        epsilon=1e-8,
+        epochs=25,
+        test_split=0.2,
+    )
+
+
+def denoising_autoencoder() -> Project:
+    b = _Builder()
+    b.chain(
+        ("input.image", "noisy", {"channels": 1, "height": 32, "width": 32}),
+        _conv("enc1", 16),
+        ("relu", "enc1_relu"),
+        ("maxpool2d", "down", {"pool_size": [2, 2], "strides": [2, 2]}),
+        _conv("enc2", 32),
+        ("relu", "enc2_relu"),
+        ("upsampling2d", "up", {"scale": [2, 2], "interpolation": "nearest"}),
+        _conv("dec1", 16),
+        ("relu", "dec1_relu"),
+        _conv("dec2", 1),
+        ("output.regression", "clean"),
+    )
+    return b.project(
+        "Denoising autoencoder",
+        "A convolutional autoencoder learns to remove noise: noisy 32×32 shapes in, clean shapes out "
+        "(per-pixel regression, mean squared error).",
+        dataset="npz",
+        dataset_path="../data/shapes_denoise.npz",
+        learning_rate=0.002,
+        epsilon=1e-8,
+        batch_size=16,
+        epochs=20,
+    )
+
+
+def unet_segmenter() -> Project:
+    b = _Builder()
+    skip = b.chain(
+        ("input.image", "images", {"channels": 1, "height": 32, "width": 32}),
+        _conv("enc", 16),
+        ("relu", "enc_relu"),
+    )
+    deep = b.chain(
+        skip,
+        ("maxpool2d", "down", {"pool_size": [2, 2], "strides": [2, 2]}),
+        _conv("mid", 32),
+        ("relu", "mid_relu"),
+        ("upsampling2d", "up", {"scale": [2, 2], "interpolation": "nearest"}),
+    )
+    cat = b.add("concatenate", "skip", axis=1)
+    b.graph.connect(skip, "out", cat, "in")
+    b.graph.connect(deep, "out", cat, "in")
+    b.chain(
+        cat,
+        _conv("dec", 16),
+        ("relu", "dec_relu"),
+        _conv("scores", 4, 1),
+        ("output.classification", "mask"),
+    )
+    return b.project(
+        "Tiny U-Net",
+        "Segmentation: every pixel of a 32×32 image is classified as background, circle, square or triangle. "
+        "One down step, one up step and a skip connection joined by Concatenate.",
+        dataset="npz",
+        dataset_path="../data/shapes_masks.npz",
+        learning_rate=0.003,
+        epsilon=1e-8,
+        epochs=15,
+    )
+
+
+def audio_cnn() -> Project:
+    b = _Builder()
+    b.chain(
+        ("input.signal", "audio", {"channels": 1, "length": 2000}),
+        ("conv1d", "conv1", {"filters": 16, "kernel_size": 9, "stride": 2, "padding": [4, 4]}),
+        ("relu", "relu1"),
+        ("maxpool1d", "pool1", {"pool_size": 4, "stride": 4}),
+        ("conv1d", "conv2", {"filters": 32, "kernel_size": 9, "padding": [4, 4]}),
+        ("relu", "relu2"),
+        ("maxpool1d", "pool2", {"pool_size": 4, "stride": 4}),
+        ("global_avg_pool", "gap"),
+        ("dense", "scores", {"units": 4}),
+        ("output.classification", "sound"),
+    )
+    return b.project(
+        "Audio 1-D CNN",
+        "Speech-recognition style: a 1-D CNN tells four kinds of sound apart (low and high tones, rising and "
+        "falling chirps) from 0.25 s WAV files resampled to 8 kHz.",
+        dataset="audio_folder",
+        dataset_path="../data/tones",
+        sample_rate=8000,
+        learning_rate=0.003,
+        epsilon=1e-8,
+        batch_size=8,
+        epochs=30,
+        test_split=0.25,
+    )
+
+
+def binary_moons() -> Project:
+    b = _Builder()
+    b.chain(
+        ("input.vector", "point", {"features": 2}),
+        ("dense", "hidden1", {"units": 16, "activation": "tanh"}),
+        ("dense", "hidden2", {"units": 16, "activation": "tanh"}),
+        ("dense", "score", {"units": 1}),
+        ("output.binary", "upper_moon"),
+    )
+    return b.project(
+        "Binary classifier",
+        "Two interleaving half moons: one logit per point, binary cross-entropy on 0/1 labels.",
+        dataset="moons",
+        samples=1000,
+        noise=0.15,
+        learning_rate=0.01,
+        epochs=40,
+    )
+
+
 EXAMPLES: dict[str, Callable[[], Project]] = {
     "mnist_mlp": mnist_mlp,
     "digits_mlp": digits_mlp,
@@ -191,6 +335,11 @@ EXAMPLES: dict[str, Callable[[], Project]] = {
     "spiral": spiral,
     "residual_block": residual_block,
     "two_branch": two_branch,
+    "text_classifier": text_classifier,
+    "denoising_autoencoder": denoising_autoencoder,
+    "unet_segmenter": unet_segmenter,
+    "audio_cnn": audio_cnn,
+    "binary_moons": binary_moons,
 }
 
 

@@ -7,7 +7,7 @@ a refusal is shown inline, and the editors follow graph events, so undo updates 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -281,11 +281,29 @@ class SetupPanel(QWidget):
             text += "\n" + problem
             color = severity_color("error").name()
         elif info is not None:
-            shape = "×".join(str(d) for d in info.sample_shape) or "—"
+            if info.sample_shape is None:
+                shape = self.tr("fitted to the Input")
+            else:
+                shape = "×".join(str(d) for d in info.sample_shape) or "—"
             text += "\n" + self.tr("Sample shape %1, %2 samples").replace("%1", shape).replace(
                 "%2", f"{info.num_samples:,}")
+            text += "\n" + self.tr("Targets: %1").replace("%1", targets_text(info.targets))
         self.dataset_info.setText(text)
         self.dataset_info.setStyleSheet(f"color: {color};" if color else "")
+
+
+def targets_text(targets) -> str:
+    """The targets a dataset provides, in the UI language."""
+    tr = QCoreApplication.translate
+    if targets.kind == "labels":
+        text = tr("SetupPanel", "%1 classes").replace("%1", str(targets.classes))
+    elif targets.zero_one:
+        text = tr("SetupPanel", "0/1 values")
+    else:
+        text = tr("SetupPanel", "real values")
+    if targets.shape:
+        text += " " + tr("SetupPanel", "of shape %1").replace("%1", "×".join(str(d) for d in targets.shape))
+    return text
 
 
 class InspectorDock(QDockWidget):

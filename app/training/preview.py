@@ -115,8 +115,8 @@ def _npz(setup: dict, base_dir) -> Preview:
         if imgs.ndim == 4:
             imgs = imgs[:, 0] if imgs.shape[1] in (1, 3) else imgs[..., 0]
         span = float(imgs.max() - imgs.min()) or 1.0
-        return Preview("npz", summary, images=(imgs - imgs.min()) / span,
-                       image_labels=[_short(v) for v in y[:MAX_IMAGES]], class_counts=counts)
+        labels = [_short(v) for v in y[:MAX_IMAGES]] if y.ndim == 1 else []  # masks/images: no label to print
+        return Preview("npz", summary, images=(imgs - imgs.min()) / span, image_labels=labels, class_counts=counts)
     if x.ndim == 2 and x.shape[1] == 2:
         return Preview("npz", summary, points=x.astype("float32"), point_labels=y if counts else None,
                        class_counts=counts)
@@ -151,6 +151,32 @@ def _text(setup: dict, base_dir) -> Preview:
                    class_counts={repr(ch)[1:-1]: n for ch, n in top})
 
 
+def _text_classes(setup: dict, base_dir) -> Preview:
+    path = resolve_path({"kind": "text_classes", "path": setup.get("dataset_path")}, base_dir)
+    if path.is_dir():
+        rows = [[f.read_text(encoding="utf-8")[:200], d.name] for d in sorted(p for p in path.iterdir() if p.is_dir())
+                for f in sorted(d.glob("*.txt"))]
+    else:
+        with open(path, newline="", encoding="utf-8") as fh:
+            table = list(csv.reader(fh))
+        header = table[0] if table else []
+        ti = header.index("text") if "text" in header else 0
+        li = header.index("label") if "label" in header else len(header) - 1
+        rows = [[r[ti], r[li]] for r in table[1:] if len(r) > max(ti, li)]
+    counts = Counter(label for _, label in rows)
+    return Preview("text_classes", f"{len(rows)} labelled texts in {len(counts)} classes", header=["text", "label"],
+                   rows=rows[:MAX_ROWS], class_counts=dict(sorted(counts.items())))
+
+
+def _audio_folder(setup: dict, base_dir) -> Preview:
+    path = resolve_path({"kind": "audio_folder", "path": setup.get("dataset_path")}, base_dir)
+    classes = sorted(p.name for p in path.iterdir() if p.is_dir())
+    counts = {name: len(list((path / name).glob("*.wav"))) for name in classes}
+    rows = [[f.name, name] for name in classes for f in sorted((path / name).glob("*.wav"))[:3]]
+    return Preview("audio_folder", f"{sum(counts.values())} WAV files in {len(classes)} classes",
+                   header=["file", "class"], rows=rows[:MAX_ROWS], class_counts=counts)
+
+
 def _counts(y: np.ndarray) -> dict:
     values, counts = np.unique(np.asarray(y).reshape(-1), return_counts=True)
     return {_short(v): int(c) for v, c in zip(values, counts, strict=True)}
@@ -163,4 +189,13 @@ def _short(value) -> str | int:
         return str(value)
 
 
-_LOADERS = {"digits": _digits, "mnist": _mnist, "csv": _csv, "npz": _npz, "image_folder": _image_folder, "text": _text}
+_LOADERS = {
+    "digits": _digits,
+    "mnist": _mnist,
+    "csv": _csv,
+    "npz": _npz,
+    "image_folder": _image_folder,
+    "text": _text,
+    "text_classes": _text_classes,
+    "audio_folder": _audio_folder,
+}

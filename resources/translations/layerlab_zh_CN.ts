@@ -802,6 +802,14 @@
       <source>Width</source>
       <translation>宽度</translation>
     </message>
+      <message>
+      <source>Sample rate</source>
+      <translation>采样率</translation>
+    </message>
+      <message>
+      <source>Tokens</source>
+      <translation>词元</translation>
+    </message>
   </context>
   <context>
     <name>ProblemsDock</name>
@@ -903,6 +911,30 @@
       <location filename="../../app/docks/inspector.py" line="303" />
       <source>Sample shape %1, %2 samples</source>
       <translation>样本形状 %1，共 %2 个样本</translation>
+    </message>
+      <message>
+      <source>fitted to the Input</source>
+      <translation>按输入层调整</translation>
+    </message>
+      <message>
+      <source>Targets: %1</source>
+      <translation>目标：%1</translation>
+    </message>
+      <message>
+      <source>%1 classes</source>
+      <translation>%1 个类别</translation>
+    </message>
+      <message>
+      <source>0/1 values</source>
+      <translation>0/1 值</translation>
+    </message>
+      <message>
+      <source>real values</source>
+      <translation>实数值</translation>
+    </message>
+      <message>
+      <source>of shape %1</source>
+      <translation>，形状 %1</translation>
     </message>
   </context>
   <context>

@@ -465,9 +465,9 @@ def test_default_digits_example_trains_to_95_percent_in_both_frameworks(qtbot, d
 def test_char_lstm_trains_in_the_panel_and_shows_generated_text(qtbot, tmp_path, request):
     d = Document(EXAMPLES["char_lstm"]())
     d.save(str(tmp_path / "char_lstm.json"))  # relative data path: copy the text beside it
-    data = Path(EXAMPLES_DATA) / "nursery_rhymes.txt"
+    data = Path(EXAMPLES_DATA) / "pride_and_prejudice.txt"
     (tmp_path.parent / "data").mkdir(exist_ok=True)
-    (tmp_path.parent / "data" / "nursery_rhymes.txt").write_text(data.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path.parent / "data" / data.name).write_text(data.read_text(encoding="utf-8"), encoding="utf-8")
     d.set_setup("epochs", 1)
     dock = TrainingDock(d)
     qtbot.addWidget(dock)
@@ -491,3 +491,38 @@ def test_tensorboard_checkbox_passes_the_flag_and_says_where_logs_go(qtbot, doc)
     wait_done(qtbot, dock.trainer)
     expected = str(run.folder / "tensorboard")  # the fake worker reports the flag it was given
     assert expected in dock.log.toPlainText() and expected in dock.message.text()
+
+
+@pytest.mark.frameworks
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name,framework",
+    [
+        ("text_classifier", "tensorflow"),
+        ("denoising_autoencoder", "pytorch"),
+        ("unet_segmenter", "tensorflow"),
+        ("audio_cnn", "pytorch"),
+        ("binary_moons", "tensorflow"),
+    ],
+)
+def test_task_examples_train_in_the_app(qtbot, tmp_path, name, framework):
+    """The new task kinds train through the app's trainer on the bundled example data (one epoch)."""
+    from graph.examples import example_path
+    from graph.fileformat import load
+
+    project = load(example_path(name))
+    if project.setup["dataset_path"]:  # the bundled data, seen from a saved copy of the example
+        project.setup["dataset_path"] = str((example_path(name).parent / project.setup["dataset_path"]).resolve())
+    d = Document(project)
+    d.project.setup["epochs"] = 1
+    d.save(str(tmp_path / f"{name}.json"))
+    trainer = Trainer(d)
+    run = trainer.start(d.project, framework, "cpu", project_path=d.path)
+    try:
+        qtbot.waitUntil(lambda: not run.active, timeout=300_000)
+    finally:
+        trainer.shutdown()
+    rec = run.record
+    assert rec.outcome == "finished", rec.message + "\n" + run.tail.text()
+    assert rec.epochs.n == 1 and Path(rec.metrics["weights"]).exists()
+    assert (rec.metrics["test_accuracy"] is None) == (name == "denoising_autoencoder")

@@ -162,3 +162,34 @@ def test_mnist_download_gives_up_quickly_offline(framework, tmp_path, monkeypatc
         ns["load_data"](str(tmp_path / "cache" / "mnist.npz"))
     assert calls == [10]
     assert not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize("framework", ["pytorch", "tensorflow"])
+def test_targets_that_do_not_fit_the_output_stop_with_a_data_error(framework, tmp_path, capsys):
+    """Before training, each script compares its targets with its own model's output and names both shapes."""
+    from dense_models import autoencoder
+
+    project = autoencoder(size=8, channels=1)
+    project.setup.update(epochs=1, batch_size=8)
+    rng = np.random.default_rng(0)
+    path = tmp_path / "two_maps.npz"
+    np.savez(path, x=rng.random((30, 1, 8, 8), dtype="float32"), y=rng.random((30, 2, 8, 8), dtype="float32"))
+    ns = exec_source(generate(project, framework).source, f"<{framework} misfit>")
+    device = ["--device", "cpu"] if framework == "pytorch" else []
+    code = ns["main"](["--out", str(tmp_path / "out"), "--progress", "jsonl", *device, "--data", str(path)])
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    assert code == 1
+    error = events[-1]
+    assert error["event"] == "error" and error["kind"] == "data", error
+    output = "(1, 8, 8)" if framework == "pytorch" else "(8, 8, 1)"
+    assert f"model's output {output}" in error["message"] and "(2, 8, 8)" in error["message"], error["message"]
+    assert not [e for e in events if e["event"] == "start"]  # stopped before training
+
+
+@pytest.mark.parametrize("framework", ["pytorch", "tensorflow"])
+def test_labels_outside_the_class_range_are_a_data_error(framework, tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    path = _write_npz(tmp_path / "labels.npz", rng.normal(size=(40, 4)).astype("float32"), np.arange(40) % 7)
+    code, events = _main(framework, tmp_path, capsys, path)
+    assert code == 1
+    assert events[-1]["kind"] == "data" and "class labels must be 0…2" in events[-1]["message"]

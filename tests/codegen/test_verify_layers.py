@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from codegen_helpers import EXAMPLE_NAMES, example, merge_project, single_layer
+from codegen_helpers import EXAMPLE_NAMES, EXAMPLES, example, merge_project, single_layer
 
 pytestmark = pytest.mark.frameworks
 
@@ -118,7 +118,10 @@ def test_merge_layers_verify(type_id, params, kind):
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_examples_verify(name):
+    """Forward pass and training path, on a batch of the example's own bundled data (MNIST: synthetic)."""
     from codegen.verify import verify
 
-    report = verify(example(name))
+    report = verify(example(name), str(EXAMPLES))
     assert report.ok, report.text()
+    data = next(c for c in report.checks if c.name == "training data")
+    assert name == "mnist_mlp" or "synthetic" not in data.detail, data.detail  # MNIST: only if cached

@@ -43,9 +43,9 @@ from keras import layers
 
 # Training setup (from the project; the command line can override some of it).
 DATASET = "text"
-DATA_PATH = "../data/nursery_rhymes.txt"
-EPOCHS = 20
-BATCH_SIZE = 32
+DATA_PATH = "../data/pride_and_prejudice.txt"
+EPOCHS = 25
+BATCH_SIZE = 64
 LEARNING_RATE = 0.003
 SEED = 0
 VALIDATION_SPLIT = 0.1
@@ -53,7 +53,7 @@ TEST_SPLIT = 0.1
 SHUFFLE = True
 INPUT_SHAPE = (64,)  # per-sample input shape, channels first
 TARGET_SHAPE = (64,)  # per-sample target shape (images channels first)
-NUM_CLASSES = 58  # classes the model predicts
+NUM_CLASSES = 75  # classes the model predicts
 STEPS = 64  # tokens per sample
 PER_STEP_TARGETS = True  # predict every next character
 
@@ -113,7 +113,7 @@ def prepare_inputs(x):
 
 
 def prepare_targets(y):
-    """Targets for the loss: class ids 0…57 of shape 64."""
+    """Targets for the loss: class ids 0…74 of shape 64."""
     y = y.astype("int64")
     if y.size == len(y) * math.prod(TARGET_SHAPE):  # else check_targets names both shapes
         y = y.reshape(len(y), *TARGET_SHAPE)
@@ -126,9 +126,9 @@ def prepare_targets(y):
 def build_model():
     """The network drawn in LayerLab (functional API, channels last)."""
     chars = keras.Input(shape=(64,), dtype="int64", name="chars")
-    x = layers.Embedding(58, 32, name="embed")(chars)
+    x = layers.Embedding(75, 32, name="embed")(chars)
     x = layers.LSTM(128, return_sequences=True, name="lstm")(x)
-    logits = layers.Dense(58, name="next_char")(x)
+    logits = layers.Dense(75, name="next_char")(x)
     return keras.Model(chars, logits, name="model")
 
 
@@ -267,18 +267,20 @@ class Progress(keras.callbacks.Callback):
         return float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
 
 
-def generate_text(model, vocab, prompt, length, temperature):
-    """Sample ``length`` characters after ``prompt`` from the trained model."""
+def generate_text(model, vocab, prompt, length, temperature, start):
+    """``prompt`` and ``length`` characters sampled after it (after the ids ``start`` if it is empty)."""
     rng = np.random.default_rng()
-    ids = [vocab.index(ch) for ch in prompt if ch in vocab] or [0]
+    context = [vocab.index(ch) for ch in prompt if ch in vocab] or [int(i) for i in start]
+    sampled = []
     for _ in range(length):
-        window = ids[-STEPS:]
+        window = context[-STEPS:]
         window = [window[0]] * (STEPS - len(window)) + window
         logits = model(np.array([window]), training=False).numpy()
         logits = logits[0, -1] if PER_STEP_TARGETS else logits[0]
         probs = np.exp((logits - logits.max()) / temperature)
-        ids.append(int(rng.choice(len(vocab), p=probs / probs.sum())))
-    return "".join(vocab[i] for i in ids)
+        sampled.append(int(rng.choice(len(vocab), p=probs / probs.sum())))
+        context.append(sampled[-1])
+    return prompt + "".join(vocab[i] for i in sampled)
 
 
 def parse_args(argv=None):
@@ -344,7 +346,7 @@ def run(args, control, device):
         model = build_model()
         model.compile(optimizer=make_optimizer(args.lr), loss=LOSS, metrics=metrics())
     if args.generate_only:
-        show_text(args, control, model, data["vocab"])
+        show_text(args, control, model, data)
         return
     x_train = data["x_train"]
     check_targets(model, x_train, data["y_train"])
@@ -388,13 +390,14 @@ def run(args, control, device):
         stopped=progress.stopped,
     )
     if args.generate:
-        show_text(args, control, model, data["vocab"])
+        show_text(args, control, model, data)
 
 
-def show_text(args, control, model, vocab):
+def show_text(args, control, model, data):
     """Sample --generate characters after --prompt and report them."""
     length = args.generate or 200
-    sample = generate_text(model, vocab, args.prompt, length, args.temperature)
+    start = data["x"][0]  # without a prompt, continue the first window of the text
+    sample = generate_text(model, data["vocab"], args.prompt, length, args.temperature, start)
     control.emit("text", text=sample, prompt=args.prompt, temperature=args.temperature)
     if not control.jsonl:
         print(sample)

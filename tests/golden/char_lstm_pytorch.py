@@ -38,9 +38,9 @@ from torch import nn
 
 # Training setup (from the project; the command line can override some of it).
 DATASET = "text"
-DATA_PATH = "../data/nursery_rhymes.txt"
-EPOCHS = 20
-BATCH_SIZE = 32
+DATA_PATH = "../data/pride_and_prejudice.txt"
+EPOCHS = 25
+BATCH_SIZE = 64
 LEARNING_RATE = 0.003
 SEED = 0
 VALIDATION_SPLIT = 0.1
@@ -48,7 +48,7 @@ TEST_SPLIT = 0.1
 SHUFFLE = True
 INPUT_SHAPE = (64,)  # per-sample input shape, channels first
 TARGET_SHAPE = (64,)  # per-sample target shape (images channels first)
-NUM_CLASSES = 58  # classes the model predicts
+NUM_CLASSES = 75  # classes the model predicts
 STEPS = 64  # tokens per sample
 PER_STEP_TARGETS = True  # predict every next character
 
@@ -108,7 +108,7 @@ def prepare_inputs(x):
 
 
 def prepare_targets(y):
-    """Targets for the loss: class ids 0…57 of shape 64."""
+    """Targets for the loss: class ids 0…74 of shape 64."""
     y = y.astype("int64")
     if y.size == len(y) * math.prod(TARGET_SHAPE):  # else check_targets names both shapes
         y = y.reshape(len(y), *TARGET_SHAPE)
@@ -123,12 +123,12 @@ class Model(nn.Module):
 
     def __init__(self):
         super().__init__()
-        self.embed = nn.Embedding(58, 32)
+        self.embed = nn.Embedding(75, 32)
         # Keras has one recurrent bias: keep PyTorch's second one at zero and frozen.
         self.lstm = nn.LSTM(32, 128, batch_first=True)
         nn.init.zeros_(self.lstm.bias_hh_l0)
         self.lstm.bias_hh_l0.requires_grad_(False)
-        self.next_char = nn.Linear(128, 58)
+        self.next_char = nn.Linear(128, 75)
 
     def forward(self, chars):
         x = self.embed(chars)
@@ -323,18 +323,20 @@ def open_tensorboard(logdir, control):
 
 
 @torch.no_grad()
-def generate_text(model, vocab, prompt, length, temperature, device):
-    """Sample ``length`` characters after ``prompt`` from the trained model."""
+def generate_text(model, vocab, prompt, length, temperature, start, device):
+    """``prompt`` and ``length`` characters sampled after it (after the ids ``start`` if it is empty)."""
     model.eval()
-    ids = [vocab.index(ch) for ch in prompt if ch in vocab] or [0]
+    context = [vocab.index(ch) for ch in prompt if ch in vocab] or [int(i) for i in start]
+    sampled = []
     for _ in range(length):
-        window = ids[-STEPS:]
+        window = context[-STEPS:]
         window = [window[0]] * (STEPS - len(window)) + window
         logits = model(torch.tensor([window], device=device))
         logits = logits[0, -1] if PER_STEP_TARGETS else logits[0]
         probs = torch.softmax(logits / temperature, dim=-1)
-        ids.append(int(torch.multinomial(probs, 1)))
-    return "".join(vocab[i] for i in ids)
+        sampled.append(int(torch.multinomial(probs, 1)))
+        context.append(sampled[-1])
+    return prompt + "".join(vocab[i] for i in sampled)
 
 
 def parse_args(argv=None):
@@ -395,7 +397,7 @@ def run(args, control):
         optimizer.load_state_dict(checkpoint["optimizer"])
         state.update(epoch=checkpoint["epoch"], step=checkpoint["step"])
     if args.generate_only:
-        show_text(args, control, model, data["vocab"], device)
+        show_text(args, control, model, data, device)
         return
     check_targets(model, t["x_train"], t["y_train"])
     if "vocab" in data:  # token ids need the same vocabulary to be read back
@@ -451,13 +453,14 @@ def run(args, control):
         stopped=state["stopped"],
     )
     if args.generate:
-        show_text(args, control, model, data["vocab"], device)
+        show_text(args, control, model, data, device)
 
 
-def show_text(args, control, model, vocab, device):
+def show_text(args, control, model, data, device):
     """Sample --generate characters after --prompt and report them."""
     length = args.generate or 200
-    sample = generate_text(model, vocab, args.prompt, length, args.temperature, device)
+    start = data["x"][0]  # without a prompt, continue the first window of the text
+    sample = generate_text(model, data["vocab"], args.prompt, length, args.temperature, start, device)
     control.emit("text", text=sample, prompt=args.prompt, temperature=args.temperature)
     if not control.jsonl:
         print(sample)
