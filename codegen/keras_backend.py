@@ -1,7 +1,7 @@
 """The Keras backend: one renderer per layer type, functional API, always channels-last.
 
 The graph is channels-first; here images are stored (N, H, W, C) and signals (N, L, C), so axes are
-remapped and a Permute restores PyTorch's order before Flatten/Reshape (EQUIVALENCE §2.9, fix B).
+remapped and a Permute restores PyTorch's order before Flatten/Reshape (docs/equivalence.md §1).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Framework-neutral arithmetic the renderers share: padding decisions and axis maps (EQUIVALENCE §2.3–2.7)."""
+"""Framework-neutral arithmetic the renderers share: padding decisions and axis maps (docs/equivalence.md §1)."""
 
 from __future__ import annotations
 

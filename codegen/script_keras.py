@@ -127,7 +127,7 @@ def _training(project, plan: Plan) -> str:
 
 
 def _optimizer(s: dict):
-    """keras.optimizers with the same hyperparameters as the PyTorch script (EQUIVALENCE §2.22)."""
+    """keras.optimizers with the same hyperparameters as the PyTorch script (docs/equivalence.md §5)."""
     kind, eps, wd = s["optimizer"], lit(float(s["epsilon"])), float(s["weight_decay"])
     betas = {"beta_1": lit(float(s["beta1"])), "beta_2": lit(float(s["beta2"]))}
     if kind == "adam":

@@ -91,7 +91,7 @@ MODULES = {
 
 
 def init_weights_block(plan: Plan) -> str:
-    """init_weights for the module types this model uses (EQUIVALENCE §2.23)."""
+    """init_weights for the module types this model uses (docs/equivalence.md §4)."""
     used = {MODULES[s.type] for s in plan.steps if s.type in MODULES}
     order = list(MODULES.values())
     kernels = [m for m in order if m in used and m in ("nn.Linear", "nn.Conv1d", "nn.Conv2d", "nn.ConvTranspose2d")]
@@ -209,7 +209,7 @@ def _training(project, plan: Plan) -> str:
 
 
 def _optimizer(s: dict) -> str:
-    """torch.optim with every hyperparameter written out (EQUIVALENCE §2.22)."""
+    """torch.optim with every hyperparameter written out (docs/equivalence.md §5)."""
     kind, eps = s["optimizer"], lit(float(s["epsilon"]))
     betas = lit((float(s["beta1"]), float(s["beta2"])))
     wd = lit(float(s["weight_decay"]))

@@ -1,4 +1,4 @@
-"""PyTorch → Keras weight conversion for every layer with weights (EQUIVALENCE §2).
+"""PyTorch → Keras weight conversion for every layer with weights (docs/equivalence.md §4).
 
 Works on NumPy arrays keyed like a PyTorch ``state_dict`` of one module, so it needs neither
 framework: ``torch_to_keras(step, arrays)`` returns the list for ``keras_layer.set_weights``.

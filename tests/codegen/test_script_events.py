@@ -193,3 +193,58 @@ def test_labels_outside_the_class_range_are_a_data_error(framework, tmp_path, ca
     code, events = _main(framework, tmp_path, capsys, path)
     assert code == 1
     assert events[-1]["kind"] == "data" and "class labels must be 0…2" in events[-1]["message"]
+
+
+@pytest.mark.parametrize("framework", ["pytorch", "tensorflow"])
+def test_text_classes_from_a_folder_with_word_tokens_save_their_vocabulary(framework, tmp_path, capsys):
+    texts = {
+        "pos": ["a good happy day", "good fun and joy", "happy happy good"] * 4,
+        "neg": ["a bad sad day", "bad rain and gloom", "sad sad bad"] * 4,
+    }
+    for label, items in texts.items():
+        (tmp_path / "data" / label).mkdir(parents=True)
+        for i, text in enumerate(items):
+            (tmp_path / "data" / label / f"{i}.txt").write_text(text, encoding="utf-8")
+    project = chain(
+        [
+            ("input.tokens", {"steps": 6, "vocab_size": 20}),
+            ("embedding", {"input_dim": 20, "output_dim": 4}),
+            ("gru", {"units": 4}),
+            ("dense", {"units": 2}),
+        ],
+        "output.classification",
+    )
+    project.setup.update(
+        dataset="text_classes", dataset_path=str(tmp_path / "data"), tokens="word", epochs=2, batch_size=4
+    )
+    assert not generate(project, framework).problems
+    ns = exec_source(generate(project, framework).source, f"<{framework} text classes>")
+    device = ["--device", "cpu"] if framework == "pytorch" else []
+    out = tmp_path / "out"
+    assert ns["main"](["--out", str(out), "--progress", "jsonl", *device]) == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    assert events[-1]["event"] == "end" and events[-1]["classes"] == ["neg", "pos"]
+    vocab = json.loads((out / "vocab.json").read_text(encoding="utf-8"))
+    assert vocab[:2] == ["<pad>", "<unk>"] and {"good", "bad", "happy", "sad"} <= set(vocab)
+    x = ns["encode"](["good day", "unheard-of"], vocab)
+    assert x.shape == (2, 6) and x[0, -1] == vocab.index("day") and x[1, -1] == 1 and x[1, 0] == 0
+
+
+def test_wav_files_are_resampled_and_fitted_to_the_signal_length(tmp_path):
+    import wave
+
+    ns = exec_source(generate(example("audio_cnn"), "pytorch", str(EXAMPLES)).source, "<audio>")
+    path = tmp_path / "tone.wav"
+    with wave.open(str(path), "wb") as w:  # 0.1 s of a 16 kHz stereo sine
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        tone = (np.sin(np.arange(1600) / 5.0) * 20000).astype("<i2")
+        w.writeframes(np.repeat(tone, 2).tobytes())
+    samples = ns["read_wav"](path)
+    assert len(samples) == 800 and np.abs(samples).max() <= 1.0  # 8 kHz mono
+    fitted = ns["fit_length"](samples, 2000)
+    assert len(fitted) == 2000 and not fitted[800:].any()
+    path.write_bytes(b"RIFF....not a wave")
+    with pytest.raises(ns["DataError"], match="tone.wav"):
+        ns["read_wav"](path)
