@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Callable
@@ -23,6 +24,30 @@ def command(name: str, help_text: str, configure: Callable[[argparse.ArgumentPar
     return register
 
 
+_UNSAFE = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control, bidi and invisible characters written as escapes (\\x1b, \\u202e), so a
+    title or path cannot drive the terminal; new lines and tabs stay."""
+    import unicodedata
+
+    if text.isascii() and text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch in "\n\t" or unicodedata.category(ch) not in _UNSAFE:
+            out.append(ch)
+        else:
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+    return "".join(out)
+
+
+def say(text: str, error: bool = False) -> None:
+    """Print for a person: terminal-safe text, on stdout or stderr."""
+    print(terminal_safe(text), file=sys.stderr if error else sys.stdout)
+
+
 def load_project(path: str):
     """Load a project or print the file's problem and return None."""
     from graph.fileformat import ProjectFileError, load
@@ -30,7 +55,7 @@ def load_project(path: str):
     try:
         return load(path)
     except ProjectFileError as err:
-        print(f"error: {err}", file=sys.stderr)
+        say(f"error: {err}", error=True)
         return None
 
 
@@ -53,7 +78,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if project is None:
         return EXIT_UNREADABLE
     analysis = analyze_project(project, args.file)
-    print(check_report(project.graph, analysis))
+    say(check_report(project.graph, analysis))
     return EXIT_OK if analysis.ok else EXIT_INVALID
 
 
@@ -65,7 +90,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     if project is None:
         return EXIT_UNREADABLE
     analysis = analyze_project(project, args.file)
-    print(summary_table(project.graph, analysis, project.meta.get("title") or Path(args.file).stem))
+    say(summary_table(project.graph, analysis, project.meta.get("title") or Path(args.file).stem))
     return EXIT_OK if analysis.ok else EXIT_INVALID
 
 
@@ -126,6 +151,12 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `layerlab check … | head`: the reader left; say nothing more
+        import os
+
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

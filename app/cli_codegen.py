@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.cli import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, command, load_project
+from app.cli import EXIT_INVALID, EXIT_OK, EXIT_UNREADABLE, command, load_project, say
 
 FRAMEWORK_CHOICES = ("pytorch", "torch", "tensorflow", "tf", "keras")
 
@@ -28,7 +28,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     code = generate(project, args.framework, str(Path(args.file).resolve().parent))
     for problem in code.problems:
-        print(f"error: {problem}", file=sys.stderr)
+        say(f"error: {problem}", error=True)
     if args.output:
         Path(args.output).write_text(code.source, encoding="utf-8")
     else:
@@ -53,7 +53,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     try:
         report = verify(project, str(Path(args.file).resolve().parent), args.batch, tolerance=args.tolerance)
     except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
+        say(f"error: {err}", error=True)
         return EXIT_INVALID
     print(report.text())
     return EXIT_OK if report.ok else EXIT_INVALID
@@ -82,7 +82,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     code = generate(project, framework, str(Path(args.file).resolve().parent))
     if code.problems:
         for problem in code.problems:
-            print(f"error: {problem}", file=sys.stderr)
+            say(f"error: {problem}", error=True)
         return EXIT_INVALID
     out = Path(args.out or Path("out") / f"{Path(args.file).stem}-{framework}")
     out.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,7 @@ from graph.analysis import Analysis, analyze
 from graph.clipboard import copy_nodes, plan_paste
 from graph.fileformat import load, save
 from graph.layout import layered_positions
-from graph.model import Edge, GraphError
+from graph.model import Edge, GraphError, name_problem
 from graph.project import Project
 
 
@@ -192,11 +192,13 @@ class Document(QObject):
             self.undo_stack.push(MoveCommand(self.graph, moves))
 
     def rename(self, node_id: str, name: str) -> str | None:
+        """Rename through one undo step; a refused name returns the reason and changes nothing."""
+        problem = name_problem(name)
+        if problem:
+            return problem
         clash = self.graph.find_by_name(name)
         if clash is not None and clash.id != node_id:
             return f"another layer is already named {name!r}"
-        if not name.strip():
-            return "a layer name cannot be empty"
         if name != self.graph.node(node_id).name:
             self.undo_stack.push(RenameCommand(self.graph, node_id, name))
         return None

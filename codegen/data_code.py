@@ -13,7 +13,7 @@ def load_data(path):
     """The 8×8 digits bundled with LayerLab (pixels 0–16), standardised per pixel."""
     if not path:
         path = bundled_file("digits.npz")
-    with np.load(path) as data:
+    with np.load(path, allow_pickle=False) as data:
         x, y = data["x"].astype("float32"), data["y"].astype("int64")
     # Mean 0 and spread about 1 for every pixel: networks train much faster on it.
     x = (x - x.mean(axis=0)) / np.maximum(x.std(axis=0), 1.0)
@@ -42,7 +42,7 @@ def load_data(path):
     path = Path(path) if path else Path.home() / ".keras" / "datasets" / "mnist.npz"
     if not path.exists():
         download(MNIST_URL, path)
-    with np.load(path) as data:
+    with np.load(path, allow_pickle=False) as data:
         return {
             "x": data["x_train"].astype("float32") / 255.0,
             "y": data["y_train"].astype("int64"),
@@ -312,11 +312,17 @@ class DataError(Exception):
 
 READ = '''
 def read_data(path):
-    """load_data, with any failure to read the dataset reported as a DataError."""
+    """load_data, with any failure to read the dataset reported as a DataError that names it."""
     try:
-        return load_data(path)
-    except (OSError, ValueError, KeyError, UnicodeDecodeError) as err:
-        raise DataError(f"cannot read the dataset {path!r}: {err}") from err
+        data = load_data(path)
+        data["source"] = str(path) if path else DATASET  # named by errors found later (splits, targets)
+        return data
+    except DataError:
+        raise
+    except MemoryError:
+        raise
+    except Exception as err:  # a truncated, corrupt or wrongly shaped file: say which and why
+        raise DataError(f"cannot read the dataset {path!r}: {type(err).__name__}: {err}") from err
 '''
 
 SPLIT = '''
@@ -334,7 +340,9 @@ def split_data(data, seed):
     data["x_val"], data["y_val"] = x[:n_val], y[:n_val]
     data["x_train"], data["y_train"] = x[n_val:], y[n_val:]
     if len(data["x_train"]) == 0:
-        raise DataError(f"no training samples are left after the test and validation splits ({len(x)} in all)")
+        raise DataError(f"{data['source']}: no training samples are left after the test and validation splits")
+    if TEST_SPLIT > 0 and len(data["x_test"]) == 0:
+        raise DataError(f"{data['source']}: too few samples ({len(data['x'])}) for a {TEST_SPLIT:.0%} test split")
     data["vocab"] = build_vocab(data["x_train"])  #[vocab]
     for part in ("train", "val", "test"):
         data[f"x_{part}"] = prepare_inputs(data[f"x_{part}"])  #[!vocab]

@@ -11,6 +11,8 @@ import keyword
 import re
 import unicodedata
 
+from codegen.reserved import KERAS_MODEL, TORCH_MODULE
+
 # Names the generated scripts define or import themselves; a layer may never take one of them.
 RESERVED = frozenset(
     {
@@ -77,11 +79,14 @@ def sanitize(text: str, fallback: str = "layer") -> str:
     return name
 
 
+BACKEND_RESERVED = TORCH_MODULE | KERAS_MODEL
+
+
 class Namespace:
     """Hands out unique, legal identifiers and remembers which object got which name."""
 
     def __init__(self, reserved: frozenset[str] | set[str] = RESERVED):
-        self._reserved = set(reserved)
+        self._reserved = set(reserved) | BACKEND_RESERVED
         self._used: set[str] = set()
         self._by_key: dict[object, str] = {}
 

@@ -26,7 +26,7 @@ held-out data and saves the weights (and a checkpoint after every epoch) in --ou
     {{"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
         "lr": ...}}{extra_events}
     {{"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...{end_fields}}}
-    {{"event": "error", "kind": "nan" | "oom" | "shape" | "data", "message": ...}}
+    {{"event": "error", "kind": "nan" | "oom" | "shape" | "data" | "device", "message": ...}}
 
 While it trains, create the file DIR/pause to pause at the next batch boundary (delete
 it to go on), or DIR/stop to stop after the current batch; the weights are saved.
@@ -131,6 +131,7 @@ class Control:
 
     def emit(self, event, **fields):
         if self.jsonl:
+            fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
             print(json.dumps({"event": event, **fields}), flush=True)
         elif event == "batch":
             print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
@@ -162,6 +163,21 @@ class Control:
         return (self.out_dir / name).exists()
 
 
+def finite_or_none(value):
+    """Non-finite floats become None (null), so every event line is valid JSON."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def require_finite(name, value):
+    """A FloatingPointError when a loss is NaN or infinite (reported as an error of kind nan)."""
+    if value is not None and not math.isfinite(value):
+        raise FloatingPointError(f"the {name} became {value}")
+
+
+class DeviceError(Exception):
+    """The requested device is not available."""
+
+
 def _text(value):
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
@@ -176,7 +192,7 @@ def require_targets(output, targets, expected):
 
 
 def fail(control, kind, message):
-    """Report why training failed (kind: nan, oom, shape or data); the exit code."""
+    """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
     control.emit("error", kind=kind, message=message)
     return 1
 

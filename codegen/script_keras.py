@@ -196,10 +196,11 @@ class Progress(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
-        if not math.isfinite(logs.get("loss", 0.0)):
-            self.error = f"the loss became {logs['loss']} in epoch {epoch + 1}"
-            self.model.stop_training = True
-            return
+        for name, label in (("loss", "loss"), ("val_loss", "validation loss")):
+            if not math.isfinite(logs.get(name, 0.0)):
+                self.error = f"the {label} became {logs[name]} in epoch {epoch + 1}"
+                self.model.stop_training = True
+                return
         # A stop mid-epoch: the epoch is not finished, so resuming starts it again.
         self.done = epoch if self.stopped else epoch + 1
         out = self.control.out_dir
@@ -295,13 +296,29 @@ def check_targets(model, x, y):
 
 
 def select_device(name):
-    """auto: the first GPU when there is one; cpu hides the GPUs; cuda:N picks GPU N."""
+    """auto: the first GPU when there is one; cpu hides the GPUs; cuda[:N] only when that GPU exists."""
     if name == "cpu":
         tf.config.set_visible_devices([], "GPU")
         return "/CPU:0"
+    gpus = tf.config.list_physical_devices("GPU")
     if name.startswith("cuda"):
-        return f"/GPU:{name.partition(':')[2] or 0}"
-    return "/GPU:0" if tf.config.list_physical_devices("GPU") else "/CPU:0"
+        index = name.partition(":")[2] or "0"
+        if not index.isdigit() or int(index) >= len(gpus):
+            raise DeviceError(f"--device {name}: this machine has {len(gpus)} GPU(s); use --device cpu or auto")
+        return f"/GPU:{index}"
+    if name != "auto":
+        raise DeviceError(f"unknown device {name!r}; use auto, cpu, cuda or cuda:N")
+    return "/GPU:0" if gpus else "/CPU:0"
+
+
+def load_checkpoint(path):
+    """(model, state) from a .keras checkpoint written by this script; safe_mode refuses code (Lambda layers)."""
+    try:
+        model = keras.models.load_model(path, safe_mode=True)
+        state = json.loads(Path(path).with_suffix(".json").read_text())
+        return model, int(state["epoch"]), int(state["step"])
+    except Exception as err:  # missing, corrupt, or a file that would run code
+        raise DataError(f"cannot load the checkpoint {path}: {type(err).__name__}: {err}") from None
 
 
 def run(args, control, device):
@@ -309,9 +326,7 @@ def run(args, control, device):
     data = split_data(read_data(args.data), args.seed)
     first_epoch, first_step = 0, 0
     if args.resume:
-        model = keras.models.load_model(args.resume)
-        state = json.loads(Path(args.resume).with_suffix(".json").read_text())
-        first_epoch, first_step = state["epoch"], state["step"]
+        model, first_epoch, first_step = load_checkpoint(args.resume)
     else:
         model = build_model()
         model.compile(optimizer=make_optimizer(args.lr), loss=LOSS, metrics=metrics())
@@ -356,6 +371,7 @@ def run(args, control, device):
     model.save(weights)
     x_test, y_test = data["x_test"], data["y_test"]
     test = model.evaluate(x_test, y_test, batch_size=args.batch_size, verbose=0, return_dict=True)
+    require_finite("test loss", test["loss"])
     control.emit(
         "end",
         test_loss=test["loss"],
@@ -391,6 +407,8 @@ def main(argv=None):
         return fail(control, "nan", f"training stopped: {err}")
     except DataError as err:
         return fail(control, "data", str(err))
+    except DeviceError as err:
+        return fail(control, "device", str(err))
     except (tf.errors.ResourceExhaustedError, MemoryError) as err:
         hint = "try a smaller batch size or model, or --device cpu"
         return fail(control, "oom", f"out of memory ({err}); {hint}")

@@ -396,9 +396,25 @@ def check_targets(model, x, y):
 
 
 def resolve_device(name):
+    """auto: the first GPU when there is one; cuda[:N] only when that GPU exists."""
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
+    try:
+        device = torch.device(name)
+    except RuntimeError as err:
+        raise DeviceError(f"unknown device {name!r} ({err}); use auto, cpu, cuda or cuda:N") from None
+    if device.type == "cuda" and (not torch.cuda.is_available() or (device.index or 0) >= torch.cuda.device_count()):
+        found = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        raise DeviceError(f"--device {name}: this machine has {found} CUDA GPU(s); use --device cpu or auto")
+    return device
+
+
+def load_checkpoint(path, device):
+    """A checkpoint written by this script; weights only (never code), whatever the environment says."""
+    try:
+        return torch.load(path, map_location=device, weights_only=True)
+    except Exception as err:  # missing, corrupt, or a file that would run code when unpickled
+        raise DataError(f"cannot load the checkpoint {path}: {type(err).__name__}: {err}") from None
 
 
 def to_tensors(data, device):
@@ -417,10 +433,13 @@ def run(args, control):
     optimizer = make_optimizer(model, args.lr)
     state = {"step": 0, "stopped": False, "epoch": 0}
     if args.resume:
-        checkpoint = torch.load(args.resume, map_location=device)
-        model.load_state_dict(checkpoint["model"])
-        optimizer.load_state_dict(checkpoint["optimizer"])
-        state.update(epoch=checkpoint["epoch"], step=checkpoint["step"])
+        checkpoint = load_checkpoint(args.resume, device)
+        try:
+            model.load_state_dict(checkpoint["model"])
+            optimizer.load_state_dict(checkpoint["optimizer"])
+            state.update(epoch=int(checkpoint["epoch"]), step=int(checkpoint["step"]))
+        except (KeyError, TypeError, ValueError, RuntimeError) as err:
+            raise DataError(f"{args.resume} is not a checkpoint of this model ({type(err).__name__}: {err})") from None
     if args.generate_only:  #[text]
         show_text(args, control, model, data, device)  #[text]
         return  #[text]
@@ -452,6 +471,7 @@ def run(args, control):
             save_checkpoint(model, optimizer, state, control.out_dir)
             break
         val_loss, val_acc = evaluate(model, t["x_val"], t["y_val"], args.batch_size)
+        require_finite(f"validation loss in epoch {epoch + 1}", val_loss if len(t["x_val"]) else None)
         state["epoch"] = epoch + 1
         save_checkpoint(model, optimizer, state, control.out_dir)
         metrics = {
@@ -476,6 +496,7 @@ def run(args, control):
     weights = control.out_dir / "model.pt"
     torch.save(model.state_dict(), weights)
     test_loss, test_acc = evaluate(model, t["x_test"], t["y_test"], args.batch_size)
+    require_finite("test loss", test_loss if len(t["x_test"]) else None)
     control.emit(
         "end",
         test_loss=test_loss,
@@ -498,6 +519,9 @@ def show_text(args, control, model, data, device):  #[text]
         print(sample)  #[text]
 
 
+OOM_HINT = "try a smaller batch size or model, or --device cpu"
+
+
 def main(argv=None):
     args = parse_args(argv)
     out_dir = Path(args.out)
@@ -509,10 +533,13 @@ def main(argv=None):
         return fail(control, "nan", f"training stopped: {err}")
     except DataError as err:
         return fail(control, "data", str(err))
+    except DeviceError as err:
+        return fail(control, "device", str(err))
     except (torch.cuda.OutOfMemoryError, MemoryError) as err:
-        hint = "try a smaller batch size or model, or --device cpu"
-        return fail(control, "oom", f"out of memory ({err}); {hint}")
+        return fail(control, "oom", f"out of memory ({err}); {OOM_HINT}")
     except (RuntimeError, ValueError) as err:
+        if "alloc" in str(err).lower() and "memory" in str(err).lower():  # the CPU allocator gave up
+            return fail(control, "oom", f"out of memory ({err}); {OOM_HINT}")
         if not is_shape_error(err):
             raise
         return fail(control, "shape", f"the data do not fit the model: {err}")

@@ -13,6 +13,10 @@ from graph.spec import ShapeError
 from graph.tasks import target_need
 from graph.tensors import TensorType
 
+# Sizes beyond these cannot be trained on any machine; they become diagnostics before anything is allocated.
+MAX_SAMPLE_VALUES = 2**28  # one tensor of one sample: 1 GiB of float32
+MAX_PARAMETERS = 2**32  # 16 GiB of float32 weights
+
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
@@ -154,7 +158,9 @@ def _analyze_node(graph: Graph, node_id: str, result: Analysis) -> None:
         edges = graph.in_edges(node_id, port.name)
         if not edges and not port.optional:
             missing = True
-            diag.append(Diagnostic(node_id, ERROR, "unconnected", _unconnected_msg(spec, port.name), _unconnected_fix(spec)))
+            diag.append(
+                Diagnostic(node_id, ERROR, "unconnected", _unconnected_msg(spec, port.name), _unconnected_fix(spec))
+            )
             continue
         types = [result.output(e.src, e.src_port) for e in edges]
         if any(t is None for t in types):
@@ -165,11 +171,31 @@ def _analyze_node(graph: Graph, node_id: str, result: Analysis) -> None:
         return
     result.inputs[node_id] = inputs
     try:
-        result.shapes[node_id] = spec.infer(node.params, inputs)
-        result.counts[node_id] = spec.count(node.params, inputs)
+        shapes = spec.infer(node.params, inputs)
+        counts = spec.count(node.params, inputs)
     except ShapeError as err:
-        result.shapes.pop(node_id, None)
         diag.append(Diagnostic(node_id, ERROR, "shape", err.message, err.fix))
+        return
+    too_large = _too_large(spec, shapes, counts)
+    if too_large:
+        diag.append(
+            Diagnostic(
+                node_id, ERROR, "too-large", too_large, "use smaller sizes (input, units, filters) or more pooling"
+            )
+        )
+        return
+    result.shapes[node_id], result.counts[node_id] = shapes, counts
+
+
+def _too_large(spec, shapes: dict, counts: tuple[int, int]) -> str | None:
+    """Why these outputs or weights could not fit in any machine's memory, or None."""
+    for t in shapes.values():
+        if t.size() > MAX_SAMPLE_VALUES:
+            gib = t.size() * 4 / 2**30
+            return f"the output of {spec.display_name} would hold {t.size():.3g} values per sample ({gib:,.0f} GiB): more than a machine's memory"
+    if sum(counts) > MAX_PARAMETERS:
+        return f"{spec.display_name} would have {sum(counts):.3g} weights ({sum(counts) * 4 / 2**30:,.0f} GiB): more than a machine's memory"
+    return None
 
 
 def _unconnected_msg(spec, port: str) -> str:
@@ -197,7 +223,9 @@ def _check_structure(graph: Graph, result: Analysis) -> None:
         if not spec.is_head and spec.outputs and not graph.has_successors(n.id):
             if heads:
                 diag.append(
-                    Diagnostic(n.id, WARNING, "unused", f"the output of {n.name} is not used", "connect it or delete it")
+                    Diagnostic(
+                        n.id, WARNING, "unused", f"the output of {n.name} is not used", "connect it or delete it"
+                    )
                 )
             else:
                 diag.append(

@@ -9,7 +9,9 @@ metadata only: a CSV's rows are streamed, an NPZ's array headers are read withou
 from __future__ import annotations
 
 import csv
+import itertools
 import os
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,8 @@ IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 AUDIO_EXTENSIONS = (".wav",)
 TEXT_EXTENSIONS = (".txt",)
 MAX_DISTINCT = 100_000  # distinct labels/tokens counted before a description gives up counting
+MAX_SAMPLED_ROWS = 200_000  # CSV rows a description reads; the count of a larger file is estimated
+MAX_TEXT_BYTES = 256 * 2**20  # a text corpus the scripts read whole
 
 DESCRIPTIONS = {
     "digits": ("8×8 handwritten digits (1,797 images, bundled, from scikit-learn)", "8×8 手写数字（1797 张，内置）"),
@@ -138,38 +142,77 @@ def resolve_path(config: dict, base_dir: str | os.PathLike | None) -> Path:
     raw = config.get("path")
     if not raw or not isinstance(raw, str):
         raise DatasetError(f"the {config.get('kind')} dataset needs a file path")
+    if "\x00" in raw:
+        raise DatasetError("the dataset path contains a null character")
     path = Path(raw).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = Path(base_dir) / path
-    if not path.exists():
-        raise DatasetError(f"dataset file not found: {path}")
+    try:
+        info = path.stat()
+    except UnicodeEncodeError:
+        raise DatasetError("the dataset path is not valid text (it contains a lone surrogate)") from None
+    except (OSError, ValueError):
+        raise DatasetError(f"dataset file not found: {path}") from None
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+        raise DatasetError(f"{path}: not a regular file or folder (a device or pipe)")
     return path
 
 
+def _regular_file(path: Path, what: str) -> Path:
+    if not path.is_file():
+        raise DatasetError(f"{path}: a {what} dataset must be a file, not a folder")
+    return path
+
+
+class _Counted:
+    """Lines of a text file, counting the characters read (to estimate the rows of a large file)."""
+
+    def __init__(self, fh):
+        self.fh, self.chars = fh, 0
+
+    def __iter__(self):
+        for line in self.fh:
+            self.chars += len(line)
+            yield line
+
+
 def _read_csv(path: Path):
-    """(header, rows iterator, file handle) of a UTF-8 CSV file."""
+    """(header, rows iterator, file handle) of a UTF-8 CSV file; the handle counts the characters read."""
+    _regular_file(path, "CSV")
     try:
-        fh = open(path, newline="", encoding="utf-8")  # noqa: SIM115 (closed by the caller)
+        fh = _Counted(open(path, newline="", encoding="utf-8"))  # noqa: SIM115 (closed by the caller)
         reader = csv.reader(fh)
         header = next(reader, None)
     except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise DatasetError(f"{path}: cannot read the CSV file ({err})") from None
     if not header:
-        fh.close()
+        fh.fh.close()
         raise DatasetError(f"{path}: the CSV file is empty")
     return header, reader, fh
+
+
+def _sampled_rows(reader, fh, path: Path):
+    """The first MAX_SAMPLED_ROWS rows (``_estimate_rows`` extrapolates the count of a larger file)."""
+    return itertools.islice(reader, MAX_SAMPLED_ROWS)
+
+
+def _estimate_rows(rows: int, fh, path: Path) -> int:
+    """Rows in the whole file, from the sample's rows per character when the sample stopped early."""
+    if rows < MAX_SAMPLED_ROWS or not fh.chars:
+        return rows
+    return int(rows * path.stat().st_size / fh.chars)
 
 
 def _describe_csv(path: Path, config: dict) -> DatasetInfo:
     header, reader, fh = _read_csv(path)
     target = config.get("target") or header[-1]
     if target not in header:
-        fh.close()
+        fh.fh.close()
         raise DatasetError(f"{path}: no column named {target!r} (columns: {', '.join(header)})")
     ti = header.index(target)
     values, rows, numeric = set(), 0, True
     try:
-        for row in reader:
+        for row in _sampled_rows(reader, fh, path):
             if not row:
                 continue
             if ti >= len(row):
@@ -177,10 +220,11 @@ def _describe_csv(path: Path, config: dict) -> DatasetInfo:
             rows += 1
             if len(values) < MAX_DISTINCT:
                 values.add(row[ti])
+        rows = _estimate_rows(rows, fh, path)
     except (UnicodeDecodeError, csv.Error) as err:
         raise DatasetError(f"{path}: cannot read the CSV file ({err})") from None
     finally:
-        fh.close()
+        fh.fh.close()
     numbers = []
     for v in values:
         try:
@@ -201,6 +245,7 @@ def npz_headers(path: Path) -> dict[str, tuple[tuple[int, ...], str]]:
     """{array name: (shape, dtype string)} of an .npz file, read from the headers only."""
     import numpy as np
 
+    _regular_file(path, "NPZ")
     out = {}
     try:
         with zipfile.ZipFile(path) as archive:
@@ -267,6 +312,9 @@ def _describe_audio_folder(path: Path, config: dict) -> DatasetInfo:
 
 
 def _read_text(path: Path) -> str:
+    _regular_file(path, "text")
+    if path.stat().st_size > MAX_TEXT_BYTES:
+        raise DatasetError(f"{path}: the text file is larger than {MAX_TEXT_BYTES // 2**20} MB")
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
@@ -295,21 +343,22 @@ def _describe_text_classes(path: Path, config: dict) -> DatasetInfo:
     text_col = header.index("text") if "text" in header else 0
     label_col = header.index("label") if "label" in header else len(header) - 1
     if text_col == label_col:
-        fh.close()
+        fh.fh.close()
         raise DatasetError(f"{path}: a text-classes CSV needs a text column and a label column (found {header})")
     labels, tokens, rows = set(), set(), 0
     try:
-        for row in reader:
+        for row in _sampled_rows(reader, fh, path):
             if len(row) <= max(text_col, label_col):
                 continue
             rows += 1
             labels.add(row[label_col])
             if len(tokens) < MAX_DISTINCT:
                 tokens.update(_tokens(row[text_col], config))
+        rows = _estimate_rows(rows, fh, path)
     except (UnicodeDecodeError, csv.Error) as err:
         raise DatasetError(f"{path}: cannot read the CSV file ({err})") from None
     finally:
-        fh.close()
+        fh.fh.close()
     if rows < 2 or len(labels) < 2:
         raise DatasetError(f"{path}: needs at least two labelled texts of two classes (found {rows} rows)")
     return DatasetInfo("text_classes", None, "int64", _labels(len(labels)), rows, vocab=len(tokens))

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import glob
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -60,36 +62,86 @@ def dumps(project: Project) -> str:
     return json.dumps(to_document(project), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+TEMP_SUFFIX = ".layerlab-tmp"
+
+
 def save(project: Project, path: str | os.PathLike) -> None:
-    """Write atomically: a temp file in the same folder, flushed, then renamed over the target."""
-    path = Path(path)
+    """Write atomically: a temp file beside the real file (symlinks followed), flushed, then renamed over it.
+
+    The file keeps its permission bits (a new file gets the umask's); temp files left by a save that was
+    killed are removed by the next save. A hard-linked file is replaced by a new one (renaming cannot
+    keep the link)."""
+    target = Path(os.path.realpath(path))
     data = dumps(project).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    remove_stale_temps(target)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), mode)
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
 
 
+def remove_stale_temps(target: Path) -> None:
+    """Delete temp files of earlier saves of ``target`` whose process no longer runs."""
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.*{TEMP_SUFFIX}"):
+        pid = stale.name[len(target.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and _running(int(pid)) and int(pid) != os.getpid():
+            continue  # another LayerLab is saving this file right now
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 # ----------------------------------------------------------------------------- loading
 def load(path: str | os.PathLike, catalog: Catalog | None = None) -> Project:
     """Load a project file, or raise ProjectFileError naming the file and the field."""
+    return loads(read_limited(path, MAX_BYTES), source=str(path), catalog=catalog)
+
+
+def read_limited(path: str | os.PathLike, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; never blocks on a FIFO or reads a device."""
     source = str(path)
     try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            raise ProjectFileError(source, f"the file is too large ({size} bytes; limit {MAX_BYTES})")
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError) as err:  # ValueError: a null character in the path
+        raise ProjectFileError(source, f"cannot read the file ({getattr(err, 'strerror', None) or err})") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ProjectFileError(source, "not a regular file (a folder, device or pipe)")
+        if info.st_size > limit:
+            raise ProjectFileError(source, f"the file is too large ({info.st_size} bytes; limit {limit})")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read(limit + 1)
     except OSError as err:
         raise ProjectFileError(source, f"cannot read the file ({err.strerror or err})") from None
-    return loads(raw, source=source, catalog=catalog)
+    finally:
+        os.close(fd)
+    if len(raw) > limit:
+        raise ProjectFileError(source, f"the file is too large (over {limit} bytes)")
+    return raw
 
 
 def loads(text: str | bytes, source: str = "<project>", catalog: Catalog | None = None) -> Project:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import heapq
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,7 +61,27 @@ class RemovedNode:
     edges: list[Edge] = field(default_factory=list)
 
 
-_NAME_OK = re.compile(r"^[^\x00-\x1f]{1,80}$")
+MAX_NAME = 80
+# Unicode categories a layer name may not contain: controls (C0, DEL, C1), format characters (bidi
+# overrides, zero-width characters, the BOM: "Trojan Source"), line/paragraph separators, surrogates,
+# private-use and unassigned code points.
+_REFUSED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+
+
+def name_problem(name) -> str | None:
+    """Why ``name`` cannot be a layer name, or None. The one check every path uses (editor, file, graph)."""
+    if not isinstance(name, str):
+        return "a layer name must be text"
+    if not name.strip():
+        return "a layer name cannot be empty"
+    if len(name) > MAX_NAME:
+        return f"a layer name can have at most {MAX_NAME} characters (this one has {len(name)})"
+    for ch in name:
+        if unicodedata.category(ch) in _REFUSED_CATEGORIES:
+            what = unicodedata.name(ch, "") if unicodedata.category(ch) != "Cs" else "a lone surrogate"
+            label = f"U+{ord(ch):04X}" + (f" {what}" if what else "")
+            return f"a layer name cannot contain the invisible or control character {label}"
+    return None
 
 
 class Graph:
@@ -71,6 +92,7 @@ class Graph:
         self._g = nx.MultiDiGraph()
         self._order: list[str] = []
         self._names: dict[str, str] = {}  # name -> node id
+        self._suffixes: dict[str, int] = {}  # base name -> first suffix unique_name may try
         self._topo: list[str] | None = None  # cached topological order
         self._next_id = 1
         self._next_seq = 1
@@ -170,12 +192,13 @@ class Graph:
 
     # ----------------------------------------------------------------- naming
     def unique_name(self, base: str) -> str:
-        """``base`` if free, else ``base_1``, ``base_2``, …"""
+        """``base`` if free, else ``base_1``, ``base_2``, … (the search resumes where it last stopped)."""
         if base not in self._names:
             return base
-        i = 1
+        i = self._suffixes.get(base, 1)
         while f"{base}_{i}" in self._names:
             i += 1
+        self._suffixes[base] = i
         return f"{base}_{i}"
 
     def new_id(self) -> str:
@@ -351,8 +374,9 @@ class Graph:
         return copy.deepcopy(value)
 
     def _checked_name(self, name: str, node_id: str) -> str:
-        if not isinstance(name, str) or not _NAME_OK.match(name) or not name.strip():
-            raise GraphError("a layer name must be 1–80 printable characters")
+        problem = name_problem(name)
+        if problem:
+            raise GraphError(problem)
         clash = self.find_by_name(name)
         if clash is not None and clash.id != node_id:
             raise GraphError(f"another layer is already named {name!r}")

@@ -69,18 +69,33 @@ class Param:
 
     def coerce(self, value: Any) -> Any:
         """Turn an int given for a float parameter into a float; return other values unchanged."""
-        if self.kind == FLOAT and isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
+        if self.kind == FLOAT and isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_MAGNITUDE:
+            return float(value)  # a larger integer stays as it is, for check() to refuse
         if self.kind == INTS and isinstance(value, tuple):
             return list(value)
         return value
 
 
+# No integer in a project is larger than this, whatever its parameter says (sizes, seeds, counts):
+# it keeps every later product, float conversion and message within ordinary numbers.
+MAX_MAGNITUDE = 2**53
+
+
+def show_number(v: float) -> str:
+    """A number for a message, safe for integers of any size (no float overflow, no digit limit)."""
+    if isinstance(v, int) and abs(v) >= 10**15:
+        digits = int(abs(v).bit_length() * 0.30103) + 1
+        return f"{'-' if v < 0 else ''}a number of about {digits} digits"
+    return f"{v:g}"
+
+
 def _bounds(p: Param, v: float) -> str | None:
     if p.minimum is not None and v < p.minimum:
-        return f"{p.name} must be ≥ {p.minimum:g} (got {v:g})"
+        return f"{p.name} must be ≥ {show_number(p.minimum)} (got {show_number(v)})"
     if p.maximum is not None and v > p.maximum:
-        return f"{p.name} must be ≤ {p.maximum:g} (got {v:g})"
+        return f"{p.name} must be ≤ {show_number(p.maximum)} (got {show_number(v)})"
+    if isinstance(v, int) and abs(v) > MAX_MAGNITUDE:
+        return f"{p.name} is too large (got {show_number(v)})"
     return None
 
 
@@ -93,6 +108,8 @@ def _check_int(p: Param, v: Any) -> str | None:
 def _check_float(p: Param, v: Any) -> str | None:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return f"{p.name} must be a number"
+    if isinstance(v, int) and abs(v) > MAX_MAGNITUDE:
+        return f"{p.name} is too large (got {show_number(v)})"
     if v != v or v in (float("inf"), float("-inf")):
         return f"{p.name} must be a finite number"
     return _bounds(p, float(v))
@@ -125,6 +142,8 @@ def _check_str(p: Param, v: Any) -> str | None:
         return f"{p.name} must be text"
     if len(v) > 10_000:
         return f"{p.name} is too long"
+    if "\x00" in v:
+        return f"{p.name} cannot contain a null character"
     return None
 
 

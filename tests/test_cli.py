@@ -30,7 +30,7 @@ def test_check_exits_one_and_names_the_node_on_shape_mismatch(tmp_path, capsys):
     assert f"error: {flatten['name']}:" in out and "insert Flatten" in out
 
 
-@pytest.mark.parametrize("content", ["", "{\"format\": \"layerlab-pro", "not json at all", "[]"])
+@pytest.mark.parametrize("content", ["", '{"format": "layerlab-pro', "not json at all", "[]"])
 def test_check_exits_two_on_unreadable_files_without_traceback(tmp_path, content):
     bad = tmp_path / "broken.json"
     bad.write_text(content, encoding="utf-8")
@@ -79,3 +79,40 @@ def test_check_warns_about_a_missing_dataset_file(tmp_path, capsys):
     assert main(["check", str(path)]) == 0  # the model itself is valid…
     out = capsys.readouterr().out
     assert "warning: model: dataset file not found" in out and "no_such_text.txt" in out  # …its data is not
+
+
+def test_titles_and_paths_cannot_drive_the_terminal(tmp_path):
+    doc = json.loads(example_path("digits_mlp").read_text(encoding="utf-8"))
+    doc["meta"]["title"] = "evil\x1b[2J\u202e\ud800"
+    doc["training"]["dataset"] = "csv"
+    doc["training"]["dataset_path"] = "\x1b]0;owned\x07.csv"
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    for command in ("summary", "check"):
+        proc = subprocess.run([sys.executable, "-m", "app.cli", command, str(path)], capture_output=True)
+        assert proc.returncode in (0, 1), proc.stderr.decode()
+        out = proc.stdout + proc.stderr
+        assert b"\x1b" not in out and "\u202e".encode() not in out and b"Traceback" not in out
+    assert (
+        b"\\x1b[2J"
+        in subprocess.run([sys.executable, "-m", "app.cli", "summary", str(path)], capture_output=True).stdout
+    )
+
+
+def test_check_into_a_closed_pipe_ends_quietly(tmp_path):
+    from graph.fileformat import save
+    from graph.project import Project
+
+    project = Project()  # 3,000 layers: far more output than a pipe buffers
+    g = project.graph
+    prev = g.add_node("input.vector", {"features": 4}).id
+    for _ in range(3000):
+        node = g.add_node("relu").id
+        g.connect(prev, "out", node, "in")
+        prev = node
+    save(project, tmp_path / "long.json")
+    proc = subprocess.run(
+        f"{sys.executable} -m app.cli check {tmp_path / 'long.json'} | head -n 1",
+        shell=True, capture_output=True, text=True,
+    )
+    assert proc.stdout.count("\n") == 1 and "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr

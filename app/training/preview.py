@@ -64,7 +64,7 @@ def _synthetic(setup: dict, kind: str) -> Preview:
 
 def _digits(setup: dict, base_dir) -> Preview:
     path = Path(setup.get("dataset_path") or DIGITS)
-    with np.load(path) as data:
+    with np.load(path, allow_pickle=False) as data:
         x, y = data["x"], data["y"]
     images = x[:MAX_IMAGES].reshape(-1, 8, 8) / 16.0
     return Preview("digits", f"{len(x)} images, 8×8, 10 classes", images=images,
@@ -76,7 +76,7 @@ def _mnist(setup: dict, base_dir) -> Preview:
     path = (resolve_path({"kind": "mnist", "path": raw}, base_dir) if raw else MNIST_CACHE)
     if not path.exists():
         raise DatasetError(f"MNIST is not in the Keras cache ({path}); the script downloads it on first run")
-    with np.load(path) as data:
+    with np.load(path, allow_pickle=False) as data:
         x, y = data["x_train"], data["y_train"]
         n_test = len(data["y_test"])
     return Preview("mnist", f"{len(x)} training + {n_test} test images, 28×28", images=x[:MAX_IMAGES] / 255.0,

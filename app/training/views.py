@@ -303,13 +303,13 @@ def split_test_images(setup: dict) -> np.ndarray | None:
     kind = setup.get("dataset")
     try:
         if kind == "digits":
-            with np.load(setup.get("dataset_path") or DIGITS) as data:
+            with np.load(setup.get("dataset_path") or DIGITS, allow_pickle=False) as data:
                 x = data["x"].reshape(-1, 8, 8) / 16.0
             order = np.random.default_rng(int(setup.get("seed", 0))).permutation(len(x))
             n_test = int(round(len(x) * float(setup.get("test_split", 0.2))))
             return x[order][:n_test]
         if kind == "mnist":
-            with np.load(setup.get("dataset_path") or MNIST_CACHE) as data:
+            with np.load(setup.get("dataset_path") or MNIST_CACHE, allow_pickle=False) as data:
                 return data["x_test"] / 255.0
     except (OSError, ValueError, KeyError):
         return None

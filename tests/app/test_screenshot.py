@@ -52,3 +52,24 @@ def test_cli_screenshot_of_a_broken_file_fails_cleanly(tmp_path, capsys):
     bad.write_text("{")
     assert main(["open", str(bad), "--screenshot", str(tmp_path / "x.png")]) != 0
     assert "bad.json" in capsys.readouterr().err
+
+
+def test_cli_screenshot_of_hostile_but_loadable_files(tmp_path, capsys):
+    """Odd files that load (huge shapes, odd titles, a device as dataset, unused layers) still render."""
+    import json
+
+    doc = json.loads(next(p for p in example_files() if p.stem == "digits_mlp").read_text(encoding="utf-8"))
+    variants = {
+        "huge": lambda d: d["nodes"][0]["params"].update(channels=4096, height=16384, width=16384),
+        "title": lambda d: d["meta"].update(title="evil\x1b[2J\u202e标题"),
+        "device": lambda d: d["training"].update(dataset="csv", dataset_path="/dev/zero"),
+        "dangling": lambda d: d.update(edges=d["edges"][:1]),
+    }
+    for name, mutate in variants.items():
+        d = json.loads(json.dumps(doc))
+        mutate(d)
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(d), encoding="utf-8")
+        out = tmp_path / f"{name}.png"
+        assert main(["open", str(path), "--screenshot", str(out)]) == 0, (name, capsys.readouterr().err)
+        assert out.stat().st_size > 10_000, name

@@ -72,7 +72,9 @@ def unet(size: int = 16, classes: int = 0) -> Project:
     ``classes`` = 0: one output map trained with MSE; else per-pixel class scores (segmentation)."""
     project = no_data_project()
     g = project.graph
-    skip = _add_chain(g, None, [("input.image", {"channels": 1, "height": size, "width": size}), _conv(4), ("relu", {})])
+    skip = _add_chain(
+        g, None, [("input.image", {"channels": 1, "height": size, "width": size}), _conv(4), ("relu", {})]
+    )
     deep = _add_chain(
         g,
         skip,

@@ -6,6 +6,7 @@ import ast
 import builtins
 import keyword
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -66,3 +67,14 @@ def test_long_calls_wrap_like_ruff():
     lines = format_stmt("self.a_rather_long_attribute_name = ", expr, 8)
     assert lines[0].endswith("(") and lines[-1] == ")"
     assert all(len(line) + 8 <= LINE_LENGTH for line in lines)
+
+
+@pytest.mark.frameworks
+def test_reserved_names_cover_the_installed_frameworks():
+    import keras
+    import torch
+
+    from codegen.reserved import KERAS_MODEL, TORCH_MODULE
+
+    assert {n for n in dir(torch.nn.Module()) if not n.startswith("_")} <= TORCH_MODULE
+    assert {n for n in dir(keras.Model()) + dir(keras.layers.Layer()) if not n.startswith("_")} <= KERAS_MODEL

@@ -127,8 +127,12 @@ def test_examples_train_alike_for_twenty_sgd_steps(name):
 
 def test_gru_and_bidirectional_lstm_train_alike():
     project = chain(
-        [*_tokens(6, 9), ("lstm", {"units": 4, "return_sequences": True, "bidirectional": True}), ("gru", {"units": 4}),
-         ("dense", {"units": 3})],
+        [
+            *_tokens(6, 9),
+            ("lstm", {"units": 4, "return_sequences": True, "bidirectional": True}),
+            ("gru", {"units": 4}),
+            ("dense", {"units": 3}),
+        ],
         head="output.classification",
     )
     losses = _parity(project)

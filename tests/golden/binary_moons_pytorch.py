@@ -19,7 +19,7 @@ held-out data and saves the weights (and a checkpoint after every epoch) in --ou
     {"event": "boundary", "epoch": ..., "step": ..., "values": ..., ...}
     {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...,
         "confusion": ..., "classes": ..., "misclassified": ...}
-    {"event": "error", "kind": "nan" | "oom" | "shape" | "data", "message": ...}
+    {"event": "error", "kind": "nan" | "oom" | "shape" | "data" | "device", "message": ...}
 
 While it trains, create the file DIR/pause to pause at the next batch boundary (delete
 it to go on), or DIR/stop to stop after the current batch; the weights are saved.
@@ -71,11 +71,17 @@ def load_data(path):
 
 
 def read_data(path):
-    """load_data, with any failure to read the dataset reported as a DataError."""
+    """load_data, with any failure to read the dataset reported as a DataError that names it."""
     try:
-        return load_data(path)
-    except (OSError, ValueError, KeyError, UnicodeDecodeError) as err:
-        raise DataError(f"cannot read the dataset {path!r}: {err}") from err
+        data = load_data(path)
+        data["source"] = str(path) if path else DATASET  # named by errors found later (splits, targets)
+        return data
+    except DataError:
+        raise
+    except MemoryError:
+        raise
+    except Exception as err:  # a truncated, corrupt or wrongly shaped file: say which and why
+        raise DataError(f"cannot read the dataset {path!r}: {type(err).__name__}: {err}") from err
 
 
 def split_data(data, seed):
@@ -92,7 +98,9 @@ def split_data(data, seed):
     data["x_val"], data["y_val"] = x[:n_val], y[:n_val]
     data["x_train"], data["y_train"] = x[n_val:], y[n_val:]
     if len(data["x_train"]) == 0:
-        raise DataError(f"no training samples are left after the test and validation splits ({len(x)} in all)")
+        raise DataError(f"{data['source']}: no training samples are left after the test and validation splits")
+    if TEST_SPLIT > 0 and len(data["x_test"]) == 0:
+        raise DataError(f"{data['source']}: too few samples ({len(data['x'])}) for a {TEST_SPLIT:.0%} test split")
     for part in ("train", "val", "test"):
         data[f"x_{part}"] = prepare_inputs(data[f"x_{part}"])
         data[f"y_{part}"] = prepare_targets(data[f"y_{part}"])
@@ -147,6 +155,7 @@ class Control:
 
     def emit(self, event, **fields):
         if self.jsonl:
+            fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
             print(json.dumps({"event": event, **fields}), flush=True)
         elif event == "batch":
             print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
@@ -178,6 +187,21 @@ class Control:
         return (self.out_dir / name).exists()
 
 
+def finite_or_none(value):
+    """Non-finite floats become None (null), so every event line is valid JSON."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def require_finite(name, value):
+    """A FloatingPointError when a loss is NaN or infinite (reported as an error of kind nan)."""
+    if value is not None and not math.isfinite(value):
+        raise FloatingPointError(f"the {name} became {value}")
+
+
+class DeviceError(Exception):
+    """The requested device is not available."""
+
+
 def _text(value):
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
@@ -192,7 +216,7 @@ def require_targets(output, targets, expected):
 
 
 def fail(control, kind, message):
-    """Report why training failed (kind: nan, oom, shape or data); the exit code."""
+    """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
     control.emit("error", kind=kind, message=message)
     return 1
 
@@ -392,9 +416,25 @@ def check_targets(model, x, y):
 
 
 def resolve_device(name):
+    """auto: the first GPU when there is one; cuda[:N] only when that GPU exists."""
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
+    try:
+        device = torch.device(name)
+    except RuntimeError as err:
+        raise DeviceError(f"unknown device {name!r} ({err}); use auto, cpu, cuda or cuda:N") from None
+    if device.type == "cuda" and (not torch.cuda.is_available() or (device.index or 0) >= torch.cuda.device_count()):
+        found = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        raise DeviceError(f"--device {name}: this machine has {found} CUDA GPU(s); use --device cpu or auto")
+    return device
+
+
+def load_checkpoint(path, device):
+    """A checkpoint written by this script; weights only (never code), whatever the environment says."""
+    try:
+        return torch.load(path, map_location=device, weights_only=True)
+    except Exception as err:  # missing, corrupt, or a file that would run code when unpickled
+        raise DataError(f"cannot load the checkpoint {path}: {type(err).__name__}: {err}") from None
 
 
 def to_tensors(data, device):
@@ -413,10 +453,13 @@ def run(args, control):
     optimizer = make_optimizer(model, args.lr)
     state = {"step": 0, "stopped": False, "epoch": 0}
     if args.resume:
-        checkpoint = torch.load(args.resume, map_location=device)
-        model.load_state_dict(checkpoint["model"])
-        optimizer.load_state_dict(checkpoint["optimizer"])
-        state.update(epoch=checkpoint["epoch"], step=checkpoint["step"])
+        checkpoint = load_checkpoint(args.resume, device)
+        try:
+            model.load_state_dict(checkpoint["model"])
+            optimizer.load_state_dict(checkpoint["optimizer"])
+            state.update(epoch=int(checkpoint["epoch"]), step=int(checkpoint["step"]))
+        except (KeyError, TypeError, ValueError, RuntimeError) as err:
+            raise DataError(f"{args.resume} is not a checkpoint of this model ({type(err).__name__}: {err})") from None
     check_targets(model, t["x_train"], t["y_train"])
     if "vocab" in data:  # token ids need the same vocabulary to be read back
         (control.out_dir / "vocab.json").write_text(json.dumps(data["vocab"], ensure_ascii=False))
@@ -444,6 +487,7 @@ def run(args, control):
             save_checkpoint(model, optimizer, state, control.out_dir)
             break
         val_loss, val_acc = evaluate(model, t["x_val"], t["y_val"], args.batch_size)
+        require_finite(f"validation loss in epoch {epoch + 1}", val_loss if len(t["x_val"]) else None)
         state["epoch"] = epoch + 1
         save_checkpoint(model, optimizer, state, control.out_dir)
         metrics = {
@@ -468,6 +512,7 @@ def run(args, control):
     weights = control.out_dir / "model.pt"
     torch.save(model.state_dict(), weights)
     test_loss, test_acc = evaluate(model, t["x_test"], t["y_test"], args.batch_size)
+    require_finite("test loss", test_loss if len(t["x_test"]) else None)
     control.emit(
         "end",
         test_loss=test_loss,
@@ -476,6 +521,9 @@ def run(args, control):
         stopped=state["stopped"],
         **test_report(model, data, args.batch_size),
     )
+
+
+OOM_HINT = "try a smaller batch size or model, or --device cpu"
 
 
 def main(argv=None):
@@ -489,10 +537,13 @@ def main(argv=None):
         return fail(control, "nan", f"training stopped: {err}")
     except DataError as err:
         return fail(control, "data", str(err))
+    except DeviceError as err:
+        return fail(control, "device", str(err))
     except (torch.cuda.OutOfMemoryError, MemoryError) as err:
-        hint = "try a smaller batch size or model, or --device cpu"
-        return fail(control, "oom", f"out of memory ({err}); {hint}")
+        return fail(control, "oom", f"out of memory ({err}); {OOM_HINT}")
     except (RuntimeError, ValueError) as err:
+        if "alloc" in str(err).lower() and "memory" in str(err).lower():  # the CPU allocator gave up
+            return fail(control, "oom", f"out of memory ({err}); {OOM_HINT}")
         if not is_shape_error(err):
             raise
         return fail(control, "shape", f"the data do not fit the model: {err}")

@@ -18,7 +18,7 @@ held-out data and saves the weights (and a checkpoint after every epoch) in --ou
         "lr": ...}
     {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...,
         "confusion": ..., "classes": ..., "misclassified": ...}
-    {"event": "error", "kind": "nan" | "oom" | "shape" | "data", "message": ...}
+    {"event": "error", "kind": "nan" | "oom" | "shape" | "data" | "device", "message": ...}
 
 While it trains, create the file DIR/pause to pause at the next batch boundary (delete
 it to go on), or DIR/stop to stop after the current batch; the weights are saved.
@@ -63,7 +63,7 @@ def load_data(path):
     """The 8×8 digits bundled with LayerLab (pixels 0–16), standardised per pixel."""
     if not path:
         path = bundled_file("digits.npz")
-    with np.load(path) as data:
+    with np.load(path, allow_pickle=False) as data:
         x, y = data["x"].astype("float32"), data["y"].astype("int64")
     # Mean 0 and spread about 1 for every pixel: networks train much faster on it.
     x = (x - x.mean(axis=0)) / np.maximum(x.std(axis=0), 1.0)
@@ -84,11 +84,17 @@ def bundled_file(name):
 
 
 def read_data(path):
-    """load_data, with any failure to read the dataset reported as a DataError."""
+    """load_data, with any failure to read the dataset reported as a DataError that names it."""
     try:
-        return load_data(path)
-    except (OSError, ValueError, KeyError, UnicodeDecodeError) as err:
-        raise DataError(f"cannot read the dataset {path!r}: {err}") from err
+        data = load_data(path)
+        data["source"] = str(path) if path else DATASET  # named by errors found later (splits, targets)
+        return data
+    except DataError:
+        raise
+    except MemoryError:
+        raise
+    except Exception as err:  # a truncated, corrupt or wrongly shaped file: say which and why
+        raise DataError(f"cannot read the dataset {path!r}: {type(err).__name__}: {err}") from err
 
 
 def split_data(data, seed):
@@ -105,7 +111,9 @@ def split_data(data, seed):
     data["x_val"], data["y_val"] = x[:n_val], y[:n_val]
     data["x_train"], data["y_train"] = x[n_val:], y[n_val:]
     if len(data["x_train"]) == 0:
-        raise DataError(f"no training samples are left after the test and validation splits ({len(x)} in all)")
+        raise DataError(f"{data['source']}: no training samples are left after the test and validation splits")
+    if TEST_SPLIT > 0 and len(data["x_test"]) == 0:
+        raise DataError(f"{data['source']}: too few samples ({len(data['x'])}) for a {TEST_SPLIT:.0%} test split")
     for part in ("train", "val", "test"):
         data[f"x_{part}"] = prepare_inputs(data[f"x_{part}"])
         data[f"y_{part}"] = prepare_targets(data[f"y_{part}"])
@@ -152,6 +160,7 @@ class Control:
 
     def emit(self, event, **fields):
         if self.jsonl:
+            fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
             print(json.dumps({"event": event, **fields}), flush=True)
         elif event == "batch":
             print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
@@ -183,6 +192,21 @@ class Control:
         return (self.out_dir / name).exists()
 
 
+def finite_or_none(value):
+    """Non-finite floats become None (null), so every event line is valid JSON."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def require_finite(name, value):
+    """A FloatingPointError when a loss is NaN or infinite (reported as an error of kind nan)."""
+    if value is not None and not math.isfinite(value):
+        raise FloatingPointError(f"the {name} became {value}")
+
+
+class DeviceError(Exception):
+    """The requested device is not available."""
+
+
 def _text(value):
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
@@ -197,7 +221,7 @@ def require_targets(output, targets, expected):
 
 
 def fail(control, kind, message):
-    """Report why training failed (kind: nan, oom, shape or data); the exit code."""
+    """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
     control.emit("error", kind=kind, message=message)
     return 1
 
@@ -251,10 +275,11 @@ class Progress(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
-        if not math.isfinite(logs.get("loss", 0.0)):
-            self.error = f"the loss became {logs['loss']} in epoch {epoch + 1}"
-            self.model.stop_training = True
-            return
+        for name, label in (("loss", "loss"), ("val_loss", "validation loss")):
+            if not math.isfinite(logs.get(name, 0.0)):
+                self.error = f"the {label} became {logs[name]} in epoch {epoch + 1}"
+                self.model.stop_training = True
+                return
         # A stop mid-epoch: the epoch is not finished, so resuming starts it again.
         self.done = epoch if self.stopped else epoch + 1
         out = self.control.out_dir
@@ -348,13 +373,29 @@ def check_targets(model, x, y):
 
 
 def select_device(name):
-    """auto: the first GPU when there is one; cpu hides the GPUs; cuda:N picks GPU N."""
+    """auto: the first GPU when there is one; cpu hides the GPUs; cuda[:N] only when that GPU exists."""
     if name == "cpu":
         tf.config.set_visible_devices([], "GPU")
         return "/CPU:0"
+    gpus = tf.config.list_physical_devices("GPU")
     if name.startswith("cuda"):
-        return f"/GPU:{name.partition(':')[2] or 0}"
-    return "/GPU:0" if tf.config.list_physical_devices("GPU") else "/CPU:0"
+        index = name.partition(":")[2] or "0"
+        if not index.isdigit() or int(index) >= len(gpus):
+            raise DeviceError(f"--device {name}: this machine has {len(gpus)} GPU(s); use --device cpu or auto")
+        return f"/GPU:{index}"
+    if name != "auto":
+        raise DeviceError(f"unknown device {name!r}; use auto, cpu, cuda or cuda:N")
+    return "/GPU:0" if gpus else "/CPU:0"
+
+
+def load_checkpoint(path):
+    """(model, state) from a .keras checkpoint written by this script; safe_mode refuses code (Lambda layers)."""
+    try:
+        model = keras.models.load_model(path, safe_mode=True)
+        state = json.loads(Path(path).with_suffix(".json").read_text())
+        return model, int(state["epoch"]), int(state["step"])
+    except Exception as err:  # missing, corrupt, or a file that would run code
+        raise DataError(f"cannot load the checkpoint {path}: {type(err).__name__}: {err}") from None
 
 
 def run(args, control, device):
@@ -362,9 +403,7 @@ def run(args, control, device):
     data = split_data(read_data(args.data), args.seed)
     first_epoch, first_step = 0, 0
     if args.resume:
-        model = keras.models.load_model(args.resume)
-        state = json.loads(Path(args.resume).with_suffix(".json").read_text())
-        first_epoch, first_step = state["epoch"], state["step"]
+        model, first_epoch, first_step = load_checkpoint(args.resume)
     else:
         model = build_model()
         model.compile(optimizer=make_optimizer(args.lr), loss=LOSS, metrics=metrics())
@@ -402,6 +441,7 @@ def run(args, control, device):
     model.save(weights)
     x_test, y_test = data["x_test"], data["y_test"]
     test = model.evaluate(x_test, y_test, batch_size=args.batch_size, verbose=0, return_dict=True)
+    require_finite("test loss", test["loss"])
     control.emit(
         "end",
         test_loss=test["loss"],
@@ -425,6 +465,8 @@ def main(argv=None):
         return fail(control, "nan", f"training stopped: {err}")
     except DataError as err:
         return fail(control, "data", str(err))
+    except DeviceError as err:
+        return fail(control, "device", str(err))
     except (tf.errors.ResourceExhaustedError, MemoryError) as err:
         hint = "try a smaller batch size or model, or --device cpu"
         return fail(control, "oom", f"out of memory ({err}); {hint}")
