@@ -233,7 +233,9 @@ class CodeDock(QDockWidget):
             return
         if on:
             for fw in FRAMEWORKS:
-                self.splitter.addWidget(self.views[fw])  # leaves the tab widget
+                self.splitter.addWidget(self.views[fw])  # leaves the tab widget…
+                self.views[fw].show()  # …which had hidden the page that was not current
+            self.splitter.setSizes([1, 1])  # half each
             self.stack.setCurrentWidget(self.splitter)
         else:
             self.tabs.addTab(self.views["pytorch"], self.tr("PyTorch"))

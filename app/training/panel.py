@@ -242,7 +242,11 @@ class TrainingDock(QDockWidget):
     def _on_run_started(self, run_id: str) -> None:
         rec = self.trainer.history.get(run_id)
         self.plots.set_record(rec)
-        self.results.clear()
+        run = self.trainer.current
+        if run is not None and run.sampling:  # sampling text keeps the trained run's results on screen
+            self._show_results(run_id)
+        else:
+            self.results.clear()
         self.results.set_text_mode(rec.setup.get("dataset") == "text")
         self.message.clear()
         _set_progress(self.progress, 0)

@@ -60,6 +60,8 @@ class TrainingRun:
         self.stdout, self.stderr = LineBuffer(), LineBuffer()
         self.tail = OutputTail()
         self.stop_requested = self.got_end = self.forced = False
+        self.sampling = False  # --generate-only: text sampled from a checkpoint, no training
+        self.got_text = False
         self.error: str | None = None
         self.started = time.monotonic()
         self.clock: tuple[float, float] | None = None  # (time, step) at the first batch event
@@ -136,6 +138,9 @@ class Trainer(QObject):
         record = RunRecord(folder.name, framework, device, dict(frozen.setup), frozen.meta.get("title", ""),
                            str(folder), parent.run_id if parent else None)
         run = TrainingRun(record, snapshot, folder)
+        run.sampling = "--generate-only" in (extra_args or [])
+        if run.sampling and parent is not None:  # the results are the trained run's
+            record.metrics, record.extras = dict(parent.metrics), dict(parent.extras)
         self.history.add(record)
         self.current = run
         self.run_started.emit(run.run_id)
@@ -289,6 +294,8 @@ class Trainer(QObject):
             self._set_state(run, "running")
         elif kind == "end":
             run.got_end = True
+        elif kind == "text":
+            run.got_text = True
         elif kind == "error":
             run.error = str(event.get("message") or "the script reported an error")
             run.tail.add(f"error: {run.error}")
@@ -308,6 +315,8 @@ class Trainer(QObject):
     def _outcome(self, run: TrainingRun, code: int, crashed: bool) -> tuple[str, str]:
         if run.error:
             return "failed", _nan_message(run.error)
+        if run.sampling and run.got_text and not crashed and code == 0:
+            return "finished", "generated text from the trained model"
         if run.got_end and not crashed and code == 0:
             metrics = run.record.metrics
             stopped = run.stop_requested or bool(metrics.get("stopped"))

@@ -294,8 +294,12 @@ def test_code_dock_side_by_side_shows_both_scripts_and_back(qtbot, mlp):
     assert dock.split_button.isChecked() and dock.stack.currentWidget() is dock.splitter
     assert [dock.splitter.widget(i) for i in range(2)] == [dock.views["pytorch"], dock.views["tensorflow"]]
     assert dock.tabs.count() == 0
+    qtbot.waitUntil(lambda: all(dock.views[fw].isVisible() for fw in ("pytorch", "tensorflow")), timeout=2000)
+    assert all(dock.views[fw].width() > 50 for fw in ("pytorch", "tensorflow"))  # both shown, not collapsed
     doc.set_selection([ids["dense"]])
     assert dock.views["pytorch"].highlighted_lines() and dock.views["tensorflow"].highlighted_lines()
     dock.split_button.setChecked(False)
     assert dock.tabs.count() == 2 and dock.stack.currentWidget() is dock.tabs
     assert dock.tabs.widget(0) is dock.views["pytorch"]
+    dock.set_side_by_side(True)  # and again: a view hidden by the tab widget must come back
+    qtbot.waitUntil(lambda: all(dock.views[fw].isVisible() for fw in ("pytorch", "tensorflow")), timeout=2000)

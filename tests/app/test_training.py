@@ -481,9 +481,13 @@ def test_char_lstm_trains_in_the_panel_and_shows_generated_text(qtbot, tmp_path,
     assert run.record.outcome == "finished", run.record.message + "\n" + run.tail.text()
     text = dock.results.generated.toPlainText()
     assert text.startswith("Twinkle") and len(text) > len("Twinkle") + 20
+    metrics_shown = dock.results.metrics.text()
+    assert "test accuracy" in metrics_shown
     again = dock.generate_text("Jack", 0.5, 40)  # sampling again needs no training
     qtbot.waitUntil(lambda: not again.active, timeout=120_000)
     assert dock.results.generated.toPlainText().startswith("Jack")
+    assert again.record.outcome == "finished", again.record.message  # it was reported as a failed run
+    assert "failed" not in dock.message.text() and dock.results.metrics.text() == metrics_shown
     assert again.record.epochs.n == run.record.epochs.n  # the curve it inherited, nothing new
 
 
