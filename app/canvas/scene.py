@@ -187,6 +187,14 @@ class GraphScene(QGraphicsScene):
         return text
 
     # ------------------------------------------------------------------ tooltips
+    def helpEvent(self, event) -> None:
+        """Build a node's tooltip when it is about to show, so it never tells of an earlier state."""
+        for item in self.items(event.scenePos()):
+            if isinstance(item, NodeItem):
+                item.setToolTip(self.tooltip_for(item.node_id))
+                break
+        super().helpEvent(event)
+
     def tooltip_for(self, node_id: str) -> str:
         """Rich-text tooltip: name, type, output shape, parameters, then each problem and its fix."""
         if node_id not in self._graph:
@@ -200,7 +208,7 @@ class GraphScene(QGraphicsScene):
         if counts:
             lines.append(tr("Parameters: {total:,} ({trainable:,} trainable)").format(
                 total=sum(counts), trainable=counts[0]))
-        for d in self._diags.get(node_id, ()):
+        for d in a.for_node(node_id):  # the current analysis, not the last one the items were drawn from
             color = {ERROR: self.colors.error, WARNING: self.colors.warning}.get(d.severity, self.colors.info)
             lines.append(f"<span style='color:{color.name()}'>■</span> {html.escape(d.message)}")
             if d.fix:

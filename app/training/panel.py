@@ -448,6 +448,14 @@ class TrainingDock(QDockWidget):
         self._sync_framework()
         if self.setup_tab is not None:
             self.setup_tab.update_all()
+        if not self.trainer.is_running():  # another project: the previous one's runs and results go
+            self.trainer.history.runs.clear()
+            self.runs.clear()
+            self.plots.set_record(None)
+            self.results.clear()
+            self.boundary.clear()
+            self.message.clear()
+            self.status.setText(self.tr("Ready."))
         self._load_saved_runs()
         self._preview_timer.start()
 

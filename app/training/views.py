@@ -155,6 +155,14 @@ class BoundaryView(QWidget):
         self.shown_epoch = None
         self._points_key = None
 
+    def clear(self) -> None:
+        """Nothing shown (another project was opened)."""
+        self.image.clear()
+        self.scatter.clear()
+        self.shown_epoch, self._points_key = None, None
+        self.label.setText("The decision boundary appears here while a 2-D data set trains "
+                           "(needs the script's boundary events).")
+
     def set_points(self, setup: dict) -> None:
         """Draw the training points (generated exactly as the script does)."""
         key = tuple(setup.get(k) for k in ("dataset", "samples", "noise", "seed"))
@@ -244,7 +252,9 @@ class ResultsView(QWidget):
 
     def show_metrics(self, metrics: dict, message: str = "") -> None:
         rows = [(k.replace("_", " "), _fmt(v)) for k, v in metrics.items()
-                if k.startswith("test_") or k in ("stopped", "weights")]
+                if (k.startswith("test_") and v is not None) or k == "weights"]
+        if metrics.get("stopped") is True:
+            rows.append(("stopped", "early, by request"))
         body = "".join(f"<tr><td>{k}</td><td><b>{v}</b></td></tr>" for k, v in rows)
         self.metrics.setText((f"<p>{message}</p>" if message else "") + f"<table>{body}</table>")
 

@@ -168,3 +168,24 @@ def test_fit_shows_every_node(mlp):
     visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
     for item in window.scene.nodes.values():
         assert visible.contains(item.sceneBoundingRect())
+
+
+def test_a_node_tooltip_follows_edits_made_while_hovering(mlp):
+    """Defect: after connecting, a valid node still said 'has no input connected'."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+
+    window, ids = mlp
+    doc, scene, view = window.doc, window.scene, window.view
+    edge = next(e for e in doc.graph.in_edges(ids["dense"]))
+    doc.disconnect(edge)
+    settle()
+    item = scene.nodes[ids["dense"]]
+    point = view.mapFromScene(item.sceneBoundingRect().center())
+    QTest.mouseMove(view.viewport(), point)  # hover: the tooltip of this moment is built
+    settle()
+    doc.connect(ids["flat"], "out", ids["dense"], "in")
+    settle()
+    help_event = QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
+    QApplication.sendEvent(view.viewport(), help_event)
+    assert "650" in item.toolTip() and "no input" not in item.toolTip() and "not connected" not in item.toolTip()

@@ -24,3 +24,23 @@ def test_dataset_is_described_once_per_setup_change(qapp, monkeypatch):
     doc.set_setup("dataset", "text")  # no path: the problem becomes a model-level warning
     assert len(calls) == 1 and doc.dataset_info()[1] and len(calls) == 2
     assert [d.code for d in doc.analysis().diagnostics if d.node_id is None] == ["dataset"]
+
+
+def test_a_refused_rename_leaves_no_undo_step_and_no_modified_mark(qapp):
+    """Defect: an 81-character name passed Document.rename, failed in Graph.rename and left a bogus step."""
+    doc = Document(digits_mlp())
+    hidden = doc.graph.find_by_name("hidden").id
+    for bad in ("x" * 81, "tab\there", "rtl\u202e"):
+        assert doc.rename(hidden, bad)
+    assert doc.undo_stack.count() == 0 and not doc.modified and doc.graph.node(hidden).name == "hidden"
+    assert doc.rename(hidden, "隐藏层") is None and doc.graph.node(hidden).name == "隐藏层"
+
+
+def test_results_do_not_print_stopped_false(qapp):
+    from app.training.views import ResultsView
+
+    view = ResultsView()
+    view.show_metrics({"test_loss": 0.5, "test_accuracy": 0.9, "stopped": False, "weights": "model.pt"})
+    assert "stopped" not in view.metrics.text() and "0.9" in view.metrics.text()
+    view.show_metrics({"test_loss": 0.5, "stopped": True})
+    assert "stopped" in view.metrics.text()

@@ -533,3 +533,20 @@ def test_task_examples_train_in_the_app(qtbot, tmp_path, name, framework):
     assert rec.outcome == "finished", rec.message + "\n" + run.tail.text()
     assert rec.epochs.n == 1 and Path(rec.metrics["weights"]).exists()
     assert (rec.metrics["test_accuracy"] is None) == (name == "denoising_autoencoder")
+
+
+def test_opening_another_project_clears_the_previous_runs_curves_and_results(qtbot, doc, tmp_path):
+    """Defect: the previous project's curves, results and decision boundary stayed on screen."""
+    dock = make_dock(qtbot, doc, epochs=2, steps=4, boundary=True)
+    run = dock.train()
+    wait_done(qtbot, dock.trainer)
+    assert run.record.outcome == "finished" and dock.runs.count() == 1
+    assert dock.boundary.image.image is not None and dock.plots.record is run.record
+    other = Document(EXAMPLES["small_cnn"]())
+    (tmp_path / "other").mkdir()
+    other.save(str(tmp_path / "other" / "cnn.json"))
+    doc.replace_project(other.project, other.path)
+    QApplication.processEvents()
+    assert dock.runs.count() == 0 and dock.plots.record is None
+    assert dock.boundary.image.image is None and dock.message.text() == ""
+    assert "Train a model" in dock.results.metrics.text()
