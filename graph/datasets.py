@@ -191,7 +191,7 @@ def _read_csv(path: Path):
     return header, reader, fh
 
 
-def _sampled_rows(reader, fh, path: Path):
+def _sampled_rows(reader):
     """The first MAX_SAMPLED_ROWS rows (``_estimate_rows`` extrapolates the count of a larger file)."""
     return itertools.islice(reader, MAX_SAMPLED_ROWS)
 
@@ -212,7 +212,7 @@ def _describe_csv(path: Path, config: dict) -> DatasetInfo:
     ti = header.index(target)
     values, rows, numeric = set(), 0, True
     try:
-        for row in _sampled_rows(reader, fh, path):
+        for row in _sampled_rows(reader):
             if not row:
                 continue
             if ti >= len(row):
@@ -347,7 +347,7 @@ def _describe_text_classes(path: Path, config: dict) -> DatasetInfo:
         raise DatasetError(f"{path}: a text-classes CSV needs a text column and a label column (found {header})")
     labels, tokens, rows = set(), set(), 0
     try:
-        for row in _sampled_rows(reader, fh, path):
+        for row in _sampled_rows(reader):
             if len(row) <= max(text_col, label_col):
                 continue
             rows += 1
