@@ -8,6 +8,7 @@ dialog and the current project stays open. Dialogs are attributes (``confirm_dis
 from __future__ import annotations
 
 import importlib
+import json
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QSettings, Qt, QTimer
@@ -42,6 +43,18 @@ def example_files() -> list[Path]:
     return sorted(EXAMPLES_DIR.glob("*.json"))
 
 
+def example_titles() -> list[tuple[Path, str, str]]:
+    """(file, title, description) of every bundled example, sorted by title."""
+    out = []
+    for path in example_files():
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8")).get("meta", {})
+        except (OSError, ValueError):
+            meta = {}
+        out.append((path, meta.get("title") or path.stem.replace("_", " "), meta.get("description", "")))
+    return sorted(out, key=lambda item: item[1].lower())
+
+
 class MainWindow(QMainWindow):
     """One editor window on one Document."""
 
@@ -66,12 +79,24 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self.action_map["view.snap"].setChecked(QSettings().value("canvas/snap", True, type=bool))
         self.autosave = Autosave(self.doc, recovery_folder, parent=self) if autosave else None
-        self.resize(1400, 900)
+        self._fit_to_screen()
         self._update_title()
         self._update_undo_actions()
         self._update_status()
 
     # ------------------------------------------------------------------ building
+    def _fit_to_screen(self, preferred=(1400, 900)) -> None:
+        """The preferred size, or 92 % of a smaller screen's free area, centred on it."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(*preferred)
+            return
+        free = screen.availableGeometry()
+        width = min(preferred[0], int(free.width() * 0.92))
+        height = min(preferred[1], int(free.height() * 0.92))
+        self.resize(width, height)
+        self.move(free.x() + (free.width() - width) // 2, free.y() + (free.height() - height) // 2)
+
     def _add_docks(self) -> dict:
         docks, by_area = {}, {}
         for key, module, cls, area in DOCKS:
@@ -157,6 +182,7 @@ class MainWindow(QMainWindow):
             self.selection_label.setText(self.tr("%n layer(s)", "", len(graph)))
 
     def _on_project_replaced(self) -> None:
+        self.statusBar().clearMessage()  # a "Saved …" notice was about the previous project
         self._update_title()
         self._update_status()
         QTimer.singleShot(0, self.view.fit_all)
@@ -260,7 +286,8 @@ class MainWindow(QMainWindow):
     def fill_recent_menu(self, menu) -> None:
         menu.clear()
         for path in self.recent_files():
-            menu.addAction(Path(path).name, lambda p=path: self.open_file(p)).setStatusTip(path)
+            shown = f"{Path(path).name} — {Path(path).parent}"  # the folder tells same-named projects apart
+            menu.addAction(shown, lambda p=path: self.open_file(p)).setStatusTip(path)
         if menu.isEmpty():
             menu.addAction(self.tr("(none)")).setEnabled(False)
         else:
@@ -269,8 +296,10 @@ class MainWindow(QMainWindow):
 
     def fill_examples_menu(self, menu) -> None:
         menu.clear()
-        for path in example_files():
-            menu.addAction(path.stem.replace("_", " "), lambda p=path: self.open_example(p))
+        for path, title, description in example_titles():
+            action = menu.addAction(title, lambda p=path: self.open_example(p))
+            action.setStatusTip(description)
+            action.setToolTip(description)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -280,7 +309,11 @@ class MainWindow(QMainWindow):
                 self.tabifyDockWidget(group[0], dock)
             group[0].raise_()
             if self.dockWidgetArea(group[0]) == Qt.DockWidgetArea.BottomDockWidgetArea:
-                self.resizeDocks([group[0]], [170], Qt.Orientation.Vertical)
+                # The training plots are what a first run needs to see: their tab in front, and room.
+                training = self.docks.get("training") if hasattr(self, "docks") else None
+                if training in group:
+                    training.raise_()
+                self.resizeDocks([group[0]], [max(240, int(self.height() * 0.36))], Qt.Orientation.Vertical)
 
     def closeEvent(self, event) -> None:
         if not self.maybe_save():
@@ -426,8 +459,12 @@ class MainWindow(QMainWindow):
         return path or None
 
     def _dialog_dir(self) -> str:
-        recent = self.recent_files()
-        return str(Path(recent[0]).parent) if recent else str(Path.home())
+        """Where file dialogs start: the last project's folder, never the bundled examples (read-only copies)."""
+        for path in self.recent_files():
+            folder = Path(path).parent
+            if folder.resolve() != EXAMPLES_DIR.resolve() and folder.is_dir():
+                return str(folder)
+        return str(Path.home())
 
     def _ask_restore(self, path: Path) -> bool:
         buttons = QMessageBox.StandardButton

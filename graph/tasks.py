@@ -62,6 +62,8 @@ class Targets:
             what = f"{self.classes} classes"
         elif self.zero_one:
             what = "0/1 values"
+        elif self.integral and self.classes:
+            what = f"whole numbers 0…{self.classes - 1} (class ids or values)"
         else:
             what = "real values"
         return what + (f" of shape {fmt_shape(self.shape)}" if self.shape else "")

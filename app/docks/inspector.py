@@ -299,6 +299,8 @@ def targets_text(targets) -> str:
         text = tr("SetupPanel", "%1 classes").replace("%1", str(targets.classes))
     elif targets.zero_one:
         text = tr("SetupPanel", "0/1 values")
+    elif targets.integral and targets.classes:
+        text = tr("SetupPanel", "whole numbers 0…%1 (class ids or values)").replace("%1", str(targets.classes - 1))
     else:
         text = tr("SetupPanel", "real values")
     if targets.shape:

@@ -936,6 +936,10 @@
       <source>of shape %1</source>
       <translation>，形状 %1</translation>
     </message>
+      <message>
+      <source>whole numbers 0…%1 (class ids or values)</source>
+      <translation>整数 0…%1（类别编号或数值）</translation>
+    </message>
   </context>
   <context>
     <name>TrainingDock</name>

@@ -197,3 +197,58 @@ def test_the_gui_process_imports_neither_torch_nor_tensorflow():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "ok" in result.stdout
+
+
+def test_the_window_fits_a_small_screen(qtbot, tmp_path, monkeypatch):
+    """Defect: 1400×900 whatever the screen; on 1280×720 the docks and status bar were off-screen."""
+    from PySide6.QtCore import QRect
+
+    from app.main_window import MainWindow
+
+    class Screen:
+        def availableGeometry(self):
+            return QRect(0, 0, 1280, 690)
+
+    monkeypatch.setattr(MainWindow, "screen", lambda self: Screen())
+    win = MainWindow(recovery_folder=tmp_path / "r")
+    qtbot.addWidget(win)
+    assert win.width() <= 1280 and win.height() <= 690 and win.x() >= 0 and win.y() >= 0
+
+
+def test_the_default_layout_shows_the_training_plots(window):
+    """Defect: the plots got about 30 px and the Problems tab was in front."""
+    training = window.docks["training"]
+    settle()
+    assert not training.visibleRegion().isEmpty()
+    assert training.height() >= 200 and training.plots.layout_widget.height() >= 100
+
+
+def test_examples_menu_shows_titles_and_recent_files_their_folder(window, tmp_path):
+    from PySide6.QtWidgets import QMenu
+
+    menu = QMenu()
+    window.fill_examples_menu(menu)
+    texts = [a.text() for a in menu.actions()]
+    assert "Tiny U-Net" in texts and "Digits MLP" in texts and not any("_" in t for t in texts)
+    path = tmp_path / "mine" / "project.json"
+    path.parent.mkdir()
+    window.doc.save(str(path))
+    window.add_recent(str(path))
+    window.fill_recent_menu(menu)
+    assert menu.actions()[0].text() == f"project.json — {path.parent.resolve()}"
+
+
+def test_dialogs_never_start_in_the_bundled_examples(window):
+    from app.main_window import EXAMPLES_DIR
+
+    window.add_recent(str(EXAMPLES_DIR / "digits_mlp.json"))
+    assert Path(window._dialog_dir()).resolve() != EXAMPLES_DIR.resolve()
+
+
+def test_a_saved_notice_does_not_outlive_its_project(window, tmp_path):
+    window.doc.save(str(tmp_path / "a.json"))
+    window.statusBar().showMessage("Saved a.json", 5000)
+    from app.main_window import example_files
+
+    window.open_example(example_files()[0])
+    assert window.statusBar().currentMessage() == ""
