@@ -131,9 +131,23 @@ class Document(QObject):
 
     # ------------------------------------------------------------------ edits
     def add_node(self, type_id: str, pos=(0.0, 0.0), params: dict | None = None) -> str:
+        """Add a layer as one undo step; a new Input takes its shape from the training data when it can."""
+        if params is None:
+            params = self._input_params_from_data(type_id)
         cmd = AddNodeCommand(self.graph, type_id, params, pos)
         self.undo_stack.push(cmd)
         return cmd.node_id
+
+    def _input_params_from_data(self, type_id: str) -> dict | None:
+        info, _ = self.dataset_info()
+        shape = info.sample_shape if info is not None else None
+        if not shape or not self.graph.catalog[type_id].is_input:
+            return None
+        names = {"input.image": ("channels", "height", "width"), "input.vector": ("features",),
+                 "input.signal": ("channels", "length"), "input.sequence": ("steps", "features")}.get(type_id)
+        if names is None or len(names) != len(shape) or info.dtype == "int64":
+            return None
+        return dict(zip(names, shape, strict=True))
 
     def remove_nodes(self, node_ids: list[str]) -> None:
         ids = [n for n in node_ids if n in self.graph]

@@ -44,3 +44,19 @@ def test_results_do_not_print_stopped_false(qapp):
     assert "stopped" not in view.metrics.text() and "0.9" in view.metrics.text()
     view.show_metrics({"test_loss": 0.5, "stopped": True})
     assert "stopped" in view.metrics.text()
+
+
+def test_a_new_input_takes_its_shape_from_the_training_data(qapp):
+    """Defect: with the digits data set, a new Image Input defaulted to 1×28×28, an error at once."""
+    from graph.project import Project
+
+    doc = Document(Project())  # File ▸ New: the digits data set
+    image = doc.add_node("input.image")
+    assert doc.graph.node(image).params == {"channels": 1, "height": 8, "width": 8}
+    doc.set_setup("dataset", "moons")
+    vector = doc.add_node("input.vector")
+    assert doc.graph.node(vector).params["features"] == 2
+    other = doc.add_node("input.image")  # moons has no image shape: the layer's own defaults
+    assert doc.graph.node(other).params["height"] == 28
+    doc.undo_stack.undo()
+    assert other not in doc.graph
