@@ -225,15 +225,28 @@ class IntsRowEditor(ParamEditor):
             grid.setColumnStretch(2 * c + 1, 1)
             self.spins.append(spin)
         self.row.addLayout(grid)
+        self.link: QCheckBox | None = None
+        if param.length == 2:  # kernel, strides, pool size, scale: square unless the user unlinks them
+            self.link = QCheckBox(self.tr("square"))
+            self.link.setToolTip(self.tr("Keep both values equal (a square kernel or window)"))
+            self.link.setChecked(True)
+            self.row.addWidget(self.link)
 
     def _show(self, value):
         for spin, v in zip(self.spins, value, strict=False):
             spin.blockSignals(True)
             spin.setValue(int(v))
             spin.blockSignals(False)
+        if self.link is not None and len(set(value)) > 1:
+            self.link.setChecked(False)  # a non-square value: the link would change it
 
     def _on_part_changed(self, _):
-        self._emit([s.value() for s in self.spins])
+        values = [s.value() for s in self.spins]
+        if self.link is not None and self.link.isChecked():
+            changed = self.sender()
+            values = [changed.value()] * len(values) if changed in self.spins else values
+            self._show(values)
+        self._emit(values)
 
 
 class IntsTextEditor(ParamEditor):

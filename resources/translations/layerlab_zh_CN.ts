@@ -1090,4 +1090,15 @@
       <translation>导出曲线</translation>
     </message>
   </context>
+  <context>
+    <name>IntsRowEditor</name>
+    <message>
+      <source>square</source>
+      <translation>正方形</translation>
+    </message>
+      <message>
+      <source>Keep both values equal (a square kernel or window)</source>
+      <translation>保持两个值相等（正方形的卷积核或窗口）</translation>
+    </message>
+  </context>
 </TS>

@@ -303,3 +303,25 @@ def test_code_dock_side_by_side_shows_both_scripts_and_back(qtbot, mlp):
     assert dock.tabs.widget(0) is dock.views["pytorch"]
     dock.set_side_by_side(True)  # and again: a view hidden by the tab widget must come back
     qtbot.waitUntil(lambda: all(dock.views[fw].isVisible() for fw in ("pytorch", "tensorflow")), timeout=2000)
+
+
+def test_kernel_sizes_stay_square_unless_unlinked(qtbot):
+    """Defect: kh = 5 silently gave a 5×3 kernel (separate fields, no link)."""
+    from app.docks.editors import make_editor
+    from graph.catalog import default_catalog
+
+    editor = make_editor(default_catalog()["conv2d"].param("kernel_size"))
+    qtbot.addWidget(editor)
+    got = []
+    editor.edited.connect(got.append)
+    editor.set_value([3, 3])
+    editor.spins[0].setValue(5)
+    assert got[-1] == [5, 5] and editor.spins[1].value() == 5
+    editor.link.setChecked(False)
+    editor.spins[0].setValue(7)
+    assert got[-1] == [7, 5]
+    editor.set_value([2, 4])  # a layer whose kernel is not square shows unlinked
+    assert not editor.link.isChecked()
+    padding = make_editor(default_catalog()["conv2d"].param("padding"))  # four sides: no link
+    qtbot.addWidget(padding)
+    assert padding.link is None
