@@ -47,7 +47,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     project = load_project(args.file)
     if project is None:
         return EXIT_UNREADABLE
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # verify prints its own report; hide TF start-up chatter (incl. "no CUDA")
+    os.environ.setdefault(
+        "TF_CPP_MIN_LOG_LEVEL", "3"
+    )  # verify prints its own report; hide TF start-up chatter (incl. "no CUDA")
     from codegen.verify import verify
 
     try:

@@ -143,8 +143,12 @@ class Document(QObject):
         shape = info.sample_shape if info is not None else None
         if not shape or not self.graph.catalog[type_id].is_input:
             return None
-        names = {"input.image": ("channels", "height", "width"), "input.vector": ("features",),
-                 "input.signal": ("channels", "length"), "input.sequence": ("steps", "features")}.get(type_id)
+        names = {
+            "input.image": ("channels", "height", "width"),
+            "input.vector": ("features",),
+            "input.signal": ("channels", "length"),
+            "input.sequence": ("steps", "features"),
+        }.get(type_id)
         if names is None or len(names) != len(shape) or info.dtype == "int64":
             return None
         return dict(zip(names, shape, strict=True))
@@ -153,7 +157,9 @@ class Document(QObject):
         ids = [n for n in node_ids if n in self.graph]
         if not ids:
             return
-        self._macro(f"Delete {len(ids)} layers" if len(ids) > 1 else None, [RemoveNodeCommand(self.graph, n) for n in ids])
+        self._macro(
+            f"Delete {len(ids)} layers" if len(ids) > 1 else None, [RemoveNodeCommand(self.graph, n) for n in ids]
+        )
 
     def delete(self, node_ids: list[str], edges: list[Edge] = ()) -> None:
         """Delete layers (with their connections) and other connections, as one undo step."""

@@ -354,5 +354,5 @@ def _draw_info(p, c):
 
 
 _DRAWERS: dict[str, Callable[[QPainter, QColor], None]] = {
-    name[len("_draw_"):]: fn for name, fn in globals().items() if name.startswith("_draw_")
+    name[len("_draw_") :]: fn for name, fn in globals().items() if name.startswith("_draw_")
 }

@@ -58,8 +58,14 @@ def example_titles() -> list[tuple[Path, str, str]]:
 class MainWindow(QMainWindow):
     """One editor window on one Document."""
 
-    def __init__(self, document: Document | None = None, theme=None, autosave: bool = True,
-                 recovery_folder: Path | None = None, parent=None):
+    def __init__(
+        self,
+        document: Document | None = None,
+        theme=None,
+        autosave: bool = True,
+        recovery_folder: Path | None = None,
+        parent=None,
+    ):
         super().__init__(parent)
         self.setObjectName("MainWindow")
         self.doc = document or Document(parent=self)
@@ -154,8 +160,10 @@ class MainWindow(QMainWindow):
 
     def _update_undo_actions(self, *_args) -> None:
         stack = self.doc.undo_stack
-        for key, can, text in (("edit.undo", stack.canUndo(), stack.undoText()),
-                               ("edit.redo", stack.canRedo(), stack.redoText())):
+        for key, can, text in (
+            ("edit.undo", stack.canUndo(), stack.undoText()),
+            ("edit.redo", stack.canRedo(), stack.redoText()),
+        ):
             action = self.action_map[key]
             action.setEnabled(can)
             action.setStatusTip(text)
@@ -433,29 +441,39 @@ class MainWindow(QMainWindow):
             menu.addAction(dock.toggleViewAction())
 
     def about(self) -> None:
-        QMessageBox.about(self, self.tr("About LayerLab"), self.tr(
-            "<b>LayerLab</b><br>Draw deep-learning models as graphs and get equivalent PyTorch and Keras code."))
+        QMessageBox.about(
+            self,
+            self.tr("About LayerLab"),
+            self.tr(
+                "<b>LayerLab</b><br>Draw deep-learning models as graphs and get equivalent PyTorch and Keras code."
+            ),
+        )
 
     # ------------------------------------------------------------------ default dialogs
     def _confirm_discard(self) -> str:
         buttons = QMessageBox.StandardButton
         answer = QMessageBox.question(
-            self, self.tr("Unsaved changes"),
+            self,
+            self.tr("Unsaved changes"),
             self.tr("{name} has unsaved changes. Save them first?").format(name=self.display_name()),
-            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+            buttons.Save | buttons.Discard | buttons.Cancel,
+            buttons.Save,
+        )
         return {buttons.Save: "save", buttons.Discard: "discard"}.get(answer, "cancel")
 
     def _show_error(self, title: str, message: str) -> None:
         QMessageBox.critical(self, title, message)
 
     def _get_open_path(self) -> str | None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open Project"), self._dialog_dir(),
-                                              self.tr("LayerLab projects (*.json);;All files (*)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open Project"), self._dialog_dir(), self.tr("LayerLab projects (*.json);;All files (*)")
+        )
         return path or None
 
     def _get_save_path(self) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save Project"), self.doc.path or self._dialog_dir(),
-                                              self.tr("LayerLab projects (*.json)"))
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save Project"), self.doc.path or self._dialog_dir(), self.tr("LayerLab projects (*.json)")
+        )
         return path or None
 
     def _dialog_dir(self) -> str:
@@ -469,9 +487,12 @@ class MainWindow(QMainWindow):
     def _ask_restore(self, path: Path) -> bool:
         buttons = QMessageBox.StandardButton
         answer = QMessageBox.question(
-            self, self.tr("Restore unsaved work?"),
+            self,
+            self.tr("Restore unsaved work?"),
             self.tr("LayerLab did not close properly last time. Restore the unsaved work from the recovery file?"),
-            buttons.Yes | buttons.No, buttons.Yes)
+            buttons.Yes | buttons.No,
+            buttons.Yes,
+        )
         return answer == buttons.Yes
 
 

@@ -13,8 +13,18 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 # Font families tried in order; the last ones can show Chinese where installed. Qt falls back
 # per glyph, so nothing here is required.
 UI_FAMILIES = [
-    "Inter", "Segoe UI", "SF Pro Text", "Helvetica Neue", "Noto Sans", "Cantarell", "DejaVu Sans",
-    "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
+    "Inter",
+    "Segoe UI",
+    "SF Pro Text",
+    "Helvetica Neue",
+    "Noto Sans",
+    "Cantarell",
+    "DejaVu Sans",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
 ]
 MONO_FAMILIES = ["JetBrains Mono", "Consolas", "Menlo", "DejaVu Sans Mono", "Noto Sans Mono", "monospace"]
 
@@ -46,14 +56,40 @@ def canvas_colors(dark: bool) -> CanvasColors:
     c = QColor
     if dark:
         return CanvasColors(
-            True, c("#1d1f23"), c("#3a3e45"), c("#2c2f35"), c("#45494f"), c("#5aa8ff"), c("#e8eaed"),
-            c("#9aa0a8"), c("#8a9099"), c("#2a2d33"), c("#b8bec6"), c("#4cd080"), c("#ef5350"),
-            c("#ffca28"), c("#64b5f6"), c(0, 0, 0, 90),
+            True,
+            c("#1d1f23"),
+            c("#3a3e45"),
+            c("#2c2f35"),
+            c("#45494f"),
+            c("#5aa8ff"),
+            c("#e8eaed"),
+            c("#9aa0a8"),
+            c("#8a9099"),
+            c("#2a2d33"),
+            c("#b8bec6"),
+            c("#4cd080"),
+            c("#ef5350"),
+            c("#ffca28"),
+            c("#64b5f6"),
+            c(0, 0, 0, 90),
         )
     return CanvasColors(
-        False, c("#f4f5f7"), c("#c9ccd2"), c("#ffffff"), c("#c6cad1"), c("#2f7ae5"), c("#1f2329"),
-        c("#6a717c"), c("#7d848e"), c("#ffffff"), c("#5f6672"), c("#1f9d55"), c("#d32f2f"),
-        c("#f9a825"), c("#1976d2"), c(0, 0, 0, 40),
+        False,
+        c("#f4f5f7"),
+        c("#c9ccd2"),
+        c("#ffffff"),
+        c("#c6cad1"),
+        c("#2f7ae5"),
+        c("#1f2329"),
+        c("#6a717c"),
+        c("#7d848e"),
+        c("#ffffff"),
+        c("#5f6672"),
+        c("#1f9d55"),
+        c("#d32f2f"),
+        c("#f9a825"),
+        c("#1976d2"),
+        c(0, 0, 0, 40),
     )
 
 

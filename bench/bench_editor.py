@@ -54,13 +54,17 @@ def _child_seconds(code: str, *args: str) -> float:
 def bench_startup(repeats: int = 3) -> None:
     gui = min(_child_seconds(STARTUP_CHILD) for _ in range(repeats))
     try:
-        tf = min(_child_seconds("import sys, time; t0 = float(sys.argv[1]); import tensorflow; print(time.time() - t0)")
-                 for _ in range(repeats))
+        tf = min(
+            _child_seconds("import sys, time; t0 = float(sys.argv[1]); import tensorflow; print(time.time() - t0)")
+            for _ in range(repeats)
+        )
     except RuntimeError as err:
         print(f"start-up to shown window: {gui * 1000:.0f} ms (tensorflow not importable: {str(err)[-200:]})")
         return
-    print(f"start-up to shown window: {gui * 1000:.0f} ms   import tensorflow: {tf * 1000:.0f} ms   "
-          f"ratio gui/tf = {gui / tf:.2f}")
+    print(
+        f"start-up to shown window: {gui * 1000:.0f} ms   import tensorflow: {tf * 1000:.0f} ms   "
+        f"ratio gui/tf = {gui / tf:.2f}"
+    )
 
 
 def generated_graph(n: int):
@@ -174,8 +178,11 @@ def bench_large(n: int, full_window: bool, edits: int = 20, results: dict | None
     graph = doc.graph
     # the first Dense of each residual block: a new width changes its shape, the ReLU's and the next
     # Dense's count (the graph stays valid); the second Dense's width breaks the block's Add (an error)
-    firsts = [nid for nid in graph.node_ids() if graph.node(nid).type == "dense"
-              and any(graph.node(e.dst).type == "relu" for e in graph.out_edges(nid))]
+    firsts = [
+        nid
+        for nid in graph.node_ids()
+        if graph.node(nid).type == "dense" and any(graph.node(e.dst).type == "relu" for e in graph.out_edges(nid))
+    ]
     seconds = [nid for nid in graph.node_ids() if graph.node(nid).type == "dense" and nid not in firsts]
     view.resetTransform()
     for k in range(edits):

@@ -55,11 +55,15 @@ def main() -> None:
     small, large = measure(1_000), measure(10_000)
     for label, m in (("1k", small), ("10k", large)):
         total = m["load"] + m["analyze"]
-        print(f"{label:>4} nodes: load {m['load'] * 1e3:8.1f} ms   analyze {m['analyze'] * 1e3:8.1f} ms   total {total * 1e3:8.1f} ms")
+        print(
+            f"{label:>4} nodes: load {m['load'] * 1e3:8.1f} ms   analyze {m['analyze'] * 1e3:8.1f} ms   total {total * 1e3:8.1f} ms"
+        )
     ratio = (large["load"] + large["analyze"]) / (small["load"] + small["analyze"])
     print(f"10k/1k ratio: {ratio:.2f} (linear = 10)")
     small_u, large_u = measure_unnamed(1_000), measure_unnamed(10_000)
-    print(f"unnamed, load + analyze + export: 1k {small_u * 1e3:.0f} ms, 10k {large_u * 1e3:.0f} ms, ratio {large_u / small_u:.1f}")
+    print(
+        f"unnamed, load + analyze + export: 1k {small_u * 1e3:.0f} ms, 10k {large_u * 1e3:.0f} ms, ratio {large_u / small_u:.1f}"
+    )
 
 
 if __name__ == "__main__":

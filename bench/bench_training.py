@@ -45,8 +45,14 @@ def run_alone(script: Path, out: Path, framework_args: list[str]) -> float:
     Trainer._arguments), working folder kind and environment (Trainer's _environment, thread
     settings such as OMP_NUM_THREADS included), only without the app around it."""
     env = dict(item.split("=", 1) for item in _environment().toStringList() if "=" in item)
-    proc = subprocess.run([sys.executable, str(script), "--progress", "jsonl", "--out", str(out), *framework_args],
-                          capture_output=True, text=True, env=env, cwd=out, check=True)
+    proc = subprocess.run(
+        [sys.executable, str(script), "--progress", "jsonl", "--out", str(out), *framework_args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=out,
+        check=True,
+    )
     events = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     return throughput(events)
 
@@ -129,8 +135,12 @@ def run_in_app(dock: TrainingDock, framework: str, device: str, epochs: int, met
     # The GUI's share of one core from the first epoch event to the end (the stall meter's own 5 ms
     # timer included): what it takes from the worker on a small machine.
     share = (last[0] - cpu0) / (last[1] - wall0) if last[1] > wall0 and ends else 0.0
-    stats = {"stall_ms": meter.longest_stall(), "where": meter.phase_of_longest(),
-             "p99_gap_ms": gaps[int(0.99 * (len(gaps) - 1))] if gaps else 0.0, "gui_cpu": share}
+    stats = {
+        "stall_ms": meter.longest_stall(),
+        "where": meter.phase_of_longest(),
+        "p99_gap_ms": gaps[int(0.99 * (len(gaps) - 1))] if gaps else 0.0,
+        "gui_cpu": share,
+    }
     return throughput(events), stats
 
 
@@ -162,19 +172,26 @@ def main(argv=None) -> None:
             in_app.append(rate)
             stalls.append(stats)
             alone.append(run_alone(script, script.parent, flags))
-            print(f"pair {i + 1}: app {in_app[-1]:10,.0f} samples/s   alone {alone[-1]:10,.0f} samples/s   "
-                  f"longest stall {stats['stall_ms']:.1f} ms ({stats['where']}; p99 gap {stats['p99_gap_ms']:.1f} ms; "
-                  f"GUI CPU {stats['gui_cpu']:.1%} of a core while training)", flush=True)
+            print(
+                f"pair {i + 1}: app {in_app[-1]:10,.0f} samples/s   alone {alone[-1]:10,.0f} samples/s   "
+                f"longest stall {stats['stall_ms']:.1f} ms ({stats['where']}; p99 gap {stats['p99_gap_ms']:.1f} ms; "
+                f"GUI CPU {stats['gui_cpu']:.1%} of a core while training)",
+                flush=True,
+            )
         dock.trainer.shutdown()
     ratio = statistics.median(in_app) / statistics.median(alone)
     worst = max(s["stall_ms"] for s in stalls)
     share = statistics.median(s["gui_cpu"] for s in stalls)
     cores = os.cpu_count() or 1
-    print(f"{args.framework} on {args.device}, {args.epochs} epochs × {args.repeats}: "
-          f"app/alone throughput ratio {ratio:.3f} (goal ≥ 0.95); longest GUI stall {worst:.1f} ms (goal ≤ 50 ms)")
-    print(f"the GUI process used {share:.1%} of one core while training (median); on {cores} cores that is "
-          f"{share / cores:.1%} of the machine the worker could otherwise use "
-          f"(worker threads: OMP_NUM_THREADS={_worker_threads()}, the app's setting, same for both runs)")
+    print(
+        f"{args.framework} on {args.device}, {args.epochs} epochs × {args.repeats}: "
+        f"app/alone throughput ratio {ratio:.3f} (goal ≥ 0.95); longest GUI stall {worst:.1f} ms (goal ≤ 50 ms)"
+    )
+    print(
+        f"the GUI process used {share:.1%} of one core while training (median); on {cores} cores that is "
+        f"{share / cores:.1%} of the machine the worker could otherwise use "
+        f"(worker threads: OMP_NUM_THREADS={_worker_threads()}, the app's setting, same for both runs)"
+    )
 
 
 if __name__ == "__main__":

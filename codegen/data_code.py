@@ -117,7 +117,7 @@ def load_data(path):
 ''',
 }
 
-CSV = '''
+CSV = """
 def load_data(path):
     \"\"\"A CSV table: numeric feature columns (standardised) and one target column.\"\"\"
     with open(path, newline="", encoding="utf-8") as fh:
@@ -145,9 +145,9 @@ def number(row, column, path):
     except (ValueError, IndexError):
         value = row[column] if column < len(row) else "(missing)"
         raise DataError(f"{path}: {value!r} in column {column + 1} is not a number") from None
-'''
+"""
 
-NPZ = '''
+NPZ = """
 def load_data(path):
     \"\"\"A NumPy .npz file with arrays x and y (8-bit arrays are images: scaled to 0–1).\"\"\"
     with np.load(path, allow_pickle=False) as data:
@@ -164,9 +164,9 @@ def load_data(path):
 def scaled(a):
     \"\"\"Float32 values; 8-bit arrays (images) divided by 255.\"\"\"
     return a.astype("float32") / 255.0 if a.dtype == np.uint8 else a.astype("float32")
-'''
+"""
 
-IMAGE_FOLDER = '''
+IMAGE_FOLDER = """
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 
 
@@ -189,9 +189,9 @@ def load_data(path):
     if not xs:
         raise DataError(f"no images in the class folders of {path}")
     return {"x": np.stack(xs), "y": np.array(ys, dtype="int64"), "classes": classes}
-'''
+"""
 
-AUDIO_FOLDER = '''
+AUDIO_FOLDER = """
 def load_data(path):
     \"\"\"One sub-folder of WAV files per class: mono, resampled, padded or cut to the Signal length.\"\"\"
     classes = sorted(p.name for p in Path(path).iterdir() if p.is_dir())
@@ -229,9 +229,9 @@ def read_wav(file):
 def fit_length(a, length):
     \"\"\"Cut to ``length`` samples, or pad with silence at the end.\"\"\"
     return np.pad(a[:length], (0, max(0, length - len(a))))
-'''
+"""
 
-TEXT = '''
+TEXT = """
 def load_data(path):
     \"\"\"Character-level text: windows of STEPS characters, targets shifted by one.\"\"\"
     text = Path(path).read_text(encoding="utf-8")
@@ -246,9 +246,9 @@ def load_data(path):
     if not PER_STEP_TARGETS:
         y = y[:, -1]
     return {"x": x, "y": y, "vocab": vocab}
-'''
+"""
 
-TEXT_CLASSES = '''
+TEXT_CLASSES = """
 def load_data(path):
     \"\"\"Labelled texts: a CSV with text and label columns, or one sub-folder of .txt files per class.\"\"\"
     path = Path(path)
@@ -303,7 +303,7 @@ def encode(texts, vocab):
         if ids:
             x[row, STEPS - len(ids) :] = ids
     return x
-'''
+"""
 
 DATA_ERROR = '''
 class DataError(Exception):

@@ -254,7 +254,11 @@ def npz_headers(path: Path) -> dict[str, tuple[tuple[int, ...], str]]:
                     continue
                 with archive.open(name) as member:
                     version = np.lib.format.read_magic(member)
-                    read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                    read = (
+                        np.lib.format.read_array_header_1_0
+                        if version == (1, 0)
+                        else np.lib.format.read_array_header_2_0
+                    )
                     shape, _, dtype = read(member)
                 out[name[:-4]] = (tuple(int(d) for d in shape), dtype.str)
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as err:

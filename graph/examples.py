@@ -119,8 +119,9 @@ def small_cnn() -> Project:
         ("dense", "scores", {"units": 10}),
         ("output.classification", "digit"),
     )
-    return b.project("Small CNN", "Two convolutions with batch norm and pooling on the 8×8 digits.", dataset="digits",
-                     epochs=10)
+    return b.project(
+        "Small CNN", "Two convolutions with batch norm and pooling on the 8×8 digits.", dataset="digits", epochs=10
+    )
 
 
 def spiral() -> Project:
@@ -159,16 +160,28 @@ def residual_block() -> Project:
     add = b.add("add", "skip_add")
     b.graph.connect(stem, "out", add, "in")
     b.graph.connect(branch, "out", add, "in")
-    b.chain(add, ("relu", "block_relu"), ("global_avg_pool", "gap"), ("dense", "scores", {"units": 10}),
-            ("output.classification", "digit"))
-    return b.project("Residual block", "A ResNet-style block: the input skips over two convolutions and is added back.",
-                     dataset="digits", epochs=10, learning_rate=0.003)
+    b.chain(
+        add,
+        ("relu", "block_relu"),
+        ("global_avg_pool", "gap"),
+        ("dense", "scores", {"units": 10}),
+        ("output.classification", "digit"),
+    )
+    return b.project(
+        "Residual block",
+        "A ResNet-style block: the input skips over two convolutions and is added back.",
+        dataset="digits",
+        epochs=10,
+        learning_rate=0.003,
+    )
 
 
 def two_branch() -> Project:
     b = _Builder()
     images = b.add("input.image", "images", channels=1, height=8, width=8)
-    dense_branch = b.chain(images, ("flatten", "flatten"), ("dense", "dense_branch", {"units": 64, "activation": "relu"}))
+    dense_branch = b.chain(
+        images, ("flatten", "flatten"), ("dense", "dense_branch", {"units": 64, "activation": "relu"})
+    )
     conv_branch = b.chain(
         images,
         ("conv2d", "conv", {"filters": 16, "kernel_size": [3, 3], "padding": [1, 1, 1, 1]}),
@@ -179,8 +192,9 @@ def two_branch() -> Project:
     b.graph.connect(dense_branch, "out", cat, "in")
     b.graph.connect(conv_branch, "out", cat, "in")
     b.chain(cat, ("dense", "scores", {"units": 10}), ("output.classification", "digit"))
-    return b.project("Two branches", "A dense branch and a convolutional branch joined by Concatenate.",
-                     dataset="digits", epochs=8)
+    return b.project(
+        "Two branches", "A dense branch and a convolutional branch joined by Concatenate.", dataset="digits", epochs=8
+    )
 
 
 def _conv(name: str, filters: int, k: int = 3) -> tuple:

@@ -290,8 +290,9 @@ def _validate_node(node: Any, i: int, source: str, catalog: Catalog) -> dict:
         try:
             param = spec.param(key)
         except KeyError:
-            raise ProjectFileError(source, f"{spec.display_name} has no parameter {key[:80]!r}",
-                                   f"{where}.params") from None
+            raise ProjectFileError(
+                source, f"{spec.display_name} has no parameter {key[:80]!r}", f"{where}.params"
+            ) from None
         value = param.coerce(value)
         problem = param.check(value)
         if problem:

@@ -17,39 +17,122 @@ FRAMEWORKS = ("pytorch", "tensorflow")
 
 SETUP_PARAMS: tuple[Param, ...] = (
     Param("dataset", CHOICE, "digits", "Training data.", "训练数据。", choices=KINDS),
-    Param("dataset_path", STR, "", "File or folder for CSV, NPZ, image-folder, text or MNIST data.",
-          "CSV、NPZ、图像文件夹、文本或 MNIST 数据的文件或文件夹。"),
+    Param(
+        "dataset_path",
+        STR,
+        "",
+        "File or folder for CSV, NPZ, image-folder, text or MNIST data.",
+        "CSV、NPZ、图像文件夹、文本或 MNIST 数据的文件或文件夹。",
+    ),
     Param("dataset_target", STR, "", "CSV target column (empty = last column).", "CSV 目标列（留空为最后一列）。"),
-    Param("tokens", CHOICE, "char", "Split labelled texts into characters or words.", "把带标签的文本切分为字符或单词。",
-          choices=("char", "word")),
-    Param("sample_rate", INT, 8000, "Audio is resampled to this rate (samples per second).",
-          "音频重采样到这个采样率（每秒采样点数）。", minimum=100, maximum=192_000),
-    Param("samples", INT, 1000, "Samples to generate (synthetic 2-D sets).", "生成的样本数（二维合成数据）。",
-          minimum=20, maximum=1_000_000),
-    Param("noise", FLOAT, 0.1, "Noise level (synthetic 2-D sets).", "噪声大小（二维合成数据）。", minimum=0.0, maximum=5.0),
+    Param(
+        "tokens",
+        CHOICE,
+        "char",
+        "Split labelled texts into characters or words.",
+        "把带标签的文本切分为字符或单词。",
+        choices=("char", "word"),
+    ),
+    Param(
+        "sample_rate",
+        INT,
+        8000,
+        "Audio is resampled to this rate (samples per second).",
+        "音频重采样到这个采样率（每秒采样点数）。",
+        minimum=100,
+        maximum=192_000,
+    ),
+    Param(
+        "samples",
+        INT,
+        1000,
+        "Samples to generate (synthetic 2-D sets).",
+        "生成的样本数（二维合成数据）。",
+        minimum=20,
+        maximum=1_000_000,
+    ),
+    Param(
+        "noise", FLOAT, 0.1, "Noise level (synthetic 2-D sets).", "噪声大小（二维合成数据）。", minimum=0.0, maximum=5.0
+    ),
     Param("optimizer", CHOICE, "adam", "Optimisation algorithm.", "优化算法。", choices=OPTIMIZERS),
     Param("learning_rate", FLOAT, 0.001, "Step size of the optimiser.", "学习率（步长）。", minimum=1e-8, maximum=10.0),
-    Param("momentum", FLOAT, 0.0, "Momentum (SGD and RMSprop).", "动量（SGD 与 RMSprop）。", minimum=0.0, maximum=0.999),
-    Param("beta1", FLOAT, 0.9, "Adam β1 (first-moment decay).", "Adam 的 β1（一阶矩衰减）。", minimum=0.0, maximum=0.9999),
-    Param("beta2", FLOAT, 0.999, "Adam β2 / RMSprop ρ (second-moment decay).", "Adam 的 β2 / RMSprop 的 ρ（二阶矩衰减）。",
-          minimum=0.0, maximum=0.99999),
-    Param("epsilon", FLOAT, 1e-7, "Small constant added to the denominator.", "加到分母上的小常数。",
-          minimum=0.0, maximum=1.0),
-    Param("weight_decay", FLOAT, 0.0, "Decoupled weight decay (AdamW).", "解耦权重衰减（AdamW）。", minimum=0.0, maximum=1.0),
+    Param(
+        "momentum", FLOAT, 0.0, "Momentum (SGD and RMSprop).", "动量（SGD 与 RMSprop）。", minimum=0.0, maximum=0.999
+    ),
+    Param(
+        "beta1", FLOAT, 0.9, "Adam β1 (first-moment decay).", "Adam 的 β1（一阶矩衰减）。", minimum=0.0, maximum=0.9999
+    ),
+    Param(
+        "beta2",
+        FLOAT,
+        0.999,
+        "Adam β2 / RMSprop ρ (second-moment decay).",
+        "Adam 的 β2 / RMSprop 的 ρ（二阶矩衰减）。",
+        minimum=0.0,
+        maximum=0.99999,
+    ),
+    Param(
+        "epsilon",
+        FLOAT,
+        1e-7,
+        "Small constant added to the denominator.",
+        "加到分母上的小常数。",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Param(
+        "weight_decay",
+        FLOAT,
+        0.0,
+        "Decoupled weight decay (AdamW).",
+        "解耦权重衰减（AdamW）。",
+        minimum=0.0,
+        maximum=1.0,
+    ),
     Param("batch_size", INT, 32, "Samples per optimisation step.", "每步训练的样本数。", minimum=1, maximum=1_000_000),
     Param("epochs", INT, 5, "Passes over the training data.", "训练轮数。", minimum=1, maximum=100_000),
-    Param("seed", INT, 0, "Random seed (weights, data order).", "随机种子（权重、数据顺序）。", minimum=0, maximum=2**31 - 1),
-    Param("validation_split", FLOAT, 0.1, "Fraction of training data held out for validation.",
-          "留作验证的训练数据比例。", minimum=0.0, maximum=0.5),
-    Param("test_split", FLOAT, 0.2, "Fraction of the data held out for the final test.", "留作最终测试的数据比例。",
-          minimum=0.0, maximum=0.5),
+    Param(
+        "seed",
+        INT,
+        0,
+        "Random seed (weights, data order).",
+        "随机种子（权重、数据顺序）。",
+        minimum=0,
+        maximum=2**31 - 1,
+    ),
+    Param(
+        "validation_split",
+        FLOAT,
+        0.1,
+        "Fraction of training data held out for validation.",
+        "留作验证的训练数据比例。",
+        minimum=0.0,
+        maximum=0.5,
+    ),
+    Param(
+        "test_split",
+        FLOAT,
+        0.2,
+        "Fraction of the data held out for the final test.",
+        "留作最终测试的数据比例。",
+        minimum=0.0,
+        maximum=0.5,
+    ),
     Param("framework", CHOICE, "pytorch", "Framework used to train.", "训练使用的框架。", choices=FRAMEWORKS),
     Param("shuffle", BOOL, True, "Shuffle the training data each epoch.", "每轮打乱训练数据。"),
 )
 
 SETUP_BY_NAME = {p.name: p for p in SETUP_PARAMS}
 
-FILE_DATASETS = ("mnist", "csv", "npz", "image_folder", "text", "text_classes", "audio_folder")  # read from dataset_path
+FILE_DATASETS = (
+    "mnist",
+    "csv",
+    "npz",
+    "image_folder",
+    "text",
+    "text_classes",
+    "audio_folder",
+)  # read from dataset_path
 
 # Setup fields that only matter for some datasets or optimisers: field -> (deciding field, values).
 SETUP_RELEVANCE = {
@@ -105,8 +188,14 @@ class Project:
     def dataset_config(self) -> dict[str, Any]:
         """The dataset part of the setup as a dict for ``graph.datasets.describe``."""
         s = self.setup
-        return {"kind": s["dataset"], "path": s["dataset_path"], "target": s["dataset_target"],
-                "samples": s["samples"], "noise": s["noise"], "tokens": s["tokens"]}
+        return {
+            "kind": s["dataset"],
+            "path": s["dataset_path"],
+            "target": s["dataset_target"],
+            "samples": s["samples"],
+            "noise": s["noise"],
+            "tokens": s["tokens"],
+        }
 
     def dataset_info(self, base_dir=None) -> tuple[DatasetInfo | None, str | None]:
         """(descriptor, None), or (None, message) when the dataset cannot be described."""

@@ -69,7 +69,12 @@ class Param:
 
     def coerce(self, value: Any) -> Any:
         """Turn an int given for a float parameter into a float; return other values unchanged."""
-        if self.kind == FLOAT and isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_MAGNITUDE:
+        if (
+            self.kind == FLOAT
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+            and abs(value) <= MAX_MAGNITUDE
+        ):
             return float(value)  # a larger integer stays as it is, for check() to refuse
         if self.kind == INTS and isinstance(value, tuple):
             return list(value)

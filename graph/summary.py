@@ -54,7 +54,9 @@ def summary_table(graph: Graph, analysis: Analysis, title: str = "model") -> str
     for nid in analysis.order or graph.node_ids():
         node = graph.node(nid)
         spec = graph.spec(nid)
-        rows.append((f"{node.name} ({spec.display_name})", _shape_text(graph, analysis, nid), _count_text(analysis, nid)))
+        rows.append(
+            (f"{node.name} ({spec.display_name})", _shape_text(graph, analysis, nid), _count_text(analysis, nid))
+        )
     w1 = max([len("Layer (type)")] + [len(r[0]) for r in rows])
     w2 = max([len("Output Shape")] + [len(r[1]) for r in rows])
     w3 = max([len("Param #")] + [len(r[2]) for r in rows])

@@ -117,7 +117,9 @@ def _binary(need: TargetNeed, have: Targets, dataset: str):
     two = have.zero_one or (have.classes == 2 and (have.kind == LABELS or have.integral))
     if not two:
         what = have.text()
-        fix = "use the Classification head with one unit per class" if have.kind == LABELS else "use the Regression head"
+        fix = (
+            "use the Classification head with one unit per class" if have.kind == LABELS else "use the Regression head"
+        )
         return (f"a Binary head needs two classes (0/1 labels); {dataset} has {what}", fix)
     return _shape_problem(need, have, dataset)
 

@@ -113,6 +113,8 @@ def test_check_into_a_closed_pipe_ends_quietly(tmp_path):
     save(project, tmp_path / "long.json")
     proc = subprocess.run(
         f"{sys.executable} -m app.cli check {tmp_path / 'long.json'} | head -n 1",
-        shell=True, capture_output=True, text=True,
+        shell=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.stdout.count("\n") == 1 and "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr

@@ -20,6 +20,11 @@ def test_ruff_is_clean():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def test_the_source_tree_is_ruff_formatted():
+    proc = subprocess.run([_tool("ruff"), "format", "--check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 def test_import_contracts_hold():
     proc = subprocess.run([_tool("lint-imports")], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -30,7 +35,11 @@ def test_every_load_refuses_code():
     import re
 
     root = Path(__file__).resolve().parents[1]
-    rules = {r"np\.load\(": "allow_pickle=False", r"torch\.load\(": "weights_only=True", r"load_model\(": "safe_mode=True"}
+    rules = {
+        r"np\.load\(": "allow_pickle=False",
+        r"torch\.load\(": "weights_only=True",
+        r"load_model\(": "safe_mode=True",
+    }
     found = 0
     for path in [*root.glob("app/**/*.py"), *root.glob("codegen/**/*.py"), *root.glob("graph/**/*.py")]:
         for line in path.read_text(encoding="utf-8").splitlines():

@@ -40,8 +40,13 @@ def _pens(colors, highlighted: bool, thick: bool, known: bool) -> tuple:
         color = colors.selected if highlighted else colors.edge
         pen = QPen(color, 3.0 if thick else 1.8, Qt.PenStyle.SolidLine if known else Qt.PenStyle.DashLine)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        pens = _PENS[key] = (colors, pen, QPen(color, 1.0), QPen(colors.text if known else colors.text_dim),
-                             QBrush(colors.label_bg))
+        pens = _PENS[key] = (
+            colors,
+            pen,
+            QPen(color, 1.0),
+            QPen(colors.text if known else colors.text_dim),
+            QBrush(colors.label_bg),
+        )
     return pens
 
 
@@ -175,8 +180,9 @@ class EdgeItem(QGraphicsPathItem):
     def paint(self, painter, option, widget=None) -> None:
         # isSelected()/hovered instead of option.state flags: enum arithmetic costs more than the drawing
         highlighted = self.hot or self.isSelected()
-        _, pen, label_pen, text_pen, label_brush = _pens(self.colors, highlighted, highlighted or self.hovered,
-                                                         self.known)
+        _, pen, label_pen, text_pen, label_brush = _pens(
+            self.colors, highlighted, highlighted or self.hovered, self.known
+        )
         painter.setPen(pen)
         painter.setBrush(_NO_BRUSH)
         painter.drawPath(self._path)

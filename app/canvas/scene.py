@@ -206,8 +206,9 @@ class GraphScene(QGraphicsScene):
             lines.append(tr("Output: {shape}").format(shape=html.escape(out.label())))
         counts = a.counts.get(node_id)
         if counts:
-            lines.append(tr("Parameters: {total:,} ({trainable:,} trainable)").format(
-                total=sum(counts), trainable=counts[0]))
+            lines.append(
+                tr("Parameters: {total:,} ({trainable:,} trainable)").format(total=sum(counts), trainable=counts[0])
+            )
         for d in a.for_node(node_id):  # the current analysis, not the last one the items were drawn from
             color = {ERROR: self.colors.error, WARNING: self.colors.warning}.get(d.severity, self.colors.info)
             lines.append(f"<span style='color:{color.name()}'>■</span> {html.escape(d.message)}")

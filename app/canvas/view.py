@@ -79,7 +79,7 @@ class GraphView(QGraphicsView):
     def wheelEvent(self, event) -> None:
         delta = event.angleDelta().y() or event.angleDelta().x()
         if delta:
-            self.zoom_by(1.0015 ** delta)
+            self.zoom_by(1.0015**delta)
         event.accept()
 
     def mousePressEvent(self, event) -> None:

@@ -121,7 +121,7 @@ class CodeView(QPlainTextEdit):
             cursor.beginEditBlock()
             cursor.setPosition(start)
             cursor.setPosition(len(old) - end, QTextCursor.MoveMode.KeepAnchor)
-            cursor.insertText(text[start:len(text) - end])
+            cursor.insertText(text[start : len(text) - end])
             cursor.endEditBlock()
             self.document().clearUndoRedoStacks()
         bar.setValue(min(value, bar.maximum()))

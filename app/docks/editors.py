@@ -65,7 +65,9 @@ def param_tooltip(param: Param) -> str:
     if param.kind in (INT, FLOAT, INTS) and (low is not None or high is not None):
         low_text = "−∞" if low is None else f"{low:g}"
         high_text = "∞" if high is None else f"{high:g}"
-        text += "\n" + QCoreApplication.translate("ParamEditor", "Range: {low} … {high}").format(low=low_text, high=high_text)
+        text += "\n" + QCoreApplication.translate("ParamEditor", "Range: {low} … {high}").format(
+            low=low_text, high=high_text
+        )
     return text
 
 
@@ -166,7 +168,11 @@ class FloatEditor(ParamEditor):
         try:
             value = parse_float(self.edit.text())
         except ValueError:
-            self.show_error(QCoreApplication.translate("ParamEditor", "“{text}” is not a number").format(text=self.edit.text().strip()))
+            self.show_error(
+                QCoreApplication.translate("ParamEditor", "“{text}” is not a number").format(
+                    text=self.edit.text().strip()
+                )
+            )
             return
         self._emit(value)
 
@@ -266,7 +272,9 @@ class IntsTextEditor(ParamEditor):
         try:
             values = parse_ints(self.edit.text())
         except ValueError:
-            self.show_error(QCoreApplication.translate("ParamEditor", "Enter whole numbers separated by commas, e.g. 1, -1"))
+            self.show_error(
+                QCoreApplication.translate("ParamEditor", "Enter whole numbers separated by commas, e.g. 1, -1")
+            )
             return
         if not values:
             self.show_error(QCoreApplication.translate("ParamEditor", "Enter at least one number"))

@@ -9,14 +9,24 @@ import re
 from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat
 
 LIGHT = {
-    "keyword": ("#0033b3", True), "builtin": ("#000080", False), "string": ("#067d17", False),
-    "comment": ("#8c8c8c", False), "number": ("#1750eb", False), "decorator": ("#9e880d", False),
-    "definition": ("#00627a", True), "self": ("#94558d", False),
+    "keyword": ("#0033b3", True),
+    "builtin": ("#000080", False),
+    "string": ("#067d17", False),
+    "comment": ("#8c8c8c", False),
+    "number": ("#1750eb", False),
+    "decorator": ("#9e880d", False),
+    "definition": ("#00627a", True),
+    "self": ("#94558d", False),
 }
 DARK = {
-    "keyword": ("#cf8e6d", True), "builtin": ("#8888c6", False), "string": ("#6aab73", False),
-    "comment": ("#7a7e85", False), "number": ("#2aacb8", False), "decorator": ("#b3ae60", False),
-    "definition": ("#56a8f5", True), "self": ("#94558d", False),
+    "keyword": ("#cf8e6d", True),
+    "builtin": ("#8888c6", False),
+    "string": ("#6aab73", False),
+    "comment": ("#7a7e85", False),
+    "number": ("#2aacb8", False),
+    "decorator": ("#b3ae60", False),
+    "definition": ("#56a8f5", True),
+    "self": ("#94558d", False),
 }
 
 _BUILTINS = sorted(n for n in dir(builtins) if not n.startswith("_") and n not in keyword.kwlist)

@@ -32,11 +32,15 @@ from graph.project import SETUP_BY_NAME, setup_field_relevant
 
 # Training-setup groups, in display order (names of SETUP_PARAMS).
 SETUP_GROUPS = (
-    ("Data", ("dataset", "dataset_path", "dataset_target", "samples", "noise", "validation_split", "test_split",
-              "shuffle")),
+    (
+        "Data",
+        ("dataset", "dataset_path", "dataset_target", "samples", "noise", "validation_split", "test_split", "shuffle"),
+    ),
     ("Optimiser", ("optimizer", "learning_rate", "momentum", "beta1", "beta2", "epsilon", "weight_decay")),
     ("Training", ("batch_size", "epochs", "seed", "framework")),
 )
+
+
 def _heading(text: str) -> QLabel:
     label = QLabel(text)
     font = label.font()
@@ -286,7 +290,8 @@ class SetupPanel(QWidget):
             else:
                 shape = "×".join(str(d) for d in info.sample_shape) or "—"
             text += "\n" + self.tr("Sample shape %1, %2 samples").replace("%1", shape).replace(
-                "%2", f"{info.num_samples:,}")
+                "%2", f"{info.num_samples:,}"
+            )
             text += "\n" + self.tr("Targets: %1").replace("%1", targets_text(info.targets))
         self.dataset_info.setText(text)
         self.dataset_info.setStyleSheet(f"color: {color};" if color else "")
@@ -324,12 +329,15 @@ class InspectorDock(QDockWidget):
         self.setWidget(self.scroll)
         self.panel: QWidget | None = None
         self._shown: tuple = ()
-        self._listener = GraphListener(self, {
-            "param_changed": self._on_param_changed,
-            "node_renamed": self._on_node_renamed,
-            "node_removed": self._on_node_removed,
-            "node_added": self._on_node_added,
-        })
+        self._listener = GraphListener(
+            self,
+            {
+                "param_changed": self._on_param_changed,
+                "node_renamed": self._on_node_renamed,
+                "node_removed": self._on_node_removed,
+                "node_added": self._on_node_added,
+            },
+        )
         document.selection_changed.connect(self._on_selection_changed)
         document.analysis_changed.connect(self._on_analysis_changed)
         document.setup_changed.connect(self._on_setup_changed)
@@ -363,8 +371,9 @@ class InspectorDock(QDockWidget):
         if setup["dataset"] == "image_folder":
             path = self.existing_directory(self, self.tr("Choose the image folder"), start)
         else:
-            path, _ = self.open_file_name(self, self.tr("Choose the data file"), start,
-                                          self.tr("Data files (*.csv *.npz *.txt);;All files (*)"))
+            path, _ = self.open_file_name(
+                self, self.tr("Choose the data file"), start, self.tr("Data files (*.csv *.npz *.txt);;All files (*)")
+            )
         if path:
             message = self.document.set_setup("dataset_path", path)
             if isinstance(self.panel, SetupPanel):

@@ -41,8 +41,9 @@ class ProblemsDock(QDockWidget):
         analysis, graph = self.document.analysis(), self.document.graph
         diagnostics = sorted(analysis.diagnostics, key=lambda d: _RANK.get(d.severity, 3))
         wheres = [graph.node(d.node_id).name if d.node_id in graph else self.tr("Model") for d in diagnostics]
-        shown = tuple((w, d.node_id, d.severity, d.message, d.fix, d.text()) for w, d in zip(wheres, diagnostics,
-                                                                                           strict=True))
+        shown = tuple(
+            (w, d.node_id, d.severity, d.message, d.fix, d.text()) for w, d in zip(wheres, diagnostics, strict=True)
+        )
         if not force and shown == self._shown:
             return
         self._shown = shown
@@ -56,7 +57,9 @@ class ProblemsDock(QDockWidget):
             item.setData(0, NODE_ROLE, d.node_id or "")
             self.tree.addTopLevelItem(item)
         errors = len(analysis.errors)
-        title = self.tr("Problems") if not diagnostics else self.tr("Problems (%1)").replace("%1", str(len(diagnostics)))
+        title = (
+            self.tr("Problems") if not diagnostics else self.tr("Problems (%1)").replace("%1", str(len(diagnostics)))
+        )
         self.setWindowTitle(title)
         self.setToolTip(self.tr("%n error(s)", "", errors))
 

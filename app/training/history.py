@@ -99,8 +99,9 @@ class RunRecord:
             gap = max(1.0, _number(event.get("step")) - prev_step) if not math.isnan(prev_step) else 1.0
             weight = min(SMOOTHING, SMOOTHING_PER_STEP**gap)
             smooth = loss if math.isnan(prev) else weight * prev + (1 - weight) * loss
-            self.batches.append(step=event.get("step"), loss=loss, smoothed=smooth,
-                                samples_per_s=event.get("samples_per_s"), lr=lr)
+            self.batches.append(
+                step=event.get("step"), loss=loss, smoothed=smooth, samples_per_s=event.get("samples_per_s"), lr=lr
+            )
         elif kind == "epoch":
             self.epochs.append(**{c: event.get(c) for c in EPOCH_COLUMNS if c != "lr"}, lr=lr)
         elif kind == "start":
@@ -128,8 +129,21 @@ class RunRecord:
             folder.mkdir(parents=True, exist_ok=True)
             _write_csv(folder / "batches.csv", self.batches)
             _write_csv(folder / "epochs.csv", self.epochs)
-            meta = {k: getattr(self, k) for k in ("run_id", "framework", "device", "setup", "title", "parent",
-                                                  "outcome", "message", "metrics", "start_info")}
+            meta = {
+                k: getattr(self, k)
+                for k in (
+                    "run_id",
+                    "framework",
+                    "device",
+                    "setup",
+                    "title",
+                    "parent",
+                    "outcome",
+                    "message",
+                    "metrics",
+                    "start_info",
+                )
+            }
             meta["extras"] = {k: v for k, v in self.extras.items() if k != "boundary"}
             _atomic_write(folder / "run.json", json.dumps(_clean(meta), indent=2))
         except OSError:
@@ -140,9 +154,20 @@ class RunRecord:
         """Read a run saved by ``save``; raises OSError/ValueError/KeyError for a broken folder."""
         folder = Path(folder)
         meta = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-        rec = cls(meta["run_id"], meta["framework"], meta["device"], meta["setup"], meta.get("title", ""),
-                  str(folder), meta.get("parent"), meta.get("outcome", "failed"), meta.get("message", ""),
-                  meta.get("metrics", {}), meta.get("start_info", {}), meta.get("extras", {}))
+        rec = cls(
+            meta["run_id"],
+            meta["framework"],
+            meta["device"],
+            meta["setup"],
+            meta.get("title", ""),
+            str(folder),
+            meta.get("parent"),
+            meta.get("outcome", "failed"),
+            meta.get("message", ""),
+            meta.get("metrics", {}),
+            meta.get("start_info", {}),
+            meta.get("extras", {}),
+        )
         _read_csv(folder / "batches.csv", rec.batches)
         _read_csv(folder / "epochs.csv", rec.epochs)
         rec.batches.saved, rec.epochs.saved = rec.batches.n, rec.epochs.n

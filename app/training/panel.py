@@ -87,11 +87,23 @@ class TrainingDock(QDockWidget):
         self.continue_button = QPushButton(self.tr("Continue"))
         self.continue_button.setToolTip(self.tr("Resume the selected (or last) run from its checkpoint"))
         self.tensorboard = QCheckBox(self.tr("TensorBoard logs"))
-        self.tensorboard.setToolTip(self.tr("Also write TensorBoard logs into the run folder (needs the tensorboard package)"))
+        self.tensorboard.setToolTip(
+            self.tr("Also write TensorBoard logs into the run folder (needs the tensorboard package)")
+        )
         controls = QHBoxLayout()
-        for w in (QLabel(self.tr("Framework")), self.framework, QLabel(self.tr("Device")), self.device,
-                  self.refresh_devices, self.train_button, self.pause_button, self.stop_button,
-                  self.more_epochs, self.continue_button, self.tensorboard):
+        for w in (
+            QLabel(self.tr("Framework")),
+            self.framework,
+            QLabel(self.tr("Device")),
+            self.device,
+            self.refresh_devices,
+            self.train_button,
+            self.pause_button,
+            self.stop_button,
+            self.more_epochs,
+            self.continue_button,
+            self.tensorboard,
+        ):
             controls.addWidget(w)
         controls.addStretch(1)
         self.progress = QProgressBar(minimum=0, maximum=1000, textVisible=False)
@@ -188,8 +200,13 @@ class TrainingDock(QDockWidget):
         extra = self._text_args() if self.document.project.setup["dataset"] == "text" else []
         if self.tensorboard.isChecked():
             extra += ["--tensorboard", "tensorboard"]  # relative to the run folder (the worker's cwd)
-        return self.trainer.start(self.document.project, self.framework.currentData(), self.device.currentText(),
-                                  project_path=self.document.path, extra_args=extra)
+        return self.trainer.start(
+            self.document.project,
+            self.framework.currentData(),
+            self.device.currentText(),
+            project_path=self.document.path,
+            extra_args=extra,
+        )
 
     def continue_training(self):
         """Resume the selected (or last) run from its checkpoint for ``more_epochs`` more epochs."""
@@ -199,8 +216,14 @@ class TrainingDock(QDockWidget):
             return None
         done = int(rec.epochs.last("epoch")) if rec.epochs.n else 0
         extra = self._text_args() if rec.setup.get("dataset") == "text" else []
-        return self.trainer.start(None, device=self.device.currentText(), epochs=done + self.more_epochs.value(),
-                                  project_path=self.document.path, resume=rec.run_id, extra_args=extra)
+        return self.trainer.start(
+            None,
+            device=self.device.currentText(),
+            epochs=done + self.more_epochs.value(),
+            project_path=self.document.path,
+            resume=rec.run_id,
+            extra_args=extra,
+        )
 
     def generate_text(self, prompt: str, temperature: float, length: int):
         """Sample text from the last run's checkpoint (a resume with no further epochs)."""
@@ -210,13 +233,25 @@ class TrainingDock(QDockWidget):
             return None
         done = int(rec.epochs.last("epoch")) if rec.epochs.n else 0
         args = ["--generate-only", "--generate", str(length), "--temperature", str(temperature), "--prompt", prompt]
-        return self.trainer.start(None, device=self.device.currentText(), epochs=done,
-                                  project_path=self.document.path, resume=rec.run_id, extra_args=args)
+        return self.trainer.start(
+            None,
+            device=self.device.currentText(),
+            epochs=done,
+            project_path=self.document.path,
+            resume=rec.run_id,
+            extra_args=args,
+        )
 
     def _text_args(self) -> list[str]:
         r = self.results
-        return ["--generate", str(r.length.value()), "--temperature", str(r.temperature.value()),
-                "--prompt", r.prompt.text()]
+        return [
+            "--generate",
+            str(r.length.value()),
+            "--temperature",
+            str(r.temperature.value()),
+            "--prompt",
+            r.prompt.text(),
+        ]
 
     def shutdown(self) -> None:
         self._probe.stop()

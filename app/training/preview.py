@@ -44,7 +44,9 @@ def load_preview(setup: dict, base_dir: str | None = None) -> Preview:
         return Preview(kind, error=str(err))
 
 
-def synthetic_points(kind: str, samples: int, noise: float, seed: int, classes: int = 2) -> tuple[np.ndarray, np.ndarray]:
+def synthetic_points(
+    kind: str, samples: int, noise: float, seed: int, classes: int = 2
+) -> tuple[np.ndarray, np.ndarray]:
     """(x, y) exactly as the generated script's load_data makes them."""
     from codegen import data_code
 
@@ -57,8 +59,9 @@ def synthetic_points(kind: str, samples: int, noise: float, seed: int, classes: 
 def _synthetic(setup: dict, kind: str) -> Preview:
     if kind not in SYNTHETIC:
         raise ValueError(f"no preview for {kind!r}")
-    x, y = synthetic_points(kind, int(setup.get("samples", 1000)), float(setup.get("noise", 0.1)),
-                            int(setup.get("seed", 0)))
+    x, y = synthetic_points(
+        kind, int(setup.get("samples", 1000)), float(setup.get("noise", 0.1)), int(setup.get("seed", 0))
+    )
     return Preview(kind, f"{len(x)} points in 2-D", points=x, point_labels=y, class_counts=_counts(y))
 
 
@@ -67,20 +70,30 @@ def _digits(setup: dict, base_dir) -> Preview:
     with np.load(path, allow_pickle=False) as data:
         x, y = data["x"], data["y"]
     images = x[:MAX_IMAGES].reshape(-1, 8, 8) / 16.0
-    return Preview("digits", f"{len(x)} images, 8×8, 10 classes", images=images,
-                   image_labels=[int(v) for v in y[:MAX_IMAGES]], class_counts=_counts(y))
+    return Preview(
+        "digits",
+        f"{len(x)} images, 8×8, 10 classes",
+        images=images,
+        image_labels=[int(v) for v in y[:MAX_IMAGES]],
+        class_counts=_counts(y),
+    )
 
 
 def _mnist(setup: dict, base_dir) -> Preview:
     raw = setup.get("dataset_path")
-    path = (resolve_path({"kind": "mnist", "path": raw}, base_dir) if raw else MNIST_CACHE)
+    path = resolve_path({"kind": "mnist", "path": raw}, base_dir) if raw else MNIST_CACHE
     if not path.exists():
         raise DatasetError(f"MNIST is not in the Keras cache ({path}); the script downloads it on first run")
     with np.load(path, allow_pickle=False) as data:
         x, y = data["x_train"], data["y_train"]
         n_test = len(data["y_test"])
-    return Preview("mnist", f"{len(x)} training + {n_test} test images, 28×28", images=x[:MAX_IMAGES] / 255.0,
-                   image_labels=[int(v) for v in y[:MAX_IMAGES]], class_counts=_counts(y))
+    return Preview(
+        "mnist",
+        f"{len(x)} training + {n_test} test images, 28×28",
+        images=x[:MAX_IMAGES] / 255.0,
+        image_labels=[int(v) for v in y[:MAX_IMAGES]],
+        class_counts=_counts(y),
+    )
 
 
 def _csv(setup: dict, base_dir) -> Preview:
@@ -100,8 +113,13 @@ def _csv(setup: dict, base_dir) -> Preview:
             if ti < len(row) and len(counts) <= 1000:
                 counts[row[ti]] += 1
     counts_shown = dict(sorted(counts.items())) if len(counts) <= 50 else {}
-    return Preview("csv", f"{n} rows, {len(header)} columns, target {target!r}", header=header, rows=rows,
-                   class_counts=counts_shown)
+    return Preview(
+        "csv",
+        f"{n} rows, {len(header)} columns, target {target!r}",
+        header=header,
+        rows=rows,
+        class_counts=counts_shown,
+    )
 
 
 def _npz(setup: dict, base_dir) -> Preview:
@@ -118,8 +136,9 @@ def _npz(setup: dict, base_dir) -> Preview:
         labels = [_short(v) for v in y[:MAX_IMAGES]] if y.ndim == 1 else []  # masks/images: no label to print
         return Preview("npz", summary, images=(imgs - imgs.min()) / span, image_labels=labels, class_counts=counts)
     if x.ndim == 2 and x.shape[1] == 2:
-        return Preview("npz", summary, points=x.astype("float32"), point_labels=y if counts else None,
-                       class_counts=counts)
+        return Preview(
+            "npz", summary, points=x.astype("float32"), point_labels=y if counts else None, class_counts=counts
+        )
     flat = x.reshape(len(x), -1)[:MAX_ROWS, :12]
     header = [f"x{i}" for i in range(flat.shape[1])] + ["y"]
     rows = [[f"{v:.4g}" for v in r] + [_short(t)] for r, t in zip(flat, y[:MAX_ROWS], strict=False)]
@@ -147,15 +166,22 @@ def _text(setup: dict, base_dir) -> Preview:
     text = path.read_text(encoding="utf-8")
     vocab = sorted(set(text))
     top = Counter(text).most_common(20)
-    return Preview("text", f"{len(text)} characters, vocabulary of {len(vocab)}", text=text[:MAX_TEXT],
-                   class_counts={repr(ch)[1:-1]: n for ch, n in top})
+    return Preview(
+        "text",
+        f"{len(text)} characters, vocabulary of {len(vocab)}",
+        text=text[:MAX_TEXT],
+        class_counts={repr(ch)[1:-1]: n for ch, n in top},
+    )
 
 
 def _text_classes(setup: dict, base_dir) -> Preview:
     path = resolve_path({"kind": "text_classes", "path": setup.get("dataset_path")}, base_dir)
     if path.is_dir():
-        rows = [[f.read_text(encoding="utf-8")[:200], d.name] for d in sorted(p for p in path.iterdir() if p.is_dir())
-                for f in sorted(d.glob("*.txt"))]
+        rows = [
+            [f.read_text(encoding="utf-8")[:200], d.name]
+            for d in sorted(p for p in path.iterdir() if p.is_dir())
+            for f in sorted(d.glob("*.txt"))
+        ]
     else:
         with open(path, newline="", encoding="utf-8") as fh:
             table = list(csv.reader(fh))
@@ -164,8 +190,13 @@ def _text_classes(setup: dict, base_dir) -> Preview:
         li = header.index("label") if "label" in header else len(header) - 1
         rows = [[r[ti], r[li]] for r in table[1:] if len(r) > max(ti, li)]
     counts = Counter(label for _, label in rows)
-    return Preview("text_classes", f"{len(rows)} labelled texts in {len(counts)} classes", header=["text", "label"],
-                   rows=rows[:MAX_ROWS], class_counts=dict(sorted(counts.items())))
+    return Preview(
+        "text_classes",
+        f"{len(rows)} labelled texts in {len(counts)} classes",
+        header=["text", "label"],
+        rows=rows[:MAX_ROWS],
+        class_counts=dict(sorted(counts.items())),
+    )
 
 
 def _audio_folder(setup: dict, base_dir) -> Preview:
@@ -173,8 +204,13 @@ def _audio_folder(setup: dict, base_dir) -> Preview:
     classes = sorted(p.name for p in path.iterdir() if p.is_dir())
     counts = {name: len(list((path / name).glob("*.wav"))) for name in classes}
     rows = [[f.name, name] for name in classes for f in sorted((path / name).glob("*.wav"))[:3]]
-    return Preview("audio_folder", f"{sum(counts.values())} WAV files in {len(classes)} classes",
-                   header=["file", "class"], rows=rows[:MAX_ROWS], class_counts=counts)
+    return Preview(
+        "audio_folder",
+        f"{sum(counts.values())} WAV files in {len(classes)} classes",
+        header=["file", "class"],
+        rows=rows[:MAX_ROWS],
+        class_counts=counts,
+    )
 
 
 def _counts(y: np.ndarray) -> dict:

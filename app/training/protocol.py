@@ -66,16 +66,26 @@ class OutputTail:
 
 # (pattern, explanation): checked against the worker's last output lines, first match wins.
 _FAILURES = (
-    (re.compile(r"out of memory|OutOfMemory|ResourceExhausted|MemoryError|OOM when allocating", re.I),
-     "the worker ran out of memory; try a smaller batch size or model, or train on the CPU"),
-    (re.compile(r"shapes? .*(cannot|can't|incompatible|mismatch)|size mismatch|Incompatible shapes|"
-                r"expected .*input.*shape|cannot reshape array|mat1 and mat2|"
-                r"is incompatible with the layer|Input \d+ of layer", re.I),
-     "the data do not fit the model's Input (shape mismatch)"),
-    (re.compile(r"No such file or directory|FileNotFoundError|cannot find|is not in the Keras cache|not found", re.I),
-     "the dataset could not be found"),
-    (re.compile(r"ModuleNotFoundError|No module named", re.I),
-     "a Python package the script needs is not installed"),
+    (
+        re.compile(r"out of memory|OutOfMemory|ResourceExhausted|MemoryError|OOM when allocating", re.I),
+        "the worker ran out of memory; try a smaller batch size or model, or train on the CPU",
+    ),
+    (
+        re.compile(
+            r"shapes? .*(cannot|can't|incompatible|mismatch)|size mismatch|Incompatible shapes|"
+            r"expected .*input.*shape|cannot reshape array|mat1 and mat2|"
+            r"is incompatible with the layer|Input \d+ of layer",
+            re.I,
+        ),
+        "the data do not fit the model's Input (shape mismatch)",
+    ),
+    (
+        re.compile(
+            r"No such file or directory|FileNotFoundError|cannot find|is not in the Keras cache|not found", re.I
+        ),
+        "the dataset could not be found",
+    ),
+    (re.compile(r"ModuleNotFoundError|No module named", re.I), "a Python package the script needs is not installed"),
 )
 
 

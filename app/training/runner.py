@@ -107,8 +107,14 @@ class Trainer(QObject):
     state_changed = Signal(str, str)  # run_id, state
     run_finished = Signal(str, str, str)  # run_id, outcome (finished|stopped|failed), message
 
-    def __init__(self, parent: QObject | None = None, generator: Generator | None = None,
-                 stop_timeout: float = 15.0, kill_timeout: float = 3.0, python: str | None = None):
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        generator: Generator | None = None,
+        stop_timeout: float = 15.0,
+        kill_timeout: float = 3.0,
+        python: str | None = None,
+    ):
         super().__init__(parent)
         self.generator = generator or generate_script
         self.stop_timeout, self.kill_timeout = stop_timeout, kill_timeout
@@ -123,9 +129,16 @@ class Trainer(QObject):
     def is_running(self) -> bool:
         return self.current is not None and self.current.active
 
-    def start(self, project, framework: str | None = None, device: str = "auto", epochs: int | None = None,
-              project_path: str | None = None, resume: str | None = None, extra_args: list[str] | None = None,
-              ) -> TrainingRun:
+    def start(
+        self,
+        project,
+        framework: str | None = None,
+        device: str = "auto",
+        epochs: int | None = None,
+        project_path: str | None = None,
+        resume: str | None = None,
+        extra_args: list[str] | None = None,
+    ) -> TrainingRun:
         """Snapshot ``project`` and start training it; a current run is ended first (its output ignored)."""
         self._replace_current()
         parent = self.history.get(resume) if resume else None
@@ -135,8 +148,15 @@ class Trainer(QObject):
         framework = parent.framework if parent else (framework or project.setup.get("framework", "pytorch"))
         frozen = loads(snapshot, "<training snapshot>")
         folder = self._folder(project_path, framework)
-        record = RunRecord(folder.name, framework, device, dict(frozen.setup), frozen.meta.get("title", ""),
-                           str(folder), parent.run_id if parent else None)
+        record = RunRecord(
+            folder.name,
+            framework,
+            device,
+            dict(frozen.setup),
+            frozen.meta.get("title", ""),
+            str(folder),
+            parent.run_id if parent else None,
+        )
         run = TrainingRun(record, snapshot, folder)
         run.sampling = "--generate-only" in (extra_args or [])
         if run.sampling and parent is not None:  # the results are the trained run's

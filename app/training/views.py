@@ -99,11 +99,15 @@ class DatasetPreviewWidget(QWidget):
         self.summary.setText(f"<b>{preview.kind}</b> — " + (preview.error or preview.summary))
         if preview.images is not None:
             labels = preview.image_labels or [""] * len(preview.images)
-            self.gallery.set_items([(array_pixmap(im), str(lb)) for im, lb in zip(preview.images, labels, strict=False)])
+            self.gallery.set_items(
+                [(array_pixmap(im), str(lb)) for im, lb in zip(preview.images, labels, strict=False)]
+            )
             self.gallery.show()
         elif preview.kind == "image_folder" and preview.rows:
-            items = [(QPixmap(path).scaled(48, 48, Qt.AspectRatioMode.KeepAspectRatio), label)
-                     for path, label in preview.rows]
+            items = [
+                (QPixmap(path).scaled(48, 48, Qt.AspectRatioMode.KeepAspectRatio), label)
+                for path, label in preview.rows
+            ]
             self.gallery.set_items(items)
             self.gallery.show()
         elif preview.points is not None:
@@ -146,8 +150,9 @@ class BoundaryView(QWidget):
         self.plot.addItem(self.image)
         self.scatter = pg.ScatterPlotItem(size=4, pen=pg.mkPen("k", width=0.3))
         self.plot.addItem(self.scatter)
-        self.label = QLabel("The decision boundary appears here while a 2-D data set trains "
-                            "(needs the script's boundary events).")
+        self.label = QLabel(
+            "The decision boundary appears here while a 2-D data set trains (needs the script's boundary events)."
+        )
         self.label.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.addWidget(self.label)
@@ -160,8 +165,9 @@ class BoundaryView(QWidget):
         self.image.clear()
         self.scatter.clear()
         self.shown_epoch, self._points_key = None, None
-        self.label.setText("The decision boundary appears here while a 2-D data set trains "
-                           "(needs the script's boundary events).")
+        self.label.setText(
+            "The decision boundary appears here while a 2-D data set trains (needs the script's boundary events)."
+        )
 
     def set_points(self, setup: dict) -> None:
         """Draw the training points (generated exactly as the script does)."""
@@ -251,8 +257,11 @@ class ResultsView(QWidget):
         self.text_box.setVisible(on)
 
     def show_metrics(self, metrics: dict, message: str = "") -> None:
-        rows = [(k.replace("_", " "), _fmt(v)) for k, v in metrics.items()
-                if (k.startswith("test_") and v is not None) or k == "weights"]
+        rows = [
+            (k.replace("_", " "), _fmt(v))
+            for k, v in metrics.items()
+            if (k.startswith("test_") and v is not None) or k == "weights"
+        ]
         if metrics.get("stopped") is True:
             rows.append(("stopped", "early, by request"))
         body = "".join(f"<tr><td>{k}</td><td><b>{v}</b></td></tr>" for k, v in rows)

@@ -41,7 +41,14 @@ def _act(type_id, name, zh, summary, summary_zh, formula, params=(), infer=_same
 
 
 SPECS = [
-    _act("relu", "ReLU", "ReLU 线性整流", "Keeps positive values, zeroes negative ones.", "保留正值，负值置零。", "f(x) = max(0, x)"),
+    _act(
+        "relu",
+        "ReLU",
+        "ReLU 线性整流",
+        "Keeps positive values, zeroes negative ones.",
+        "保留正值，负值置零。",
+        "f(x) = max(0, x)",
+    ),
     _act(
         "leaky_relu",
         "LeakyReLU",
@@ -61,7 +68,14 @@ SPECS = [
         "把数值压缩到 (0, 1) 区间。",
         "σ(x) = 1 / (1 + e^(−x))",
     ),
-    _act("tanh", "Tanh", "双曲正切", "Squashes values into (−1, 1).", "把数值压缩到 (−1, 1) 区间。", "tanh(x) = (e^x − e^(−x)) / (e^x + e^(−x))"),
+    _act(
+        "tanh",
+        "Tanh",
+        "双曲正切",
+        "Squashes values into (−1, 1).",
+        "把数值压缩到 (−1, 1) 区间。",
+        "tanh(x) = (e^x − e^(−x)) / (e^x + e^(−x))",
+    ),
     _act(
         "softmax",
         "Softmax",
@@ -70,7 +84,14 @@ SPECS = [
         "把分数变成沿某个轴和为 1 的概率。",
         "softmax(x)_i = e^(x_i) / Σ_j e^(x_j)",
         params=[
-            int_param("axis", -1, "Axis (channels-first numbering; -1 = last).", "归一化的轴（通道在前编号；-1 为最后一轴）。", -8, 8),
+            int_param(
+                "axis",
+                -1,
+                "Axis (channels-first numbering; -1 = last).",
+                "归一化的轴（通道在前编号；-1 为最后一轴）。",
+                -8,
+                8,
+            ),
         ],
         infer=_softmax_infer,
     ),
@@ -82,7 +103,13 @@ SPECS = [
         "Transformer 中常用的平滑 ReLU：x 乘以标准正态分布函数。",
         "GELU(x) = x · Φ(x)",
         params=[
-            choice_param("approximate", "none", ("none", "tanh"), "Exact (erf) or tanh approximation.", "精确（erf）或 tanh 近似。"),
+            choice_param(
+                "approximate",
+                "none",
+                ("none", "tanh"),
+                "Exact (erf) or tanh approximation.",
+                "精确（erf）或 tanh 近似。",
+            ),
         ],
     ),
     _act(
@@ -94,7 +121,14 @@ SPECS = [
         "f(x) = x if x > 0 else α · (e^x − 1)",
         params=[float_param("alpha", 1.0, "Scale of the negative part.", "负半轴的缩放系数 α。", 0.0, 100.0)],
     ),
-    _act("silu", "SiLU (Swish)", "SiLU（Swish）", "x times its sigmoid; smooth and non-monotonic.", "x 乘以它的 sigmoid；平滑且非单调。", "f(x) = x · σ(x)"),
+    _act(
+        "silu",
+        "SiLU (Swish)",
+        "SiLU（Swish）",
+        "x times its sigmoid; smooth and non-monotonic.",
+        "x 乘以它的 sigmoid；平滑且非单调。",
+        "f(x) = x · σ(x)",
+    ),
     _act(
         "softplus",
         "Softplus",

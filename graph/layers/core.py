@@ -125,7 +125,12 @@ SPECS = [
         "Reshapes each sample (channels-first order); one size may be -1.",
         "改变每个样本的形状（通道在前顺序）；可有一个 -1。",
         params=(
-            ints_param("target_shape", [1, -1], "Per-sample shape, without the batch axis.", "每个样本的目标形状（不含批次轴）。"),
+            ints_param(
+                "target_shape",
+                [1, -1],
+                "Per-sample shape, without the batch axis.",
+                "每个样本的目标形状（不含批次轴）。",
+            ),
         ),
         inputs=IN,
         outputs=OUT,
@@ -139,7 +144,11 @@ SPECS = [
         "轴置换",
         "Reorders the sample axes (1-based, batch stays first), e.g. [2, 1] swaps time and features.",
         "重新排列样本的轴（从 1 开始编号，批次轴不动），例如 [2, 1] 交换时间和特征。",
-        params=(ints_param("order", [2, 1], "New order of the sample axes (1-based).", "样本轴的新顺序（从 1 开始）。", minimum=1),),
+        params=(
+            ints_param(
+                "order", [2, 1], "New order of the sample axes (1-based).", "样本轴的新顺序（从 1 开始）。", minimum=1
+            ),
+        ),
         inputs=IN,
         outputs=OUT,
         infer=_permute_infer,
@@ -154,7 +163,12 @@ SPECS = [
         "训练时以概率 rate 把每个值置零，其余值乘以 1/(1-rate)；推理时不起作用。",
         params=(
             float_param("rate", 0.5, "Fraction of values dropped while training.", "训练时丢弃的比例。", 0.0, 0.99),
-            bool_param("spatial", False, "Drop whole channels (feature maps) instead of single values.", "整通道丢弃（空间失活）。"),
+            bool_param(
+                "spatial",
+                False,
+                "Drop whole channels (feature maps) instead of single values.",
+                "整通道丢弃（空间失活）。",
+            ),
         ),
         inputs=IN,
         outputs=OUT,

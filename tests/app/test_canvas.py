@@ -24,8 +24,9 @@ def _drop(view, type_id: str, scene_pos: QPointF) -> None:
     mime = QMimeData()
     mime.setData(LAYER_MIME, type_id.encode())
     at = view.mapFromScene(scene_pos)
-    event = QDropEvent(QPointF(at), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(at), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     view.dropEvent(event)
 
 

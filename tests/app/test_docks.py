@@ -196,8 +196,11 @@ def test_problems_click_selects_and_focuses(qtbot, doc):
     dock = ProblemsDock(doc)
     qtbot.addWidget(dock)
     qtbot.waitUntil(lambda: dock.tree.topLevelItemCount() > 0)
-    item = next(dock.tree.topLevelItem(i) for i in range(dock.tree.topLevelItemCount())
-                if dock.tree.topLevelItem(i).data(0, NODE_ROLE) == lonely)
+    item = next(
+        dock.tree.topLevelItem(i)
+        for i in range(dock.tree.topLevelItemCount())
+        if dock.tree.topLevelItem(i).data(0, NODE_ROLE) == lonely
+    )
     with qtbot.waitSignal(doc.focus_requested) as blocker:
         rect = dock.tree.visualItemRect(item)
         qtbot.mouseClick(dock.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

@@ -33,11 +33,27 @@ def _mirrors(window) -> bool:
 def _random_edit(doc, rng: random.Random) -> None:
     graph = doc.graph
     ids = graph.node_ids()
-    op = rng.choice(["add", "add", "connect", "connect", "remove", "param", "move", "rename", "disconnect",
-                     "splice", "paste", "layout"])
+    op = rng.choice(
+        [
+            "add",
+            "add",
+            "connect",
+            "connect",
+            "remove",
+            "param",
+            "move",
+            "rename",
+            "disconnect",
+            "splice",
+            "paste",
+            "layout",
+        ]
+    )
     if op == "add" or not ids:
-        doc.add_node(rng.choice(["input.vector", "dense", "relu", "dropout", "add", "output.regression"]),
-                     (rng.randrange(0, 2000, 20), rng.randrange(0, 1000, 20)))
+        doc.add_node(
+            rng.choice(["input.vector", "dense", "relu", "dropout", "add", "output.regression"]),
+            (rng.randrange(0, 2000, 20), rng.randrange(0, 1000, 20)),
+        )
     elif op == "connect":
         a, b = rng.choice(ids), rng.choice(ids)
         doc.connect(a, "out", b, "in")  # refusals are fine: they change nothing

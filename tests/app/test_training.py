@@ -35,7 +35,7 @@ from graph.fileformat import dumps
 pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parents[2]
 
-FAKE_WORKER = r'''
+FAKE_WORKER = r"""
 import argparse, json, math, signal, sys, time
 from pathlib import Path
 
@@ -125,7 +125,7 @@ emit("end", test_loss=0.3, test_accuracy=0.9, weights=str(out / "model.pt"), sto
      confusion=[[5, 1], [0, 4]], misclassified=[{"index": 0, "label": 1, "predicted": 0}])
 if args.generate:
     emit("text", text=args.prompt + "twinkle twinkle")
-'''
+"""
 
 
 def fake_source(**config) -> str:
@@ -160,8 +160,9 @@ def wait_done(qtbot, trainer, timeout=10_000):
 
 
 def wait_events(qtbot, trainer, n_batches=1, timeout=10_000):
-    qtbot.waitUntil(lambda: trainer.current is not None and trainer.current.record.batches.n >= n_batches,
-                    timeout=timeout)
+    qtbot.waitUntil(
+        lambda: trainer.current is not None and trainer.current.record.batches.n >= n_batches, timeout=timeout
+    )
 
 
 # ----------------------------------------------------------------------------- protocol (no Qt)
@@ -281,9 +282,10 @@ def test_nan_loss_is_reported(qtbot, doc):
     assert run.record.batches.n == 4  # the points before the NaN are kept
 
 
-@pytest.mark.parametrize(("mode", "words"), [("missing", "dataset could not be found"),
-                                             ("shape", "do not fit the model"),
-                                             ("oom", "out of memory")])
+@pytest.mark.parametrize(
+    ("mode", "words"),
+    [("missing", "dataset could not be found"), ("shape", "do not fit the model"), ("oom", "out of memory")],
+)
 def test_worker_failures_end_with_a_clear_message(qtbot, doc, mode, words):
     dock = make_dock(qtbot, doc, mode=mode)
     run = dock.train()
@@ -386,7 +388,7 @@ def test_model_problems_fail_before_starting(qtbot):
 def test_device_probe_output_and_cache(tmp_path, monkeypatch):
     assert devices.devices_from_probe({"torch": 2}) == ["auto", "cpu", "cuda:0", "cuda:1"]
     assert devices.devices_from_probe({}) == ["auto", "cpu"]
-    assert devices.parse_probe_output("noise\n{\"torch\": 1}\n") == {"torch": 1}
+    assert devices.parse_probe_output('noise\n{"torch": 1}\n') == {"torch": 1}
     monkeypatch.delenv("LAYERLAB_DEVICES")
     cache = tmp_path / "devices.json"
     assert devices.cached_devices(cache) is None
@@ -418,14 +420,16 @@ def test_history_csv_export(tmp_path):
 
 
 def test_gui_process_never_imports_a_framework():
-    code = ("import os; os.environ['QT_QPA_PLATFORM']='offscreen'; os.environ['LAYERLAB_DEVICES']='auto,cpu'\n"
-            "import sys\nfrom PySide6.QtWidgets import QApplication\napp = QApplication([])\n"
-            "from app.document import Document\nfrom app.training.panel import TrainingDock\n"
-            "from graph.examples import EXAMPLES\n"
-            "dock = TrainingDock(Document(EXAMPLES['spiral']()))\n"
-            "import codegen; codegen.generate(dock.document.project, 'pytorch')\n"
-            "bad = [m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules]\n"
-            "assert not bad, bad\n")
+    code = (
+        "import os; os.environ['QT_QPA_PLATFORM']='offscreen'; os.environ['LAYERLAB_DEVICES']='auto,cpu'\n"
+        "import sys\nfrom PySide6.QtWidgets import QApplication\napp = QApplication([])\n"
+        "from app.document import Document\nfrom app.training.panel import TrainingDock\n"
+        "from graph.examples import EXAMPLES\n"
+        "dock = TrainingDock(Document(EXAMPLES['spiral']()))\n"
+        "import codegen; codegen.generate(dock.document.project, 'pytorch')\n"
+        "bad = [m for m in ('torch', 'tensorflow', 'keras') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
 

@@ -115,8 +115,9 @@ def test_every_other_example_runs_one_epoch(framework, tmp_path):
         path.write_text(generate(example(name), framework, str(EXAMPLES)).source)
         jobs.append((name, str(path), str(tmp_path / f"out_{name}")))
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
-    proc = subprocess.run([sys.executable, "-c", DRIVER, json.dumps(jobs)], capture_output=True, text=True,
-                          env=env, timeout=400)
+    proc = subprocess.run(
+        [sys.executable, "-c", DRIVER, json.dumps(jobs)], capture_output=True, text=True, env=env, timeout=400
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     results = json.loads(proc.stdout.strip().splitlines()[-1])
     for name, result in results.items():

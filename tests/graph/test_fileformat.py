@@ -55,8 +55,11 @@ def doc_of(project) -> dict:
         (lambda d: d["nodes"][2].update(colour="red"), "nodes[2].colour", "unknown field"),
         (lambda d: d["nodes"][1].update(id=d["nodes"][0]["id"]), "nodes[1].id", "duplicate node id"),
         (lambda d: d["edges"][0].update({"from": ["nX", "out"]}), "edges[0].from", "no node with id"),
-        (lambda d: d["edges"].append({"from": [d["nodes"][3]["id"], "out"], "to": [d["nodes"][1]["id"], "in"]}),
-         "edges[4]", "already connected"),
+        (
+            lambda d: d["edges"].append({"from": [d["nodes"][3]["id"], "out"], "to": [d["nodes"][1]["id"], "in"]}),
+            "edges[4]",
+            "already connected",
+        ),
         (lambda d: d["training"].update(batch_size=0), "training.batch_size", "must be ≥ 1"),
         (lambda d: d["training"].update(optimizer="magic"), "training.optimizer", "must be one of"),
         (lambda d: d.pop("nodes"), "nodes", "missing"),

@@ -97,8 +97,16 @@ def test_every_operation_emits_one_event(small_catalog):
     g.rename(b.id, "hidden")
     g.disconnect(e)
     g.remove_node(b.id)
-    assert log == ["node_added", "node_added", "edge_added", "param_changed", "node_moved", "node_renamed",
-                   "edge_removed", "node_removed"]
+    assert log == [
+        "node_added",
+        "node_added",
+        "edge_added",
+        "param_changed",
+        "node_moved",
+        "node_renamed",
+        "edge_removed",
+        "node_removed",
+    ]
 
 
 def test_remove_then_restore_is_exact(small_catalog):
