@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
 from app.training.history import RunRecord
@@ -42,13 +44,28 @@ RANGE_CHANGES_PER_FRAME = 1  # axis redraws are the costly part of a frame: spre
 LEFT_AXIS_WIDTH = 64  # pixels for tick labels and the rotated axis title ("0.0005", "30000")
 
 
+def plot_colors(widget) -> tuple:
+    """(background, foreground) for plots from the widget's palette: white and black in the light theme."""
+    palette = widget.palette()
+    return palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
+
+
+def style_plot(plot: pg.PlotItem, background, foreground) -> None:
+    """Axes, tick labels and title in the foreground colour (the background is the view's)."""
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setPen(foreground)
+        axis.setTextPen(foreground)
+    if plot.titleLabel.text:
+        plot.setTitle(plot.titleLabel.text, color=foreground.name())
+
+
 class LivePlots(QWidget):
-    """Five plots for the current run, plus overlaid curves of other runs."""
+    """Five plots for the current run, plus overlaid curves of other runs; colours follow the theme."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.layout_widget = pg.GraphicsLayoutWidget()
-        self.layout_widget.setBackground("w")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.layout_widget)
@@ -79,6 +96,7 @@ class LivePlots(QWidget):
             color = pg.mkColor(COLORS[1] if key.startswith("val") or key == "smoothed" else COLORS[0])
             color.setAlpha(alpha)
             self.curves[key] = self.plots[plot_key].plot([], [], pen=pg.mkPen(color, width=width), name=name)
+        self.apply_palette()
         self.record: RunRecord | None = None
         self._follow = {key: True for key, *_ in PLOTS}  # False once the user zooms or pans that plot
         self._ranges: dict[str, tuple] = {}
@@ -86,6 +104,17 @@ class LivePlots(QWidget):
         self._unfitted: set[str] = set()  # plots whose range change waits for the next frame
         self.overlays: dict[str, tuple[RunRecord, dict[str, pg.PlotDataItem]]] = {}
         self.points_drawn = 0  # points handed to setData by the last refresh (tests, bench)
+
+    def apply_palette(self) -> None:
+        background, foreground = plot_colors(self)
+        self.layout_widget.setBackground(background)
+        for plot in self.plots.values():
+            style_plot(plot, background, foreground)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # light ↔ dark theme
+            self.apply_palette()
+        super().changeEvent(event)
 
     def set_record(self, record: RunRecord | None) -> None:
         self.record = record

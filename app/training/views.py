@@ -284,6 +284,7 @@ class ResultsView(QWidget):
                 item = QTableWidgetItem(str(int(m[r, c])))
                 shade = int(255 - 160 * m[r, c] / top)
                 item.setBackground(QColor(shade, shade, 255) if r == c else QColor(255, shade, shade))
+                item.setForeground(QColor(20, 20, 20))  # dark text on the light cells, in both themes
                 self.confusion.setItem(r, c, item)
         self.confusion.resizeColumnsToContents()
         self.confusion_label.show()

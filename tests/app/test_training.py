@@ -554,3 +554,25 @@ def test_opening_another_project_clears_the_previous_runs_curves_and_results(qtb
     assert dock.runs.count() == 0 and dock.plots.record is None
     assert dock.boundary.image.image is None and dock.message.text() == ""
     assert "Train a model" in dock.results.metrics.text()
+
+
+def test_plots_and_confusion_matrix_follow_the_dark_theme(qtbot):
+    """Defect: in the dark theme plots stayed white and the confusion matrix had light-grey numbers."""
+    from PySide6.QtGui import QPalette
+
+    from app.theme import _palette
+    from app.training.plots import LivePlots
+    from app.training.views import ResultsView
+
+    plots = LivePlots()
+    qtbot.addWidget(plots)
+    plots.setPalette(_palette(True))  # what switching the application to dark does
+    QApplication.processEvents()
+    dark_base = _palette(True).color(QPalette.ColorRole.Base)
+    assert plots.layout_widget.backgroundBrush().color() == dark_base
+    assert plots.plots["loss"].getAxis("left").textPen().color() == _palette(True).color(QPalette.ColorRole.Text)
+    results = ResultsView()
+    qtbot.addWidget(results)
+    results.show_confusion([[5, 1], [2, 7]], ["a", "b"])
+    cell = results.confusion.item(0, 1)
+    assert cell.foreground().color().lightness() < 60 and cell.background().color().lightness() > 150
