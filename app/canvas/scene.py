@@ -315,17 +315,37 @@ class GraphScene(QGraphicsScene):
         self._cancel_connect()
         if start is None:
             return None
+        exact = self._exact_port_at(pos)
+        if exact is not None and exact.is_output == start.is_output and exact is not start:
+            problem = (
+                tr("both ports are outputs; drop on an input port (left side of a layer)")
+                if start.is_output
+                else tr("both ports are inputs; drop on an output port (right side of a layer)")
+            )
+            self._refuse(tr("Cannot connect: {reason}").format(reason=problem), screen_pos)
+            return problem
         target = self.port_at(pos, not start.is_output)
         if target is None or target.node_item is start.node_item:
             return None
         src, dst = (start, target) if start.is_output else (target, start)
         problem = self.doc.connect(src.node_id, src.name, dst.node_id, dst.name)
         if problem:
-            text = tr("Cannot connect: {reason}").format(reason=problem)
-            self.message.emit(text)
-            if screen_pos is not None:
-                QToolTip.showText(screen_pos.toPoint() if hasattr(screen_pos, "toPoint") else screen_pos, text)
+            self._refuse(tr("Cannot connect: {reason}").format(reason=problem), screen_pos)
         return problem
+
+    def _refuse(self, text: str, screen_pos) -> None:
+        self.message.emit(text)
+        if screen_pos is not None:
+            QToolTip.showText(screen_pos.toPoint() if hasattr(screen_pos, "toPoint") else screen_pos, text)
+
+    def _exact_port_at(self, pos: QPointF) -> PortItem | None:
+        """The port (either direction) right under ``pos``, not a node body's default port."""
+        for item in self.items(pos):
+            if isinstance(item, NodeItem):
+                port = item.port_at(item.mapFromScene(pos))
+                if port is not None:
+                    return port
+        return None
 
     def _cancel_connect(self) -> None:
         if self._drag_line is not None:

@@ -322,6 +322,11 @@ class TrainingDock(QDockWidget):
         run = self.trainer.current
         if run is not None and run.run_id == run_id and self._tensorboard_dir:
             message += "\n" + self.tr("TensorBoard logs: {0}").format(self._tensorboard_dir)
+        if self.document.path is None and run is not None and run.run_id == run_id:
+            message += "\n" + self.tr(
+                "The project is not saved, so this run's files are in a temporary folder ({0}); "
+                "save the project to keep its runs beside it."
+            ).format(run.folder)
         self._show_message(message, error=failed)
         if failed and run is not None and run.run_id == run_id:
             self.log.appendPlainText("\n--- last lines of the worker's output ---\n" + run.tail.text(60))

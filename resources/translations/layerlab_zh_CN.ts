@@ -249,6 +249,14 @@
       <source>Cannot connect: {reason}</source>
       <translation>无法连接：{reason}</translation>
     </message>
+      <message>
+      <source>both ports are outputs; drop on an input port (left side of a layer)</source>
+      <translation>两个端口都是输出；请拖到输入端口（层的左侧）</translation>
+    </message>
+      <message>
+      <source>both ports are inputs; drop on an output port (right side of a layer)</source>
+      <translation>两个端口都是输入；请拖到输出端口（层的右侧）</translation>
+    </message>
   </context>
   <context>
     <name>HistoryDock</name>
@@ -1088,6 +1096,10 @@
       <location filename="../../app/training/panel.py" line="374" />
       <source>Export curves</source>
       <translation>导出曲线</translation>
+    </message>
+      <message>
+      <source>The project is not saved, so this run's files are in a temporary folder ({0}); save the project to keep its runs beside it.</source>
+      <translation>项目尚未保存，因此本次运行的文件在临时文件夹中（{0}）；保存项目即可把运行记录保存在项目旁边。</translation>
     </message>
   </context>
   <context>

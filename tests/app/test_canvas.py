@@ -190,3 +190,15 @@ def test_a_node_tooltip_follows_edits_made_while_hovering(mlp):
     help_event = QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
     QApplication.sendEvent(view.viewport(), help_event)
     assert "650" in item.toolTip() and "no input" not in item.toolTip() and "not connected" not in item.toolTip()
+
+
+def test_an_output_dropped_on_an_output_says_so(mlp):
+    """Defect: it said 'already connected' (the drop fell back to the layer's connected input)."""
+    window, ids = mlp
+    scene = window.scene
+    src = scene.nodes[ids["in"]].outputs[0]
+    other_output = scene.nodes[ids["dense"]].outputs[0]
+    scene.begin_connect(src, src.center())
+    problem = scene.end_connect(other_output.center())
+    assert problem and "both ports are outputs" in problem and "already" not in problem
+    assert len(window.doc.graph.edges()) == 3

@@ -576,3 +576,13 @@ def test_plots_and_confusion_matrix_follow_the_dark_theme(qtbot):
     results.show_confusion([[5, 1], [2, 7]], ["a", "b"])
     cell = results.confusion.item(0, 1)
     assert cell.foreground().color().lightness() < 60 and cell.background().color().lightness() > 150
+
+
+def test_runs_of_an_unsaved_project_say_where_their_files_went(qtbot):
+    """Defect: runs of an unsaved example went to a temporary folder without a word."""
+    unsaved = Document(EXAMPLES["digits_mlp"]())
+    dock = make_dock(qtbot, unsaved, epochs=1, steps=2)
+    run = dock.train()
+    wait_done(qtbot, dock.trainer)
+    assert run.record.outcome == "finished"
+    assert "temporary folder" in dock.message.text() and str(run.folder) in dock.message.text()
