@@ -328,6 +328,7 @@ class TrainingDock(QDockWidget):
                 "save the project to keep its runs beside it."
             ).format(run.folder)
         self._show_message(message, error=failed)
+        self.log.appendPlainText(f"{run_id}: {message}")  # the Log tab tells every run's end, not only failures
         if failed and run is not None and run.run_id == run_id:
             self.log.appendPlainText("\n--- last lines of the worker's output ---\n" + run.tail.text(60))
             self.tabs.setCurrentWidget(self.log)

@@ -207,8 +207,12 @@ class LivePlots(QWidget):
             y0, y1 = (max(y0 - room, floor) if y0 < oy0 else oy0), (y1 + room if y1 > oy1 else oy1)
             if end is None:
                 xr = (min(xr[0], ox0), max(xr[1], ox1))
-        step = nice_up(max(y1 - y0, abs(y1) * 0.2, 1e-12)) / 5  # a flat curve (constant lr) gets ±20 %
-        yr = (math.floor(y0 / step) * step, math.ceil(y1 / step) * step + (step if y1 == y0 else 0.0))
+        if y1 == y0:  # a flat curve (a constant learning rate) sits in the middle, ±20 %
+            half = nice_up(max(abs(y0) * 0.2, 1e-12))
+            yr = (y0 - half, y0 + half)
+        else:
+            step = nice_up(max(y1 - y0, abs(y1) * 0.2, 1e-12)) / 5
+            yr = (math.floor(y0 / step) * step, math.ceil(y1 / step) * step)
         if self._ranges.get(key) == (xr, yr):
             return False
         self._ranges[key] = (xr, yr)

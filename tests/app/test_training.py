@@ -586,3 +586,17 @@ def test_runs_of_an_unsaved_project_say_where_their_files_went(qtbot):
     wait_done(qtbot, dock.trainer)
     assert run.record.outcome == "finished"
     assert "temporary folder" in dock.message.text() and str(run.folder) in dock.message.text()
+    assert f"{run.run_id}: finished" in dock.log.toPlainText()  # the Log tab was empty after a success
+
+
+def test_a_constant_learning_rate_is_drawn_in_the_middle_of_its_plot(qtbot):
+    """Defect: a constant lr sat on the bottom edge under ticks 1.01–1.03 (×0.001)."""
+    from app.training.plots import LivePlots
+
+    plots = LivePlots()
+    qtbot.addWidget(plots)
+    curve = plots.curves["lr"]
+    curve.setData([1.0, 2.0, 3.0], [0.001, 0.001, 0.001])
+    plots._follow_data("lr")
+    low, high = plots._ranges["lr"][1]
+    assert low < 0.001 < high and abs((0.001 - low) - (high - 0.001)) < 1e-12
