@@ -34,6 +34,7 @@ class GraphScene(QGraphicsScene):
     """Canvas items for one Document; emits ``message`` with refusals and hints for the status bar."""
 
     message = Signal(str)
+    emptiness_changed = Signal(bool)  # True when the last layer went, False when the first one came
 
     def __init__(self, document, colors=None, parent=None):
         super().__init__(parent)
@@ -79,6 +80,7 @@ class GraphScene(QGraphicsScene):
             self._cancel_connect()
             self.clear()
             self.nodes.clear()
+            self.emptiness_changed.emit(True)
             self.edges.clear()
             self._short_cache.clear()
             self._count_cache.clear()
@@ -102,6 +104,8 @@ class GraphScene(QGraphicsScene):
         item.setPos(QPointF(*node.pos))
         self.nodes[node.id] = item
         self.addItem(item)
+        if len(self.nodes) == 1:
+            self.emptiness_changed.emit(False)
         if not self._syncing:
             self.update_rect(item=item)
 
@@ -112,6 +116,8 @@ class GraphScene(QGraphicsScene):
         for edge_item in list(item.edges):
             self._on_edge_removed(edge_item.edge)
         self.removeItem(item)
+        if not self.nodes:
+            self.emptiness_changed.emit(True)
 
     def _on_edge_added(self, edge) -> None:
         src, dst = self.nodes[edge.src], self.nodes[edge.dst]

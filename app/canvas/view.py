@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QCursor, QPainter
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
@@ -37,6 +37,29 @@ class GraphView(QGraphicsView):
         self._quick = None
         self._quick_pos = QPointF()
         self.doc.focus_requested.connect(self.focus_node)
+        scene.emptiness_changed.connect(lambda _empty: self.viewport().update())  # the hint comes or goes
+
+    # ------------------------------------------------------------------ the empty canvas
+    def empty_hint(self) -> str:
+        """What an empty canvas says, or "" when it has layers."""
+        if self.scene().nodes:
+            return ""
+        return QCoreApplication.translate(
+            "GraphView",
+            "Drag a layer here from the palette (start with an Input), double-click one there,\n"
+            "or press Tab for a quick search. File ▸ Examples opens a ready model.",
+        )
+
+    def drawForeground(self, painter, rect) -> None:
+        super().drawForeground(painter, rect)
+        hint = self.empty_hint()
+        if not hint:
+            return
+        painter.save()
+        painter.resetTransform()  # in viewport pixels: readable at any zoom
+        painter.setPen(self.scene().colors.text_dim)
+        painter.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, hint)
+        painter.restore()
 
     # ------------------------------------------------------------------ zoom and pan
     def zoom(self) -> float:

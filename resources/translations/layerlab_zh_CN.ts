@@ -1113,4 +1113,13 @@
       <translation>保持两个值相等（正方形的卷积核或窗口）</translation>
     </message>
   </context>
+  <context>
+    <name>GraphView</name>
+    <message>
+      <source>Drag a layer here from the palette (start with an Input), double-click one there,
+or press Tab for a quick search. File ▸ Examples opens a ready model.</source>
+      <translation>从左侧图层面板把图层拖到这里（先放一个输入层），或在面板中双击图层，
+也可以按 Tab 快速搜索。“文件 ▸ 示例”可以打开现成的模型。</translation>
+    </message>
+  </context>
 </TS>

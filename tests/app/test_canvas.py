@@ -202,3 +202,25 @@ def test_an_output_dropped_on_an_output_says_so(mlp):
     problem = scene.end_connect(other_output.center())
     assert problem and "both ports are outputs" in problem and "already" not in problem
     assert len(window.doc.graph.edges()) == 3
+
+
+def test_the_empty_canvas_says_how_to_start(window):
+    """Defect: the empty canvas gave no hint."""
+    assert "palette" in window.view.empty_hint()
+    image = window.view.viewport().grab().toImage()
+    middle = image.copy(image.width() // 3, image.height() // 2 - 20, image.width() // 3, 40)
+    background = middle.pixelColor(0, 0)
+    assert any(
+        middle.pixelColor(x, y) != background for x in range(0, middle.width(), 3) for y in range(middle.height())
+    )
+    window.doc.add_node("input.vector", (0, 0))
+    assert window.view.empty_hint() == ""
+
+
+def test_the_hint_goes_as_soon_as_the_first_layer_comes(window, qtbot):
+    with qtbot.waitSignal(window.scene.emptiness_changed) as signal:
+        node = window.doc.add_node("input.vector", (0, 0))
+    assert signal.args == [False]
+    with qtbot.waitSignal(window.scene.emptiness_changed) as signal:
+        window.doc.remove_nodes([node])
+    assert signal.args == [True]
