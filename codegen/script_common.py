@@ -191,6 +191,9 @@ def require_targets(output, targets, expected):
         )
 
 
+OOM_HINT = "try a smaller batch size or model, or --device cpu"
+
+
 def fail(control, kind, message):
     """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
     control.emit("error", kind=kind, message=message)
@@ -277,14 +280,15 @@ def report_block(kind: str, one_hot: bool, image_sample: str) -> str:
 def expected_targets(plan: Plan, channels_last: bool) -> str:
     """The per-sample target shape the loss needs, as an expression of the model's ``output`` shape."""
     need = plan.need
-    if need.kind != "labels" or (channels_last and _smoothing(plan)):
+    if need.kind != "labels" or (channels_last and label_smoothing(plan)):
         return "output"  # one target per output value (one-hot labels too)
     if need.class_axis == 1 and not channels_last:
         return "output[1:]"  # (K, H, W) scores, (H, W) labels
     return "output[:-1]"  # class scores on the last axis
 
 
-def _smoothing(plan: Plan) -> float:
+def label_smoothing(plan: Plan) -> float:
+    """The Classification head's label smoothing ε (0 for every other head)."""
     return float(plan.head_params.get("label_smoothing", 0.0) or 0.0)
 
 

@@ -16,6 +16,7 @@ from codegen.script_common import (
     draws_boundary,
     expected_targets,
     header,
+    label_smoothing,
     report_block,
     safe_title,
     select,
@@ -44,7 +45,7 @@ def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, 
     em.blank(2)
     em.block(data_code.inputs_block(kind, channels_last=plan.input_step.out.channels_first))
     em.blank(2)
-    em.block(data_code.targets_block(plan.need, channels_last=True, one_hot=_smoothing(plan) > 0))
+    em.block(data_code.targets_block(plan.need, channels_last=True, one_hot=label_smoothing(plan) > 0))
     em.blank(2)
     _model(em, plan, rendered)
     em.blank(2)
@@ -54,7 +55,7 @@ def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, 
     blocks(
         em,
         Template(PREDICT).substitute(predicted=_predicted(plan)) if report else None,
-        report_block(kind, _smoothing(plan) > 0, _image_sample(plan)) if report else None,
+        report_block(kind, label_smoothing(plan) > 0, _image_sample(plan)) if report else None,
         BOUNDARY if boundary else None,
         GENERATE if text else None,
         select(MAIN, text=text, report=report, boundary=boundary).replace("$expected", expected_targets(plan, True)),
@@ -74,10 +75,6 @@ def _image_sample(plan: Plan) -> str:
     if t.rank != 4:
         return "x_test[i]"
     return "x_test[i][..., 0]" if t.dims[1] == 1 else "x_test[i]"
-
-
-def _smoothing(plan: Plan) -> float:
-    return float(plan.head_params.get("label_smoothing", 0.0) or 0.0)
 
 
 def _imports(em: Emitter, kind: str, extra: set[str]) -> None:
@@ -105,7 +102,7 @@ def _model(em: Emitter, plan: Plan, rendered: dict[str, Rendered]) -> None:
 
 def _training(project, plan: Plan) -> str:
     s = project.setup
-    smoothing = _smoothing(plan)
+    smoothing = label_smoothing(plan)
     if plan.head.loss == "cross_entropy":
         if smoothing:
             loss = call("keras.losses.CategoricalCrossentropy", from_logits="True", label_smoothing=lit(smoothing))
@@ -410,8 +407,7 @@ def main(argv=None):
     except DeviceError as err:
         return fail(control, "device", str(err))
     except (tf.errors.ResourceExhaustedError, MemoryError) as err:
-        hint = "try a smaller batch size or model, or --device cpu"
-        return fail(control, "oom", f"out of memory ({err}); {hint}")
+        return fail(control, "oom", f"out of memory ({err}); {OOM_HINT}")
     except (ValueError, tf.errors.InvalidArgumentError) as err:
         if not is_shape_error(err):
             raise

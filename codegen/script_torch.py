@@ -16,6 +16,7 @@ from codegen.script_common import (
     draws_boundary,
     expected_targets,
     header,
+    label_smoothing,
     report_block,
     safe_title,
     select,
@@ -186,7 +187,7 @@ def _model(em: Emitter, plan: Plan, rendered: dict[str, Rendered]) -> None:
 
 def _training(project, plan: Plan) -> str:
     s, head, need = project.setup, plan.head, plan.need
-    loss = Template(LOSSES[head.loss]).substitute(smoothing=lit(float(plan.head_params.get("label_smoothing", 0.0))))
+    loss = Template(LOSSES[head.loss]).substitute(smoothing=lit(label_smoothing(plan)))
     class_dim = 1 if need.class_axis == 1 else -1
     if need.kind == "labels" and plan.output_type.rank == 3:  # (N, T, K) scores: one row per time step
         loss_args = "logits.flatten(0, 1), y.flatten()"
@@ -517,9 +518,6 @@ def show_text(args, control, model, data, device):  #[text]
     control.emit("text", text=sample, prompt=args.prompt, temperature=args.temperature)  #[text]
     if not control.jsonl:  #[text]
         print(sample)  #[text]
-
-
-OOM_HINT = "try a smaller batch size or model, or --device cpu"
 
 
 def main(argv=None):

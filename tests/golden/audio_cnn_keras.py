@@ -237,6 +237,9 @@ def require_targets(output, targets, expected):
         )
 
 
+OOM_HINT = "try a smaller batch size or model, or --device cpu"
+
+
 def fail(control, kind, message):
     """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
     control.emit("error", kind=kind, message=message)
@@ -485,8 +488,7 @@ def main(argv=None):
     except DeviceError as err:
         return fail(control, "device", str(err))
     except (tf.errors.ResourceExhaustedError, MemoryError) as err:
-        hint = "try a smaller batch size or model, or --device cpu"
-        return fail(control, "oom", f"out of memory ({err}); {hint}")
+        return fail(control, "oom", f"out of memory ({err}); {OOM_HINT}")
     except (ValueError, tf.errors.InvalidArgumentError) as err:
         if not is_shape_error(err):
             raise

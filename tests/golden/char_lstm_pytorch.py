@@ -238,6 +238,9 @@ def require_targets(output, targets, expected):
         )
 
 
+OOM_HINT = "try a smaller batch size or model, or --device cpu"
+
+
 def fail(control, kind, message):
     """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
     control.emit("error", kind=kind, message=message)
@@ -509,9 +512,6 @@ def show_text(args, control, model, data, device):
     control.emit("text", text=sample, prompt=args.prompt, temperature=args.temperature)
     if not control.jsonl:
         print(sample)
-
-
-OOM_HINT = "try a smaller batch size or model, or --device cpu"
 
 
 def main(argv=None):

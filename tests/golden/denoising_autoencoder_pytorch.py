@@ -229,6 +229,9 @@ def require_targets(output, targets, expected):
         )
 
 
+OOM_HINT = "try a smaller batch size or model, or --device cpu"
+
+
 def fail(control, kind, message):
     """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
     control.emit("error", kind=kind, message=message)
@@ -461,9 +464,6 @@ def run(args, control):
         weights=str(weights),
         stopped=state["stopped"],
     )
-
-
-OOM_HINT = "try a smaller batch size or model, or --device cpu"
 
 
 def main(argv=None):

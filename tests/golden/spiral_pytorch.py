@@ -220,6 +220,9 @@ def require_targets(output, targets, expected):
         )
 
 
+OOM_HINT = "try a smaller batch size or model, or --device cpu"
+
+
 def fail(control, kind, message):
     """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
     control.emit("error", kind=kind, message=message)
@@ -526,9 +529,6 @@ def run(args, control):
         stopped=state["stopped"],
         **test_report(model, data, args.batch_size),
     )
-
-
-OOM_HINT = "try a smaller batch size or model, or --device cpu"
 
 
 def main(argv=None):
