@@ -26,6 +26,7 @@ AUDIO_EXTENSIONS = (".wav",)
 TEXT_EXTENSIONS = (".txt",)
 MAX_DISTINCT = 100_000  # distinct labels/tokens counted before a description gives up counting
 MAX_SAMPLED_ROWS = 200_000  # CSV rows a description reads; the count of a larger file is estimated
+MAX_SAMPLED_FILES = 2_000  # text files of a folder dataset a description reads
 MAX_TEXT_BYTES = 256 * 2**20  # a text corpus the scripts read whole
 
 DESCRIPTIONS = {
@@ -175,6 +176,9 @@ class _Counted:
             self.chars += len(line)
             yield line
 
+    def close(self) -> None:
+        self.fh.close()
+
 
 def _read_csv(path: Path):
     """(header, rows iterator, file handle) of a UTF-8 CSV file; the handle counts the characters read."""
@@ -186,7 +190,7 @@ def _read_csv(path: Path):
     except (OSError, UnicodeDecodeError, csv.Error) as err:
         raise DatasetError(f"{path}: cannot read the CSV file ({err})") from None
     if not header:
-        fh.fh.close()
+        fh.close()
         raise DatasetError(f"{path}: the CSV file is empty")
     return header, reader, fh
 
@@ -207,7 +211,7 @@ def _describe_csv(path: Path, config: dict) -> DatasetInfo:
     header, reader, fh = _read_csv(path)
     target = config.get("target") or header[-1]
     if target not in header:
-        fh.fh.close()
+        fh.close()
         raise DatasetError(f"{path}: no column named {target!r} (columns: {', '.join(header)})")
     ti = header.index(target)
     values, rows, numeric = set(), 0, True
@@ -224,7 +228,7 @@ def _describe_csv(path: Path, config: dict) -> DatasetInfo:
     except (UnicodeDecodeError, csv.Error) as err:
         raise DatasetError(f"{path}: cannot read the CSV file ({err})") from None
     finally:
-        fh.fh.close()
+        fh.close()
     numbers = []
     for v in values:
         try:
@@ -338,16 +342,15 @@ def _describe_text_classes(path: Path, config: dict) -> DatasetInfo:
     if path.is_dir():
         classes, count = _class_folders(path, TEXT_EXTENSIONS, "text-classes")
         tokens = set()
-        for c in classes:
-            for f in sorted((path / c).iterdir()):
-                if f.suffix.lower() in TEXT_EXTENSIONS:
-                    tokens.update(_tokens(_read_text(f), config))
+        files = (f for c in classes for f in sorted((path / c).iterdir()) if f.suffix.lower() in TEXT_EXTENSIONS)
+        for f in itertools.islice(files, MAX_SAMPLED_FILES):  # the vocabulary of a bounded sample
+            tokens.update(_tokens(_read_text(f), config))
         return DatasetInfo("text_classes", None, "int64", _labels(len(classes)), count, vocab=len(tokens))
     header, reader, fh = _read_csv(path)
     text_col = header.index("text") if "text" in header else 0
     label_col = header.index("label") if "label" in header else len(header) - 1
     if text_col == label_col:
-        fh.fh.close()
+        fh.close()
         raise DatasetError(f"{path}: a text-classes CSV needs a text column and a label column (found {header})")
     labels, tokens, rows = set(), set(), 0
     try:
@@ -362,7 +365,7 @@ def _describe_text_classes(path: Path, config: dict) -> DatasetInfo:
     except (UnicodeDecodeError, csv.Error) as err:
         raise DatasetError(f"{path}: cannot read the CSV file ({err})") from None
     finally:
-        fh.fh.close()
+        fh.close()
     if rows < 2 or len(labels) < 2:
         raise DatasetError(f"{path}: needs at least two labelled texts of two classes (found {rows} rows)")
     return DatasetInfo("text_classes", None, "int64", _labels(len(labels)), rows, vocab=len(tokens))
