@@ -160,4 +160,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as ``python -m app.cli``: use the imported module, where the other commands register.
+    from app.cli import main as imported_main
+
+    sys.exit(imported_main())

@@ -118,3 +118,37 @@ def test_check_into_a_closed_pipe_ends_quietly(tmp_path):
         text=True,
     )
     assert proc.stdout.count("\n") == 1 and "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+@pytest.mark.frameworks
+@pytest.mark.parametrize("name,framework", [("audio_cnn", "pytorch"), ("text_classifier", "tf")])
+def test_layerlab_train_runs_an_example_on_its_bundled_data(name, framework, tmp_path):
+    """The README's `layerlab train`: writes the script, runs it in a child process, exit code is the script's."""
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "train",
+            str(example_path(name)),
+            "-f",
+            framework,
+            "--epochs",
+            "1",
+            "--out",
+            str(out),
+            "--progress",
+            "jsonl",
+            "--device",
+            "cpu",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    events = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    assert events[-1]["event"] == "end" and 0.0 <= events[-1]["test_accuracy"] <= 1.0
+    script = "train_pytorch.py" if framework == "pytorch" else "train_keras.py"
+    assert (out / script).exists() and (out / ("vocab.json" if name == "text_classifier" else script)).exists()

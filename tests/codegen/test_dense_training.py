@@ -107,7 +107,8 @@ def test_keras_test_loss_is_within_ten_percent_of_pytorch(name, build, tmp_path)
         mean_image = float(((d["y"] - d["y"].mean(axis=0)) ** 2).mean())
     losses = train_side_by_side(project, data, EPOCHS)
     assert losses["pytorch"] < 0.1 * mean_image, (losses, mean_image)  # it learnt the task
-    assert abs(losses["tensorflow"] - losses["pytorch"]) <= 0.1 * losses["pytorch"], (losses, mean_image)
+    # The issue asks for 10 %; from the same start and order they agree far closer (≈ 1e-4–1e-3, README).
+    assert abs(losses["tensorflow"] - losses["pytorch"]) <= 0.01 * losses["pytorch"], (losses, mean_image)
 
 
 def test_both_scripts_learn_the_autoencoder_end_to_end(tmp_path, capsys):
