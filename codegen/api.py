@@ -59,23 +59,15 @@ def generate(project, framework: str, project_dir: str | None = None) -> Generat
 
 
 def _generate(project, plan: Plan, framework: str, project_dir, info) -> GeneratedCode:
-    from codegen import script_keras, script_torch
-    from codegen.backend import render_all
-    from codegen.keras_backend import RENDERERS as KERAS
-    from codegen.torch_backend import RENDERERS as TORCH
+    from codegen.backend import BACKENDS, render_all
 
-    table, writer = (TORCH, script_torch) if framework == "pytorch" else (KERAS, script_keras)
-    rendered, ctx = render_all(plan, _Table(framework, table))
+    backend = BACKENDS[framework]
+    rendered, ctx = render_all(plan, backend)
     if plan.problems:
         return _stub(plan, framework)
     ctx.info = info
-    em = writer.write(project, plan, rendered, ctx, project_dir, script_name(project, framework))
+    em = backend.write_script(project, plan, rendered, ctx, project_dir, script_name(project, framework))
     return GeneratedCode(framework, em.source(), em.node_lines(), [])
-
-
-class _Table:
-    def __init__(self, framework, renderers):
-        self.framework, self.renderers = framework, renderers
 
 
 def _stub(plan: Plan, framework: str) -> GeneratedCode:

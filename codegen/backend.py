@@ -1,7 +1,17 @@
-"""What a backend is: a table of per-layer renderers plus a few settings (tinygrad's renderer idea)."""
+"""What a backend is: the lowerings of every layer type plus the script writer.
+
+A *lowering* is everything one framework needs to know about one layer type, kept together: the
+renderer (the code that builds and calls the layer), the weight conversion from the neutral layout
+(PyTorch's ``state_dict``) into the framework's own, and the initialiser that reproduces the reference
+initial values (docs/equivalence.md §4). Lowerings live in ``codegen/lower_torch/`` and
+``codegen/lower_keras/``, one module per layer family; each registers itself with a decorator, so adding
+a layer type never touches a table elsewhere (docs/adding-a-layer.md).
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,13 +26,15 @@ class Unsupported(Exception):
 class Rendered:
     """Code for one node: ``build`` statements create layers, ``apply`` statements compute its output.
 
-    Each statement is (assignment target or "", expression). PyTorch puts ``build`` in ``__init__``
-    and ``apply`` in ``forward``; Keras has only ``apply`` (layers are created where they are called).
+    Each statement is (assignment target or "", expression). PyTorch puts ``build`` in ``__init__``,
+    ``init`` in ``reset_parameters`` and ``apply`` in ``forward``; Keras has only ``apply`` (layers are
+    created where they are called).
     """
 
     build: list[tuple[str, object]] = field(default_factory=list)
     apply: list[tuple[str, object]] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)  # emitted above the build (or apply) lines
+    init: list[tuple[str, object]] = field(default_factory=list)
 
 
 @dataclass
@@ -31,27 +43,99 @@ class Ctx:
 
     plan: Plan
     imports: set[str] = field(default_factory=set)
-    helpers: set[str] = field(default_factory=set)
+    helpers: dict[str, str] = field(default_factory=dict)  # name -> source of a module-level helper
+    info: object = None
 
     def aux(self, step: Step, suffix: str) -> str:
         """A second identifier for a node that needs two layers (e.g. ``conv_pad``)."""
         return self.plan.ns.create_name(f"{step.name}_{suffix}", key=(step.id, suffix))
 
+    def helper(self, name: str, source: str) -> str:
+        """Ask for a module-level helper function (written once, before the model); returns its name."""
+        self.helpers.setdefault(name, source.strip("\n"))
+        return name
+
 
 RendererFn = Callable[[Step, Ctx], Rendered]
+WeightsFn = Callable[[Step, dict], list]  # (step, PyTorch state arrays) -> the framework's weight list
+InitFn = Callable[[Step, Ctx], list]  # (step, ctx) -> statements giving the reference initial values
 
 
-@dataclass
+@dataclass(frozen=True)
+class Lowering:
+    """One layer type in one framework: its renderer, weight conversion and initialiser."""
+
+    type_id: str
+    render: RendererFn
+    weights: WeightsFn | None = None
+    init: InitFn | None = None
+
+
+class Lowerings:
+    """The lowerings of one framework, registered by the modules of one package (loaded on first use)."""
+
+    def __init__(self, framework: str, package: str):
+        self.framework, self.package = framework, package
+        self._table: dict[str, Lowering] = {}
+        self._loaded = False
+
+    def __call__(self, *type_ids: str, weights: WeightsFn | None = None, init: InitFn | None = None):
+        """Decorator: ``@lower("dense", weights=..., init=...)`` registers a renderer for these types."""
+
+        def register(fn: RendererFn) -> RendererFn:
+            for tid in type_ids:
+                if tid in self._table:
+                    raise ValueError(f"{self.framework}: {tid!r} is lowered twice")
+                self._table[tid] = Lowering(tid, fn, weights, init)
+            return fn
+
+        return register
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        pkg = importlib.import_module(self.package)
+        for info in pkgutil.iter_modules(pkg.__path__):
+            if not info.name.startswith("_"):
+                importlib.import_module(f"{self.package}.{info.name}")
+
+    def get(self, type_id: str) -> Lowering | None:
+        self._load()
+        return self._table.get(type_id)
+
+    def __contains__(self, type_id: str) -> bool:
+        return self.get(type_id) is not None
+
+    def ids(self) -> set[str]:
+        self._load()
+        return set(self._table)
+
+
+TORCH = Lowerings("pytorch", "codegen.lower_torch")
+KERAS = Lowerings("tensorflow", "codegen.lower_keras")
+
+
+@dataclass(frozen=True)
 class Backend:
-    """One framework: its name, its renderers and its script writer."""
+    """One framework: its lowerings and the module that writes its script (``write(...) -> Emitter``)."""
 
     framework: str
-    renderers: dict[str, RendererFn]
-    write_script: Callable  # (project, plan, rendered_by_step, ctx, project_dir) -> Emitter
+    lowerings: Lowerings
+    writer: str  # module name, imported when a script is written
+
+    def write_script(self, *args, **kwargs):
+        return importlib.import_module(self.writer).write(*args, **kwargs)
+
+
+BACKENDS = {
+    "pytorch": Backend("pytorch", TORCH, "codegen.script_torch"),
+    "tensorflow": Backend("tensorflow", KERAS, "codegen.script_keras"),
+}
 
 
 def render_all(plan: Plan, backend: Backend) -> tuple[dict[str, Rendered], Ctx]:
-    """Render every step through the backend's table; unsupported layers become plan problems."""
+    """Render every step through the backend's lowerings; unsupported layers become plan problems."""
     ctx = Ctx(plan)
     out: dict[str, Rendered] = {}
     for step in plan.steps:
@@ -59,14 +143,17 @@ def render_all(plan: Plan, backend: Backend) -> tuple[dict[str, Rendered], Ctx]:
             note = f"# {step.spec.display_name}: applied by the loss, which takes logits"
             out[step.id] = Rendered(apply=[("", note)])
             continue
-        fn = backend.renderers.get(step.type)
-        if fn is None:
+        lowering = backend.lowerings.get(step.type)
+        if lowering is None:
             plan.problems.append(
                 (step.id, f"{step.display}: {step.spec.display_name} has no {backend.framework} code yet")
             )
             continue
         try:
-            out[step.id] = fn(step, ctx)
+            rendered = lowering.render(step, ctx)
+            if lowering.init is not None:
+                rendered.init.extend(lowering.init(step, ctx))
+            out[step.id] = rendered
         except Unsupported as err:
             plan.problems.append((step.id, f"{step.display}: {err}"))
     return out, ctx

@@ -298,3 +298,10 @@ def blocks(em, *parts: str | None) -> None:
         if part is not None:
             em.blank(2)
             em.block(part)
+
+
+def helpers(em: Emitter, ctx) -> None:
+    """The module-level helper functions the lowerings asked for, each once, in the order asked."""
+    for source in ctx.helpers.values():
+        em.block(source)
+        em.blank(2)

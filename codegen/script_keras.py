@@ -16,6 +16,7 @@ from codegen.script_common import (
     draws_boundary,
     expected_targets,
     header,
+    helpers,
     label_smoothing,
     report_block,
     safe_title,
@@ -47,6 +48,7 @@ def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, 
     em.blank(2)
     em.block(data_code.targets_block(plan.need, channels_last=True, one_hot=label_smoothing(plan) > 0))
     em.blank(2)
+    helpers(em, ctx)
     _model(em, plan, rendered)
     em.blank(2)
     em.block(CONTROL)

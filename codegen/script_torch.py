@@ -16,6 +16,7 @@ from codegen.script_common import (
     draws_boundary,
     expected_targets,
     header,
+    helpers,
     label_smoothing,
     report_block,
     safe_title,
@@ -47,9 +48,8 @@ def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, 
     em.blank(2)
     em.block(data_code.targets_block(plan.need, channels_last=False))
     em.blank(2)
+    helpers(em, ctx)
     _model(em, plan, rendered)
-    em.blank(2)
-    em.block(init_weights_block(plan))
     em.blank(2)
     em.block(CONTROL)
     em.blank(2)
@@ -79,73 +79,6 @@ def _image_sample(plan: Plan) -> str:
     return "x_test[i][0]" if t.dims[1] == 1 else "x_test[i].transpose(1, 2, 0)"
 
 
-MODULES = {
-    "dense": "nn.Linear",
-    "conv1d": "nn.Conv1d",
-    "conv2d": "nn.Conv2d",
-    "conv2d_transpose": "nn.ConvTranspose2d",
-    "simple_rnn": "nn.RNN",
-    "lstm": "nn.LSTM",
-    "gru": "nn.GRU",
-    "embedding": "nn.Embedding",
-}
-
-
-def init_weights_block(plan: Plan) -> str:
-    """init_weights for the module types this model uses (docs/equivalence.md §4)."""
-    used = {MODULES[s.type] for s in plan.steps if s.type in MODULES}
-    order = list(MODULES.values())
-    kernels = [m for m in order if m in used and m in ("nn.Linear", "nn.Conv1d", "nn.Conv2d", "nn.ConvTranspose2d")]
-    recurrent = [m for m in order if m in used and m in ("nn.RNN", "nn.LSTM", "nn.GRU")]
-    lines = [
-        "def init_weights(module):",
-        '    """Keras\' default initialisation, so the PyTorch and Keras scripts start from',
-        "    the same distribution (PyTorch's own defaults differ).",
-        '    """',
-    ]
-    branch = "if"
-    if kernels:
-        lines += [
-            f"    {branch} isinstance(module, {_classes(kernels)}):",
-            "        nn.init.xavier_uniform_(module.weight)  # Glorot uniform, the same fans as Keras",
-            "        if module.bias is not None:",
-            "            nn.init.zeros_(module.bias)",
-        ]
-        branch = "elif"
-    if recurrent:
-        lines += [
-            f"    {branch} isinstance(module, {_classes(recurrent)}):",
-            "        for name, param in module.named_parameters():",
-            '            if name.startswith("weight_ih"):',
-            "                nn.init.xavier_uniform_(param)",
-            '            elif name.startswith("weight_hh"):',
-            "                # Keras' recurrent kernel is W_hh.T, (units, gates * units): orthogonal.",
-            "                nn.init.orthogonal_(param.T)",
-            "            else:",
-            "                nn.init.zeros_(param)",
-        ]
-        if "nn.LSTM" in recurrent:
-            check = "" if recurrent == ["nn.LSTM"] else " and isinstance(module, nn.LSTM)"
-            lines += [
-                f'            if name.startswith("bias_ih"){check}:',
-                "                # Keras' unit_forget_bias: the forget gate (2nd block) starts at 1.",
-                "                nn.init.ones_(param[module.hidden_size : 2 * module.hidden_size])",
-            ]
-        branch = "elif"
-    if "nn.Embedding" in used:
-        lines += [
-            f"    {branch} isinstance(module, nn.Embedding):",
-            "        nn.init.uniform_(module.weight, -0.05, 0.05)",
-        ]
-    if branch == "if":
-        lines.append("    # This model has no layer whose initialisation differs (normalisation agrees).")
-    return "\n".join(lines)
-
-
-def _classes(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else "(" + ", ".join(names) + ")"
-
-
 def _imports(em: Emitter, kind: str, extra: set[str]) -> None:
     std = ["argparse", "json", "math", "sys", "time", *data_code.stdlib_imports(kind)]
     for name in sorted(std):
@@ -165,21 +98,24 @@ def _model(em: Emitter, plan: Plan, rendered: dict[str, Rendered]) -> None:
     em.blank()
     em.line("def __init__(self):", 1)
     em.line("super().__init__()", 2)
-    for step in plan.steps:
-        r = rendered.get(step.id)
-        if r is None:
-            continue
+    present = [(step, rendered[step.id]) for step in plan.steps if step.id in rendered]
+    for step, r in present:
         for comment in r.comments if r.build else []:
             em.line(comment, 2, step.id)
         for target, expr in r.build:
             em.stmt(f"{target} = " if target else "", expr, 2, step.id)
+    if any(r.init for _, r in present):
+        em.line("self.reset_parameters()", 2)
+        em.blank()
+        em.line("def reset_parameters(self):", 1)
+        em.line('"""Keras\' default initial values, so both scripts start from the same distributions."""', 2)
+        for step, r in present:
+            for target, expr in r.init:
+                em.stmt(f"{target} = " if target else "", expr, 2, step.id)
     em.blank()
     x = plan.input_step.var
     em.line(f"def forward(self, {x}):", 1)
-    for step in plan.steps:
-        r = rendered.get(step.id)
-        if r is None:
-            continue
+    for step, r in present:
         for target, expr in r.apply:
             em.stmt(f"{target} = " if target else "", expr, 2, step.id)
     em.line(f"return {plan.output_var}", 2)
@@ -430,7 +366,6 @@ def run(args, control):
     data = split_data(read_data(args.data), args.seed)
     t = to_tensors(data, device)
     model = Model().to(device)
-    model.apply(init_weights)
     optimizer = make_optimizer(model, args.lr)
     state = {"step": 0, "stopped": False, "epoch": 0}
     if args.resume:

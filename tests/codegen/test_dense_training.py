@@ -70,7 +70,6 @@ def train_side_by_side(project, data, epochs: int, batch: int = 16) -> dict[str,
     plan, tns, kns = build_scripts(project)
     torch.manual_seed(0)
     tmodel, kmodel = tns["Model"](), kns["build_model"]()
-    tmodel.apply(tns["init_weights"])
     copy_torch_to_keras(plan, tmodel, kmodel)
     optimizer = tns["make_optimizer"](tmodel, lr)
     kmodel.compile(optimizer=kns["make_optimizer"](lr), loss=kns["LOSS"])

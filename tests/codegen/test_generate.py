@@ -12,8 +12,7 @@ from codegen_helpers import EXAMPLE_NAMES, ROOT, chain, example, no_data_project
 from codegen_helpers import tool as _tool
 
 from codegen import FRAMEWORKS, GeneratedCode, generate
-from codegen.keras_backend import RENDERERS as KERAS
-from codegen.torch_backend import RENDERERS as TORCH
+from codegen.backend import KERAS, TORCH
 from graph.catalog import default_catalog
 
 

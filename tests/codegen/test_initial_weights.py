@@ -1,6 +1,6 @@
 """Both scripts start from the same initial-weight distributions (EQUIVALENCE §2.23).
 
-The PyTorch script applies ``init_weights`` (Keras' defaults); Keras uses its own defaults. With the same
+The PyTorch model sets Keras' defaults in ``reset_parameters``; Keras uses its own defaults. With the same
 seed the random streams differ, so each layer's weights are compared by their statistics: the Glorot
 bound and standard deviation, orthogonal recurrent kernels, zero biases and LSTM's forget-gate bias of 1.
 """
@@ -30,7 +30,6 @@ def _models(project):
     kns = exec_source(generate(project, "tensorflow").source, "<init keras>")
     torch.manual_seed(SEED)
     tmodel = tns["Model"]()
-    tmodel.apply(tns["init_weights"])
     keras.utils.set_random_seed(SEED)
     kmodel = kns["build_model"]()
     return build_plan(project.graph), tmodel, kmodel
@@ -121,7 +120,7 @@ def test_embedding_lstm_and_gru_start_alike():
     assert not tb.any() and not kb.any()
 
 
-def test_init_weights_keeps_the_frozen_recurrent_bias():
+def test_reset_parameters_keeps_the_frozen_recurrent_bias():
     project = chain(
         [("input.sequence", {"steps": 5, "features": 4}), ("lstm", {"units": 8, "bidirectional": True})],
     )

@@ -62,7 +62,6 @@ def test_every_framework_attribute_name_builds_and_trains_one_step():
     project = _named_chain(names)
     tns = exec_source(generate(project, "pytorch").source, "<reserved torch>")
     model = tns["Model"]()
-    model.apply(tns["init_weights"])
     optimizer = tns["make_optimizer"](model, 0.01)
     x, y = torch.randn(8, 4), torch.randint(0, 3, (8,))
     loss = tns["compute_loss"](model(x), y)

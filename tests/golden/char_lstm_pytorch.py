@@ -126,47 +126,45 @@ def prepare_targets(y):
     return y
 
 
+def init_recurrent_like_keras(module, forget_gate_bias):
+    """Keras' recurrent defaults: Glorot input kernels, orthogonal recurrent kernels, zero biases."""
+    for name, param in module.named_parameters():
+        if name.startswith("weight_ih"):
+            nn.init.xavier_uniform_(param)
+        elif name.startswith("weight_hh"):
+            # Keras' recurrent kernel is W_hh.T, (units, gates * units): orthogonal.
+            nn.init.orthogonal_(param.T)
+        else:
+            nn.init.zeros_(param)
+        if forget_gate_bias and name.startswith("bias_ih"):
+            # Keras' unit_forget_bias: the forget gate (2nd block) starts at 1.
+            nn.init.ones_(param[module.hidden_size : 2 * module.hidden_size])
+
+
 class Model(nn.Module):
     """The network drawn in LayerLab."""
 
     def __init__(self):
         super().__init__()
         self.embed = nn.Embedding(75, 32)
-        # Keras has one recurrent bias: keep PyTorch's second one at zero and frozen.
+        # Keras has one recurrent bias: PyTorch's second one stays at zero (reset_parameters), frozen.
         self.lstm = nn.LSTM(32, 128, batch_first=True)
-        nn.init.zeros_(self.lstm.bias_hh_l0)
         self.lstm.bias_hh_l0.requires_grad_(False)
         self.next_char = nn.Linear(128, 75)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Keras' default initial values, so both scripts start from the same distributions."""
+        nn.init.uniform_(self.embed.weight, -0.05, 0.05)
+        init_recurrent_like_keras(self.lstm, forget_gate_bias=True)
+        nn.init.xavier_uniform_(self.next_char.weight)
+        nn.init.zeros_(self.next_char.bias)
 
     def forward(self, chars):
         x = self.embed(chars)
         x, _ = self.lstm(x)
         logits = self.next_char(x)
         return logits
-
-
-def init_weights(module):
-    """Keras' default initialisation, so the PyTorch and Keras scripts start from
-    the same distribution (PyTorch's own defaults differ).
-    """
-    if isinstance(module, nn.Linear):
-        nn.init.xavier_uniform_(module.weight)  # Glorot uniform, the same fans as Keras
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
-    elif isinstance(module, nn.LSTM):
-        for name, param in module.named_parameters():
-            if name.startswith("weight_ih"):
-                nn.init.xavier_uniform_(param)
-            elif name.startswith("weight_hh"):
-                # Keras' recurrent kernel is W_hh.T, (units, gates * units): orthogonal.
-                nn.init.orthogonal_(param.T)
-            else:
-                nn.init.zeros_(param)
-            if name.startswith("bias_ih"):
-                # Keras' unit_forget_bias: the forget gate (2nd block) starts at 1.
-                nn.init.ones_(param[module.hidden_size : 2 * module.hidden_size])
-    elif isinstance(module, nn.Embedding):
-        nn.init.uniform_(module.weight, -0.05, 0.05)
 
 
 class Control:
@@ -431,7 +429,6 @@ def run(args, control):
     data = split_data(read_data(args.data), args.seed)
     t = to_tensors(data, device)
     model = Model().to(device)
-    model.apply(init_weights)
     optimizer = make_optimizer(model, args.lr)
     state = {"step": 0, "stopped": False, "epoch": 0}
     if args.resume:

@@ -136,6 +136,18 @@ class Model(nn.Module):
         self.dec1 = nn.Conv2d(32, 16, kernel_size=3, stride=1, padding=1)
         self.dec1_relu = nn.ReLU()
         self.dec2 = nn.Conv2d(16, 1, kernel_size=3, stride=1, padding=1)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Keras' default initial values, so both scripts start from the same distributions."""
+        nn.init.xavier_uniform_(self.enc1.weight)
+        nn.init.zeros_(self.enc1.bias)
+        nn.init.xavier_uniform_(self.enc2.weight)
+        nn.init.zeros_(self.enc2.bias)
+        nn.init.xavier_uniform_(self.dec1.weight)
+        nn.init.zeros_(self.dec1.bias)
+        nn.init.xavier_uniform_(self.dec2.weight)
+        nn.init.zeros_(self.dec2.bias)
 
     def forward(self, noisy):
         x = self.enc1(noisy)
@@ -148,16 +160,6 @@ class Model(nn.Module):
         x = self.dec1_relu(x)
         outputs = self.dec2(x)
         return outputs
-
-
-def init_weights(module):
-    """Keras' default initialisation, so the PyTorch and Keras scripts start from
-    the same distribution (PyTorch's own defaults differ).
-    """
-    if isinstance(module, nn.Conv2d):
-        nn.init.xavier_uniform_(module.weight)  # Glorot uniform, the same fans as Keras
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
 
 
 class Control:
@@ -398,7 +400,6 @@ def run(args, control):
     data = split_data(read_data(args.data), args.seed)
     t = to_tensors(data, device)
     model = Model().to(device)
-    model.apply(init_weights)
     optimizer = make_optimizer(model, args.lr)
     state = {"step": 0, "stopped": False, "epoch": 0}
     if args.resume:

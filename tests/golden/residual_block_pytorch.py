@@ -143,6 +143,18 @@ class Model(nn.Module):
         self.conv_b = nn.Conv2d(16, 16, kernel_size=3, stride=1, padding=1)
         self.block_relu = nn.ReLU()
         self.scores = nn.Linear(16, 10)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Keras' default initial values, so both scripts start from the same distributions."""
+        nn.init.xavier_uniform_(self.stem.weight)
+        nn.init.zeros_(self.stem.bias)
+        nn.init.xavier_uniform_(self.conv_a.weight)
+        nn.init.zeros_(self.conv_a.bias)
+        nn.init.xavier_uniform_(self.conv_b.weight)
+        nn.init.zeros_(self.conv_b.bias)
+        nn.init.xavier_uniform_(self.scores.weight)
+        nn.init.zeros_(self.scores.bias)
 
     def forward(self, images):
         x = self.stem(images)
@@ -155,16 +167,6 @@ class Model(nn.Module):
         x = torch.mean(x, dim=(2, 3))
         logits = self.scores(x)
         return logits
-
-
-def init_weights(module):
-    """Keras' default initialisation, so the PyTorch and Keras scripts start from
-    the same distribution (PyTorch's own defaults differ).
-    """
-    if isinstance(module, (nn.Linear, nn.Conv2d)):
-        nn.init.xavier_uniform_(module.weight)  # Glorot uniform, the same fans as Keras
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
 
 
 class Control:
@@ -443,7 +445,6 @@ def run(args, control):
     data = split_data(read_data(args.data), args.seed)
     t = to_tensors(data, device)
     model = Model().to(device)
-    model.apply(init_weights)
     optimizer = make_optimizer(model, args.lr)
     state = {"step": 0, "stopped": False, "epoch": 0}
     if args.resume:

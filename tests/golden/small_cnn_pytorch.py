@@ -145,6 +145,16 @@ class Model(nn.Module):
         self.flatten = nn.Flatten()
         self.dropout = nn.Dropout(p=0.25)
         self.scores = nn.Linear(512, 10)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Keras' default initial values, so both scripts start from the same distributions."""
+        nn.init.xavier_uniform_(self.conv1.weight)
+        nn.init.zeros_(self.conv1.bias)
+        nn.init.xavier_uniform_(self.conv2.weight)
+        nn.init.zeros_(self.conv2.bias)
+        nn.init.xavier_uniform_(self.scores.weight)
+        nn.init.zeros_(self.scores.bias)
 
     def forward(self, images):
         x = self.conv1(images)
@@ -157,16 +167,6 @@ class Model(nn.Module):
         x = self.dropout(x)
         logits = self.scores(x)
         return logits
-
-
-def init_weights(module):
-    """Keras' default initialisation, so the PyTorch and Keras scripts start from
-    the same distribution (PyTorch's own defaults differ).
-    """
-    if isinstance(module, (nn.Linear, nn.Conv2d)):
-        nn.init.xavier_uniform_(module.weight)  # Glorot uniform, the same fans as Keras
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
 
 
 class Control:
@@ -445,7 +445,6 @@ def run(args, control):
     data = split_data(read_data(args.data), args.seed)
     t = to_tensors(data, device)
     model = Model().to(device)
-    model.apply(init_weights)
     optimizer = make_optimizer(model, args.lr)
     state = {"step": 0, "stopped": False, "epoch": 0}
     if args.resume:

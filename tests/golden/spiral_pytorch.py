@@ -133,22 +133,22 @@ class Model(nn.Module):
         self.hidden1 = nn.Linear(2, 32)
         self.hidden2 = nn.Linear(32, 32)
         self.scores = nn.Linear(32, 2)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Keras' default initial values, so both scripts start from the same distributions."""
+        nn.init.xavier_uniform_(self.hidden1.weight)
+        nn.init.zeros_(self.hidden1.bias)
+        nn.init.xavier_uniform_(self.hidden2.weight)
+        nn.init.zeros_(self.hidden2.bias)
+        nn.init.xavier_uniform_(self.scores.weight)
+        nn.init.zeros_(self.scores.bias)
 
     def forward(self, point):
         x = torch.tanh(self.hidden1(point))
         x = torch.tanh(self.hidden2(x))
         logits = self.scores(x)
         return logits
-
-
-def init_weights(module):
-    """Keras' default initialisation, so the PyTorch and Keras scripts start from
-    the same distribution (PyTorch's own defaults differ).
-    """
-    if isinstance(module, nn.Linear):
-        nn.init.xavier_uniform_(module.weight)  # Glorot uniform, the same fans as Keras
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
 
 
 class Control:
@@ -457,7 +457,6 @@ def run(args, control):
     data = split_data(read_data(args.data), args.seed)
     t = to_tensors(data, device)
     model = Model().to(device)
-    model.apply(init_weights)
     optimizer = make_optimizer(model, args.lr)
     state = {"step": 0, "stopped": False, "epoch": 0}
     if args.resume:

@@ -169,20 +169,43 @@ def prepare_targets(y):
     return y
 
 
+def init_recurrent_like_keras(module, forget_gate_bias):
+    """Keras' recurrent defaults: Glorot input kernels, orthogonal recurrent kernels, zero biases."""
+    for name, param in module.named_parameters():
+        if name.startswith("weight_ih"):
+            nn.init.xavier_uniform_(param)
+        elif name.startswith("weight_hh"):
+            # Keras' recurrent kernel is W_hh.T, (units, gates * units): orthogonal.
+            nn.init.orthogonal_(param.T)
+        else:
+            nn.init.zeros_(param)
+        if forget_gate_bias and name.startswith("bias_ih"):
+            # Keras' unit_forget_bias: the forget gate (2nd block) starts at 1.
+            nn.init.ones_(param[module.hidden_size : 2 * module.hidden_size])
+
+
 class Model(nn.Module):
     """The network drawn in LayerLab."""
 
     def __init__(self):
         super().__init__()
         self.embed = nn.Embedding(252, 32)
-        # Keras has one recurrent bias: keep PyTorch's second one at zero and frozen.
+        # Keras has one recurrent bias: PyTorch's second one stays at zero (reset_parameters), frozen.
         self.bilstm = nn.LSTM(32, 32, batch_first=True, bidirectional=True)
-        nn.init.zeros_(self.bilstm.bias_hh_l0)
         self.bilstm.bias_hh_l0.requires_grad_(False)
-        nn.init.zeros_(self.bilstm.bias_hh_l0_reverse)
         self.bilstm.bias_hh_l0_reverse.requires_grad_(False)
         self.hidden = nn.Linear(64, 32)
         self.scores = nn.Linear(32, 4)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Keras' default initial values, so both scripts start from the same distributions."""
+        nn.init.uniform_(self.embed.weight, -0.05, 0.05)
+        init_recurrent_like_keras(self.bilstm, forget_gate_bias=True)
+        nn.init.xavier_uniform_(self.hidden.weight)
+        nn.init.zeros_(self.hidden.bias)
+        nn.init.xavier_uniform_(self.scores.weight)
+        nn.init.zeros_(self.scores.bias)
 
     def forward(self, chars):
         x = self.embed(chars)
@@ -191,30 +214,6 @@ class Model(nn.Module):
         x = torch.relu(self.hidden(x))
         logits = self.scores(x)
         return logits
-
-
-def init_weights(module):
-    """Keras' default initialisation, so the PyTorch and Keras scripts start from
-    the same distribution (PyTorch's own defaults differ).
-    """
-    if isinstance(module, nn.Linear):
-        nn.init.xavier_uniform_(module.weight)  # Glorot uniform, the same fans as Keras
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
-    elif isinstance(module, nn.LSTM):
-        for name, param in module.named_parameters():
-            if name.startswith("weight_ih"):
-                nn.init.xavier_uniform_(param)
-            elif name.startswith("weight_hh"):
-                # Keras' recurrent kernel is W_hh.T, (units, gates * units): orthogonal.
-                nn.init.orthogonal_(param.T)
-            else:
-                nn.init.zeros_(param)
-            if name.startswith("bias_ih"):
-                # Keras' unit_forget_bias: the forget gate (2nd block) starts at 1.
-                nn.init.ones_(param[module.hidden_size : 2 * module.hidden_size])
-    elif isinstance(module, nn.Embedding):
-        nn.init.uniform_(module.weight, -0.05, 0.05)
 
 
 class Control:
@@ -493,7 +492,6 @@ def run(args, control):
     data = split_data(read_data(args.data), args.seed)
     t = to_tensors(data, device)
     model = Model().to(device)
-    model.apply(init_weights)
     optimizer = make_optimizer(model, args.lr)
     state = {"step": 0, "stopped": False, "epoch": 0}
     if args.resume:

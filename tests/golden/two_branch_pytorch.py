@@ -141,6 +141,16 @@ class Model(nn.Module):
         self.conv = nn.Conv2d(1, 16, kernel_size=3, stride=1, padding=1)
         self.conv_relu = nn.ReLU()
         self.scores = nn.Linear(80, 10)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Keras' default initial values, so both scripts start from the same distributions."""
+        nn.init.xavier_uniform_(self.dense_branch.weight)
+        nn.init.zeros_(self.dense_branch.bias)
+        nn.init.xavier_uniform_(self.conv.weight)
+        nn.init.zeros_(self.conv.bias)
+        nn.init.xavier_uniform_(self.scores.weight)
+        nn.init.zeros_(self.scores.bias)
 
     def forward(self, images):
         x = self.flatten(images)
@@ -151,16 +161,6 @@ class Model(nn.Module):
         x = torch.cat([dense_branch, x], dim=1)
         logits = self.scores(x)
         return logits
-
-
-def init_weights(module):
-    """Keras' default initialisation, so the PyTorch and Keras scripts start from
-    the same distribution (PyTorch's own defaults differ).
-    """
-    if isinstance(module, (nn.Linear, nn.Conv2d)):
-        nn.init.xavier_uniform_(module.weight)  # Glorot uniform, the same fans as Keras
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
 
 
 class Control:
@@ -439,7 +439,6 @@ def run(args, control):
     data = split_data(read_data(args.data), args.seed)
     t = to_tensors(data, device)
     model = Model().to(device)
-    model.apply(init_weights)
     optimizer = make_optimizer(model, args.lr)
     state = {"step": 0, "stopped": False, "epoch": 0}
     if args.resume:

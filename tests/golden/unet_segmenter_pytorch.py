@@ -140,6 +140,18 @@ class Model(nn.Module):
         self.dec = nn.Conv2d(48, 16, kernel_size=3, stride=1, padding=1)
         self.dec_relu = nn.ReLU()
         self.scores = nn.Conv2d(16, 4, kernel_size=1, stride=1, padding=0)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Keras' default initial values, so both scripts start from the same distributions."""
+        nn.init.xavier_uniform_(self.enc.weight)
+        nn.init.zeros_(self.enc.bias)
+        nn.init.xavier_uniform_(self.mid.weight)
+        nn.init.zeros_(self.mid.bias)
+        nn.init.xavier_uniform_(self.dec.weight)
+        nn.init.zeros_(self.dec.bias)
+        nn.init.xavier_uniform_(self.scores.weight)
+        nn.init.zeros_(self.scores.bias)
 
     def forward(self, images):
         x = self.enc(images)
@@ -153,16 +165,6 @@ class Model(nn.Module):
         x = self.dec_relu(x)
         logits = self.scores(x)
         return logits
-
-
-def init_weights(module):
-    """Keras' default initialisation, so the PyTorch and Keras scripts start from
-    the same distribution (PyTorch's own defaults differ).
-    """
-    if isinstance(module, nn.Conv2d):
-        nn.init.xavier_uniform_(module.weight)  # Glorot uniform, the same fans as Keras
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
 
 
 class Control:
@@ -403,7 +405,6 @@ def run(args, control):
     data = split_data(read_data(args.data), args.seed)
     t = to_tensors(data, device)
     model = Model().to(device)
-    model.apply(init_weights)
     optimizer = make_optimizer(model, args.lr)
     state = {"step": 0, "stopped": False, "epoch": 0}
     if args.resume:

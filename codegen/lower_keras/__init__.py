@@ -1,0 +1,1 @@
+"""Keras lowerings, one module per layer family (registered with ``@lower``)."""

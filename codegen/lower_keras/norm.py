@@ -1,0 +1,35 @@
+"""Keras lowerings of the normalisation layers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from codegen.backend import Ctx, Rendered
+from codegen.emitter import Step
+from codegen.lower_keras._common import _one, lower
+from codegen.pyfmt import lit
+
+
+def _batch_norm_weights(step: Step, w: dict) -> list:
+    return [w["weight"], w["bias"], w["running_mean"], w["running_var"]]
+
+
+@lower("batch_norm", weights=_batch_norm_weights)
+def _batch_norm(step: Step, ctx: Ctx) -> Rendered:
+    p = step.params
+    momentum = round(1.0 - p["momentum"], 10)  # Keras keeps `momentum` of the old statistics
+    return _one(step, "BatchNormalization", axis="-1", momentum=lit(momentum), epsilon=lit(p["epsilon"]))
+
+
+def _layer_norm_weights(step: Step, w: dict) -> list:
+    gamma, beta = w["weight"], w["bias"]
+    if gamma.ndim > 1:  # (C, H, W) -> (H, W, C): Keras normalises the channels-last tensor
+        gamma, beta = np.moveaxis(gamma, 0, -1), np.moveaxis(beta, 0, -1)
+    return [gamma, beta]
+
+
+@lower("layer_norm", weights=_layer_norm_weights)
+def _layer_norm(step: Step, ctx: Ctx) -> Rendered:
+    t = step.t
+    axis = "-1" if not t.channels_first else lit(list(range(1, t.rank)))
+    return _one(step, "LayerNormalization", axis=axis, epsilon=lit(step.params["epsilon"]))

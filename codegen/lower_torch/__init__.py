@@ -1,0 +1,1 @@
+"""PyTorch lowerings, one module per layer family (registered with ``@lower``)."""
