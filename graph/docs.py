@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graph.catalog import CATEGORY_ZH, Catalog
+from graph.glossary import param_title
 
 
 def spec_json(spec) -> dict:
@@ -27,6 +28,8 @@ def spec_json(spec) -> dict:
                 "choices": list(p.choices) or None,
                 "doc": p.doc,
                 "doc_zh": p.doc_zh,
+                "title": p.title,
+                "title_zh": param_title(p, "zh"),
             }
             for p in spec.params
         ],

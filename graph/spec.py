@@ -226,6 +226,9 @@ class LayerSpec:
     is_input: bool = False
     is_head: bool = False
     head: Head | None = None  # set on output heads (``is_head``)
+    # Parameter settings worth checking beyond the defaults and each choice (asymmetric padding, …):
+    # the test suite verifies every one of them in both frameworks, in every input layout they fit.
+    examples: tuple[dict, ...] = ()
     extra: dict = field(default_factory=dict)  # free-form hints for backends (kept JSON-like)
 
     def __post_init__(self):

@@ -22,7 +22,7 @@ def _softmax_infer(p, i):
     return {"out": x}
 
 
-def _act(type_id, name, zh, summary, summary_zh, formula, params=(), infer=_same, base=None):
+def _act(type_id, name, zh, summary, summary_zh, formula, params=(), infer=_same, base=None, examples=()):
     return LayerSpec(
         type_id,
         "Activation",
@@ -37,8 +37,11 @@ def _act(type_id, name, zh, summary, summary_zh, formula, params=(), infer=_same
         formula=formula,
         icon="activation",
         extra={"base_name": base or type_id},
+        examples=tuple(examples),
     )
 
+
+ORDER = 70  # palette position of this family (graph/layers/__init__.py)
 
 SPECS = [
     _act(
@@ -94,6 +97,7 @@ SPECS = [
             ),
         ],
         infer=_softmax_infer,
+        examples=[{"axis": 1}],
     ),
     _act(
         "gelu",

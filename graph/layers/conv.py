@@ -210,6 +210,8 @@ def _zero_padding_infer(p, i):
 
 SIZE_FORMULA = "H_out = ⌊(H + pad_top + pad_bottom − dilation·(k − 1) − 1) / stride⌋ + 1   (W likewise)"
 
+ORDER = 30  # palette position of this family (graph/layers/__init__.py)
+
 SPECS = [
     LayerSpec(
         "conv2d",
@@ -242,6 +244,15 @@ SPECS = [
         formula=SIZE_FORMULA + "\ny[o] = b[o] + Σ_c W[o, c] ⋆ x[c]",
         icon="conv",
         extra={"base_name": "conv"},
+        examples=(
+            {"filters": 4, "strides": [2, 2]},
+            {"filters": 4, "padding": [1, 1, 1, 1]},
+            {"filters": 4, "padding": [1, 1, 1, 1], "strides": [2, 2]},
+            {"filters": 4, "padding": [0, 1, 2, 0]},
+            {"filters": 4, "kernel_size": [2, 3], "padding": [0, 1, 1, 1]},
+            {"filters": 4, "dilation": [2, 2]},
+            {"filters": 6, "groups": 3},
+        ),
     ),
     LayerSpec(
         "conv1d",
@@ -279,6 +290,10 @@ SPECS = [
         formula="L_out = ⌊(L + pad_left + pad_right − dilation·(k − 1) − 1) / stride⌋ + 1",
         icon="conv",
         extra={"base_name": "conv"},
+        examples=(
+            {"filters": 4, "padding": [1, 2], "stride": 2},
+            {"filters": 4, "dilation": 2, "padding": [2, 2]},
+        ),
     ),
     LayerSpec(
         "conv2d_transpose",
@@ -315,6 +330,10 @@ SPECS = [
         formula="H_out = (H − 1)·stride − (pad_top + pad_bottom) + dilation·(k − 1) + output_padding + 1  (W likewise)",
         icon="conv",
         extra={"base_name": "upconv"},
+        examples=(
+            {"filters": 4, "kernel_size": [3, 3], "padding": [1, 1, 1, 1], "output_padding": [1, 1]},
+            {"filters": 4, "kernel_size": [3, 3], "padding": [0, 1, 1, 0]},
+        ),
     ),
     LayerSpec(
         "upsampling2d",
@@ -347,6 +366,10 @@ SPECS = [
         formula="H_out = H · scale_h,  W_out = W · scale_w",
         icon="upsample",
         extra={"base_name": "upsample"},
+        examples=(
+            {"scale": [2, 3], "interpolation": "nearest"},
+            {"scale": [2, 2], "interpolation": "bilinear"},
+        ),
     ),
     LayerSpec(
         "zero_padding2d",
@@ -362,5 +385,6 @@ SPECS = [
         formula="H_out = H + pad_top + pad_bottom,  W_out = W + pad_left + pad_right",
         icon="pad",
         extra={"base_name": "pad"},
+        examples=({"padding": [1, 0, 2, 1]},),
     ),
 ]

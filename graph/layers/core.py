@@ -78,6 +78,8 @@ def _same(p, i):
     return {"out": i["in"]}
 
 
+ORDER = 20  # palette position of this family (graph/layers/__init__.py)
+
 SPECS = [
     LayerSpec(
         "dense",
@@ -136,6 +138,11 @@ SPECS = [
         outputs=OUT,
         infer=_reshape_infer,
         icon="reshape",
+        examples=(
+            {"target_shape": [2, 3]},
+            {"target_shape": [3, 2, 1]},
+            {"target_shape": [9, 24]},
+        ),
     ),
     LayerSpec(
         "permute",
@@ -153,6 +160,10 @@ SPECS = [
         outputs=OUT,
         infer=_permute_infer,
         icon="permute",
+        examples=(
+            {"order": [2, 1]},
+            {"order": [2, 3, 1]},
+        ),
     ),
     LayerSpec(
         "dropout",
@@ -175,5 +186,6 @@ SPECS = [
         infer=_same,
         formula="y = x · mask / (1 − rate),  mask ~ Bernoulli(1 − rate)",
         icon="dropout",
+        examples=({"rate": 0.2, "spatial": True},),
     ),
 ]

@@ -55,6 +55,8 @@ def _regression_infer(p, i):
     return {}
 
 
+ORDER = 90  # palette position of this family (graph/layers/__init__.py)
+
 SPECS = [
     LayerSpec(
         "output.classification",

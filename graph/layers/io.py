@@ -11,6 +11,8 @@ def _feature_param():
     return int_param("features", 2, "Number of features per sample.", "每个样本的特征数。", minimum=1, maximum=10**7)
 
 
+ORDER = 10  # palette position of this family (graph/layers/__init__.py)
+
 SPECS = [
     LayerSpec(
         "input.vector",

@@ -64,6 +64,8 @@ def _concat_infer(p, i):
     return {"out": TensorType(tuple(dims), first.axes, first.dtype)}
 
 
+ORDER = 80  # palette position of this family (graph/layers/__init__.py)
+
 SPECS = [
     LayerSpec(
         "add",
@@ -119,5 +121,10 @@ SPECS = [
         formula="y = [x₁, x₂, …, x_n] along the axis;  size = Σ sizes",
         icon="merge",
         extra={"base_name": "concat"},
+        examples=(
+            {"axis": 1},
+            {"axis": -1},
+            {"axis": 2},
+        ),
     ),
 ]

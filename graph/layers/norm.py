@@ -55,6 +55,8 @@ def _ln_count(p, i):
     return (2 * i["in"].last, 0)
 
 
+ORDER = 50  # palette position of this family (graph/layers/__init__.py)
+
 SPECS = [
     LayerSpec(
         "batch_norm",
@@ -83,6 +85,7 @@ SPECS = [
         formula="y = γ · (x − μ_B) / √(σ²_B + ε) + β\nrunning = (1 − momentum) · running + momentum · batch statistic",
         icon="norm",
         extra={"base_name": "bn", "momentum_convention": "torch"},
+        examples=({"epsilon": 0.001, "momentum": 0.2},),
     ),
     LayerSpec(
         "layer_norm",
@@ -100,5 +103,6 @@ SPECS = [
         formula="y = γ · (x − mean(x)) / √(var(x) + ε) + β   (mean and var over the last axis)",
         icon="norm",
         extra={"base_name": "ln"},
+        examples=({"epsilon": 0.0001},),
     ),
 ]

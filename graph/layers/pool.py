@@ -38,6 +38,27 @@ def _pool2d_infer(layer, alt=None):
     return infer
 
 
+def _avgpool2d_infer(p, i):
+    """Like MaxPool2D, refusing what the two frameworks would average differently (docs/equivalence.md)."""
+    out = _pool2d_infer("AvgPool2D")(p, i)
+    t, b, left, right = p["padding"]
+    if p["ceil_mode"]:
+        floor = _pool2d_infer("AvgPool2D")({**p, "ceil_mode": False}, i)["out"]
+        if floor != out["out"]:
+            raise ShapeError(
+                "AvgPool2D: with ceil_mode the last window hangs over the edge; PyTorch averages only its inside "
+                "part and Keras cannot express that",
+                "turn ceil_mode off, or add padding so that the windows fit the input exactly",
+            )
+    if (t, left) != (b, right) and (p["ceil_mode"] or not p["count_include_pad"]):
+        raise ShapeError(
+            "AvgPool2D: unequal padding needs count_include_pad on and ceil_mode off (PyTorch pads symmetrically; "
+            "explicit zero padding is then averaged like the input)",
+            "turn count_include_pad on and ceil_mode off, or use equal padding on both sides",
+        )
+    return out
+
+
 def _maxpool1d_infer(p, i):
     x = expect_signal(i["in"], "MaxPool1D", alt="MaxPool2D")
     left, right = p["padding"]
@@ -99,6 +120,8 @@ POOL_FORMULA = (
     "minus 1 if the last window would start in the bottom padding   (W likewise)"
 )
 
+ORDER = 40  # palette position of this family (graph/layers/__init__.py)
+
 SPECS = [
     LayerSpec(
         "maxpool1d",
@@ -132,6 +155,10 @@ SPECS = [
         "minus 1 if the last window would start in the right padding)",
         icon="pool",
         extra={"base_name": "pool", "pad_value": "-inf"},
+        examples=(
+            {"pool_size": 3, "stride": 2, "ceil_mode": True},
+            {"pool_size": 3, "stride": 2, "padding": [1, 1]},
+        ),
     ),
     LayerSpec(
         "maxpool2d",
@@ -156,6 +183,11 @@ SPECS = [
         formula="y[c, i, j] = max over the k_h×k_w window;  " + POOL_FORMULA,
         icon="pool",
         extra={"base_name": "pool", "pad_value": "-inf"},
+        examples=(
+            {"pool_size": [3, 3], "strides": [2, 2], "padding": [1, 1, 1, 1]},
+            {"pool_size": [3, 3], "strides": [2, 2], "ceil_mode": True},
+            {"pool_size": [2, 2], "strides": [2, 2], "padding": [1, 0, 0, 1]},
+        ),
     ),
     LayerSpec(
         "avgpool2d",
@@ -182,10 +214,14 @@ SPECS = [
         ),
         inputs=IN,
         outputs=OUT,
-        infer=_pool2d_infer("AvgPool2D"),
+        infer=_avgpool2d_infer,
         formula="y[c, i, j] = mean over the k_h×k_w window;  " + POOL_FORMULA,
         icon="pool",
         extra={"base_name": "pool", "pad_value": "0"},
+        examples=(
+            {"pool_size": [3, 3], "strides": [2, 2], "padding": [1, 1, 1, 1]},
+            {"pool_size": [3, 3], "strides": [1, 1], "padding": [1, 1, 1, 1], "count_include_pad": False},
+        ),
     ),
     LayerSpec(
         "global_avg_pool",

@@ -118,6 +118,8 @@ z = σ(W_z x_t + b_iz + U_z h_{t−1} + b_hz)
 n = tanh(W_n x_t + b_in + r ⊙ (U_n h_{t−1} + b_hn))
 h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}"""
 
+ORDER = 60  # palette position of this family (graph/layers/__init__.py)
+
 SPECS = [
     LayerSpec(
         "embedding",
@@ -144,6 +146,7 @@ SPECS = [
         formula="y[n, t] = E[x[n, t]],  E has shape (input_dim, output_dim)",
         icon="embedding",
         extra={"base_name": "embedding"},
+        examples=({"input_dim": 11, "output_dim": 3},),
     ),
     LayerSpec(
         "simple_rnn",
@@ -183,6 +186,7 @@ SPECS = [
         formula=LSTM_FORMULA,
         icon="rnn",
         extra={"base_name": "lstm", "single_bias": True},
+        examples=({"units": 3, "return_sequences": True, "bidirectional": True},),
     ),
     LayerSpec(
         "gru",
@@ -199,5 +203,6 @@ SPECS = [
         formula=GRU_FORMULA,
         icon="rnn",
         extra={"base_name": "gru", "reset_after": True},
+        examples=({"units": 3, "return_sequences": True, "bidirectional": True},),
     ),
 ]

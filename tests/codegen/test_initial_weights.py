@@ -14,7 +14,7 @@ from codegen_helpers import chain
 from codegen.api import generate
 from codegen.emitter import build_plan
 from codegen.verify import exec_source
-from codegen.weights import module_arrays, torch_to_keras
+from codegen.weights import has_weights, module_arrays, torch_to_keras
 
 pytestmark = pytest.mark.frameworks
 
@@ -40,7 +40,7 @@ def _weight_pairs(project):
     plan, tmodel, kmodel = _models(project)
     out = {}
     for step in plan.steps:
-        if step.type in ("dense", "conv2d", "conv2d_transpose", "lstm", "gru", "embedding"):
+        if has_weights(step):
             torch_weights = torch_to_keras(step, module_arrays(getattr(tmodel, step.name)))
             keras_weights = [np.asarray(w) for w in kmodel.get_layer(step.name).get_weights()]
             out[step.type] = list(zip(torch_weights, keras_weights, strict=True))

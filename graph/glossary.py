@@ -1,0 +1,75 @@
+"""Chinese for the words the specs share (parameter titles), kept in one place with no Qt.
+
+The layer specs carry their own bilingual summaries and docs; a parameter title ("Kernel size") is
+shared by many layers, so its translation lives here once. The test suite checks that every title in
+the catalog and the training setup has one (docs/adding-a-layer.md).
+"""
+
+from __future__ import annotations
+
+PARAM_TITLES_ZH = {
+    "Activation": "激活函数",
+    "Alpha": "α 系数",
+    "Approximate": "近似方式",
+    "Axis": "轴",
+    "Batch size": "批大小",
+    "Beta1": "β1",
+    "Beta2": "β2",
+    "Bidirectional": "双向",
+    "Ceil mode": "向上取整",
+    "Channels": "通道数",
+    "Count include pad": "平均时计入填充",
+    "Dataset": "数据集",
+    "Dataset path": "数据路径",
+    "Dataset target": "目标列",
+    "Dilation": "膨胀率",
+    "Epochs": "训练轮数",
+    "Epsilon": "ε（小常数）",
+    "Features": "特征数",
+    "Filters": "卷积核个数",
+    "Framework": "框架",
+    "Groups": "分组数",
+    "Height": "高度",
+    "Input dim": "输入维度",
+    "Interpolation": "插值方式",
+    "Kernel size": "卷积核大小",
+    "Label smoothing": "标签平滑",
+    "Learning rate": "学习率",
+    "Length": "长度",
+    "Momentum": "动量",
+    "Negative slope": "负半轴斜率",
+    "Noise": "噪声",
+    "Optimizer": "优化器",
+    "Order": "轴顺序",
+    "Output dim": "输出维度",
+    "Output padding": "输出填充",
+    "Padding": "填充",
+    "Pool size": "池化窗口",
+    "Rate": "丢弃比例",
+    "Return sequences": "返回整个序列",
+    "Sample rate": "采样率",
+    "Samples": "样本数",
+    "Scale": "放大倍数",
+    "Seed": "随机种子",
+    "Shuffle": "打乱顺序",
+    "Spatial": "按通道丢弃",
+    "Steps": "时间步数",
+    "Stride": "步长",
+    "Strides": "步长",
+    "Target shape": "目标形状",
+    "Test split": "测试集比例",
+    "Tokens": "词元",
+    "Units": "单元数",
+    "Use bias": "使用偏置",
+    "Validation split": "验证集比例",
+    "Vocab size": "词表大小",
+    "Weight decay": "权重衰减",
+    "Width": "宽度",
+}
+
+
+def param_title(param, lang: str = "en") -> str:
+    """A parameter's title in ``lang`` ("en" or "zh…"); English where no translation exists."""
+    if lang.startswith("zh"):
+        return PARAM_TITLES_ZH.get(param.title, param.title)
+    return param.title
