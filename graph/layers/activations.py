@@ -141,4 +141,12 @@ SPECS = [
         "ReLU 的平滑近似。",
         "f(x) = ln(1 + e^x)",
     ),
+    _act(
+        "relu6",
+        "ReLU6",
+        "ReLU6 截断整流",
+        "ReLU capped at 6: keeps activations small (MobileNet).",
+        "上限为 6 的 ReLU：让激活值保持较小（MobileNet 中常用）。",
+        "f(x) = min(max(0, x), 6)",
+    ),
 ]
