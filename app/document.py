@@ -143,13 +143,8 @@ class Document(QObject):
         shape = info.sample_shape if info is not None else None
         if not shape or not self.graph.catalog[type_id].is_input:
             return None
-        names = {
-            "input.image": ("channels", "height", "width"),
-            "input.vector": ("features",),
-            "input.signal": ("channels", "length"),
-            "input.sequence": ("steps", "features"),
-        }.get(type_id)
-        if names is None or len(names) != len(shape) or info.dtype == "int64":
+        names = self.graph.catalog[type_id].extra.get("shape_params")  # in the sample's dim order
+        if not names or len(names) != len(shape) or info.dtype == "int64":
             return None
         return dict(zip(names, shape, strict=True))
 

@@ -19,6 +19,7 @@ _LIGHT = {
     "Pooling": "#00838f",
     "Normalization": "#e65100",
     "Recurrent": "#ad1457",
+    "Attention": "#283593",
     "Activation": "#c62828",
     "Merge": "#5d4037",
     "Output": "#37474f",
@@ -30,6 +31,7 @@ _DARK = {
     "Pooling": "#4dd0e1",
     "Normalization": "#ffb74d",
     "Recurrent": "#f48fb1",
+    "Attention": "#9fa8da",
     "Activation": "#ef9a9a",
     "Merge": "#bcaaa4",
     "Output": "#b0bec5",
@@ -42,6 +44,7 @@ _CATEGORY_ICON = {
     "Pooling": "pool",
     "Normalization": "norm",
     "Recurrent": "rnn",
+    "Attention": "attention",
     "Activation": "activation",
     "Merge": "merge",
     "Output": "head",
@@ -310,6 +313,16 @@ def _draw_merge(p, c):
     p.drawLine(QPointF(14, 10), QPointF(14, 14))
     p.drawLine(QPointF(12, 12), QPointF(16, 12))
     _arrow(p, c, QPointF(18, 12), QPointF(22, 12), 2.5)
+
+
+def _draw_attention(p, c):
+    """Three query dots, three key dots, and weighted lines between them (thicker = more attention)."""
+    queries, keys = [(5, 6), (5, 12), (5, 18)], [(19, 6), (19, 12), (19, 18)]
+    for i, a in enumerate(queries):
+        for j, b in enumerate(keys):
+            _pen(p, c, 1.8 if i == j else 0.6)
+            p.drawLine(QPointF(*a), QPointF(*b))
+    _dots(p, c, queries + keys, 2.2)
 
 
 def _draw_head(p, c):

@@ -25,6 +25,7 @@ class GeneratedCode:
     source: str
     node_lines: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    plan: object = field(default=None, compare=False, repr=False)  # the rendered plan (names of aux layers)
 
 
 def canonical_framework(name: str) -> str:
@@ -67,7 +68,7 @@ def _generate(project, plan: Plan, framework: str, project_dir, info) -> Generat
         return _stub(plan, framework)
     ctx.info = info
     em = backend.write_script(project, plan, rendered, ctx, project_dir, script_name(project, framework))
-    return GeneratedCode(framework, em.source(), em.node_lines(), [])
+    return GeneratedCode(framework, em.source(), em.node_lines(), [], plan)
 
 
 def _stub(plan: Plan, framework: str) -> GeneratedCode:

@@ -79,6 +79,10 @@ class Step:
     out: TensorType | None
     display: str  # the user's layer name (only ever written as a literal)
     fold: str | None = None  # "softmax"/"sigmoid" activation folded into the loss
+    outs: dict[str, str | None] = field(default_factory=dict)  # output port -> variable (None: unused)
+    port_inputs: dict[str, list[str]] = field(default_factory=dict)  # input port -> variables feeding it
+    port_types: dict[str, list[TensorType]] = field(default_factory=dict)
+    out_types: dict[str, TensorType] = field(default_factory=dict)  # output port -> its type
 
     @property
     def t(self) -> TensorType:
@@ -90,12 +94,38 @@ class Step:
 
 
 @dataclass
+class HeadPlan:
+    """One output head: its loss and targets, and the variable its scores land in."""
+
+    id: str
+    type: str
+    name: str  # identifier: the Keras output's name, the key of its targets
+    display: str  # the user's name of the head
+    head: Head
+    params: dict
+    output_var: str = ""
+    output_type: TensorType | None = None
+    need: TargetNeed | None = None
+    fold_id: str | None = None  # the node whose softmax/sigmoid the loss absorbs
+
+    @property
+    def loss_weight(self) -> float:
+        return float(self.params.get("loss_weight", 1.0))
+
+
+@dataclass
 class Plan:
-    """The framework-neutral decisions about one project, shared by both backends."""
+    """The framework-neutral decisions about one project, shared by both backends.
+
+    ``inputs`` and ``heads`` list every Input and head (in graph order); ``input_step``, ``head`` and
+    the other single-head fields describe the first of them.
+    """
 
     steps: list[Step] = field(default_factory=list)
     problems: list[tuple[str | None, str]] = field(default_factory=list)
     analysis: Analysis | None = None
+    inputs: list[Step] = field(default_factory=list)
+    heads: list[HeadPlan] = field(default_factory=list)
     head_id: str | None = None
     head_type: str = ""
     head: Head | None = None  # the head's task, targets, loss and metric (from its spec)
@@ -112,9 +142,14 @@ class Plan:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def multi(self) -> bool:
+        """Several Inputs or several heads (multi-input, multi-task)."""
+        return len(self.inputs) > 1 or len(self.heads) > 1
+
 
 def build_plan(graph: Graph, dataset_info=None) -> Plan:
-    """Walk the graph once: prune to the head's ancestors, name everything, decide folds and variables."""
+    """Walk the graph once: prune to the heads' ancestors, name everything, decide folds and variables."""
     plan = Plan()
     analysis = analyze(graph, dataset_info)
     plan.analysis = analysis
@@ -123,13 +158,20 @@ def build_plan(graph: Graph, dataset_info=None) -> Plan:
         plan.problems.append((d.node_id, f"{where}: {d.text()}"))
     if plan.problems:
         return plan
-    head = next(nid for nid in analysis.order if graph.spec(nid).is_head)
-    needed = graph.ancestors(head)  # the analysis has checked that exactly one Input feeds the head
-    plan.head_id, plan.head_type = head, graph.node(head).type
-    plan.head = graph.spec(head).head
-    plan.head_params = dict(graph.node(head).params)
+    head_ids = [nid for nid in analysis.order if graph.spec(nid).is_head]
+    needed = set().union(*(graph.ancestors(h) for h in head_ids))
+    several = len(head_ids) > 1
+    for hid in head_ids:
+        node = graph.node(hid)
+        name = plan.ns.create_name(node.name, key=hid, fallback="head") if several else node.name
+        plan.heads.append(HeadPlan(hid, node.type, name, node.name, graph.spec(hid).head, dict(node.params)))
     _make_steps(graph, analysis, plan, [n for n in analysis.order if n in needed])
-    plan.need = target_need(plan.head, plan.output_type)
+    for hp in plan.heads:
+        hp.need = target_need(hp.head, hp.output_type)
+    first = plan.heads[0]
+    plan.head_id, plan.head_type, plan.head, plan.head_params = first.id, first.type, first.head, first.params
+    plan.need, plan.output_var, plan.output_type = first.need, first.output_var, first.output_type
+    plan.input_step = plan.inputs[0] if plan.inputs else None
     for step in plan.steps:
         t, n = analysis.counts.get(step.id, (0, 0))
         plan.trainable += t
@@ -139,41 +181,63 @@ def build_plan(graph: Graph, dataset_info=None) -> Plan:
 
 def _make_steps(graph: Graph, analysis: Analysis, plan: Plan, order: list[str]) -> None:
     ns = plan.ns
-    head_edge = graph.in_edges(plan.head_id)[0]
-    fold = plan.head.fold
-    fold_id = _folded(graph, analysis, fold, head_edge.src)
-    out_node = head_edge.src
-    if fold_id is not None and graph.node(fold_id).type == fold:
-        out_node = graph.in_edges(fold_id)[0].src  # the layer before the folded activation
-    final = plan.head.output_name
+    several = len(plan.heads) > 1
+    out_vars: dict[str, str] = {}  # the node each head reads -> the variable it writes
+    folds: dict[str, str] = {}  # node -> the activation its head's loss absorbs
+    for hp in plan.heads:
+        edge = graph.in_edges(hp.id)[0]
+        hp.fold_id = _folded(graph, analysis, hp.head.fold, edge.src)
+        out_node = edge.src
+        if hp.fold_id is not None:
+            folds[hp.fold_id] = hp.head.fold
+            if graph.node(hp.fold_id).type == hp.head.fold:
+                out_node = graph.in_edges(hp.fold_id)[0].src  # the layer before the folded activation
+        final = hp.head.output_name
+        if several:
+            final = ns.create_name(f"{hp.name}_{final}", key=(hp.id, "output"))
+        out_vars.setdefault(out_node, final)
     var_of: dict[tuple[str, str], str] = {}
     for i, nid in enumerate(order):
         node, spec = graph.node(nid), graph.spec(nid)
         fallback = spec.extra.get("base_name", "layer")
         name = ns.create_name(node.name, key=nid, fallback=fallback)
-        ins, types = [], []
+        ins, types, port_inputs, port_types = [], [], {}, {}
         for port in spec.inputs:
             for e in graph.in_edges(nid, port.name):
                 ins.append(var_of[(e.src, e.src_port)])
                 types.append(analysis.output(e.src, e.src_port))
+                port_inputs.setdefault(port.name, []).append(ins[-1])
+                port_types.setdefault(port.name, []).append(types[-1])
         step = Step(nid, node.type, spec, dict(node.params), name, "", ins, types, analysis.output(nid), node.name)
-        if nid == fold_id:
-            step.fold = fold
+        step.port_inputs, step.port_types = port_inputs, port_types
+        step.fold = folds.get(nid)
         if spec.is_input:
             step.var = name
-            plan.input_step = step
-        elif nid == fold_id and node.type == fold:
+            plan.inputs.append(step)
+        elif step.fold and node.type == step.fold:
             step.var = ins[0]  # the activation is the loss's job: this node emits no code
-        elif nid == out_node:
-            step.var = final
+        elif nid in out_vars:
+            step.var = out_vars[nid]
         else:
             consumers = graph.out_edges(nid)
             nxt = order[i + 1] if i + 1 < len(order) else None
-            step.var = "x" if len(consumers) == 1 and consumers[0].dst == nxt else name
-        var_of[(nid, "out")] = step.var
+            main_port = spec.outputs[0].name if spec.outputs else "out"
+            single = len(consumers) == 1 and consumers[0].dst == nxt and consumers[0].src_port == main_port
+            step.var = "x" if single else name
+        main = spec.outputs[0].name if spec.outputs else "out"
+        step.outs = {main: step.var}
+        for port in spec.outputs[1:]:  # a second output (an LSTM's final state, attention weights)
+            used = bool(graph.out_edges(nid, port.name))
+            step.outs[port.name] = ns.create_name(f"{name}_{port.name}", key=(nid, port.name)) if used else None
+        step.out_types = {port.name: analysis.output(nid, port.name) for port in spec.outputs}
+        for port, var in step.outs.items():
+            if var is not None:
+                var_of[(nid, port)] = var
         plan.steps.append(step)
-    plan.output_var = var_of[(head_edge.src, head_edge.src_port)]
-    plan.output_type = analysis.output(head_edge.src, head_edge.src_port)
+    for hp in plan.heads:
+        edge = graph.in_edges(hp.id)[0]
+        hp.output_var = var_of[(edge.src, edge.src_port)]
+        hp.output_type = analysis.output(edge.src, edge.src_port)
 
 
 def _folded(graph: Graph, analysis: Analysis, act: str | None, src: str) -> str | None:

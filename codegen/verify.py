@@ -54,16 +54,16 @@ def exec_source(source: str, filename: str) -> dict:
 
 def build_scripts(project, project_dir=None, sources: dict | None = None):
     """(plan, PyTorch script namespace, Keras script namespace); ``sources`` replaces generated ones."""
-    sources = dict(sources or {})
+    sources, plans = dict(sources or {}), {}
     for fw in ("pytorch", "tensorflow"):
         if fw in sources:
             continue
         code = generate(project, fw, project_dir)
         if code.problems:
             raise ValueError("; ".join(code.problems))
-        sources[fw] = code.source
+        sources[fw], plans[fw] = code.source, code.plan
     info, _ = project.dataset_info(project_dir)
-    plan = build_plan(project.graph, info)
+    plan = plans.get("tensorflow") or build_plan(project.graph, info)  # Keras' names for its extra layers
     torch_ns = exec_source(sources["pytorch"], "<layerlab pytorch>")
     keras_ns = exec_source(sources["tensorflow"], "<layerlab keras>")
     return plan, torch_ns, keras_ns

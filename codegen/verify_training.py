@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from codegen.layout import stored_axes
-from codegen.weights import has_weights, module_arrays, torch_to_keras
+from codegen.weights import has_weights, keras_weights, module_arrays
 
 GRADIENT_FLOOR = 1e-7  # absolute slack for gradients that are zero up to round-off
 
@@ -137,15 +137,16 @@ def _compare_loss_and_gradients(report, plan, torch_side, keras_side, tolerance:
         if not has_weights(step):
             continue
         module = getattr(tmodel, step.name)
-        layer = kmodel.get_layer(step.name)
-        for var, expected in zip(layer.weights, torch_to_keras(step, _grad_arrays(module)), strict=True):
-            if not var.trainable:
-                continue
-            got = grads.get(id(var), np.zeros(var.shape, "float32"))
-            scale = max(float(np.abs(expected).max(initial=0.0)), float(np.abs(got).max(initial=0.0)))
-            rel = float(np.abs(got - expected).max(initial=0.0)) / max(scale, GRADIENT_FLOOR / tolerance)
-            checked += 1
-            worst = max(worst, (rel, f"{step.display}: {var.name}"))
+        for name, expected_list in keras_weights(plan, step, _grad_arrays(module)):
+            layer = kmodel.get_layer(name)
+            for var, expected in zip(layer.weights, expected_list, strict=True):
+                if not var.trainable:
+                    continue
+                got = grads.get(id(var), np.zeros(var.shape, "float32"))
+                scale = max(float(np.abs(expected).max(initial=0.0)), float(np.abs(got).max(initial=0.0)))
+                rel = float(np.abs(got - expected).max(initial=0.0)) / max(scale, GRADIENT_FLOOR / tolerance)
+                checked += 1
+                worst = max(worst, (rel, f"{step.display}: {var.name}"))
     detail = f"{checked} tensors, largest relative difference {worst[0]:.3g}" + (f" ({worst[1]})" if worst[1] else "")
     report.add("parameter gradients", worst[0] <= tolerance, detail)
 

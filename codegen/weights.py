@@ -17,10 +17,35 @@ def has_weights(step: Step) -> bool:
     return lowering is not None and lowering.weights is not None
 
 
+def keras_weight_lists(step: Step, arrays: dict[str, np.ndarray]) -> dict[str, list[np.ndarray]]:
+    """{Keras layer suffix ("" = the node's own layer): weight list} from the PyTorch module's arrays.
+
+    A node is one PyTorch module; in Keras it may be several layers (a stacked bidirectional LSTM):
+    the lowering then returns a dict keyed by the suffix it gave ``ctx.aux``.
+    """
+    out = KERAS.get(step.type).weights(step, arrays)
+    lists = out if isinstance(out, dict) else {"": out}
+    return {k: [np.ascontiguousarray(a, dtype=np.float32) for a in v] for k, v in lists.items()}
+
+
 def torch_to_keras(step: Step, arrays: dict[str, np.ndarray]) -> list[np.ndarray]:
-    """The Keras weight list for one node from its PyTorch module's state (as NumPy arrays)."""
-    convert = KERAS.get(step.type).weights
-    return [np.ascontiguousarray(a, dtype=np.float32) for a in convert(step, arrays)]
+    """The weight list of the node's own Keras layer (the one named like the node)."""
+    return keras_weight_lists(step, arrays)[""]
+
+
+def keras_layer_name(plan, step: Step, suffix: str) -> str:
+    """The Keras layer a weight list belongs to: the node's own, or the one ``ctx.aux`` named."""
+    if not suffix:
+        return step.name
+    try:
+        return plan.ns.name_of((step.id, suffix))
+    except KeyError:  # a plan that was not rendered: the name ctx.aux gives when nothing collides
+        return f"{step.name}_{suffix}"
+
+
+def keras_weights(plan, step: Step, arrays: dict[str, np.ndarray]) -> list[tuple[str, list[np.ndarray]]]:
+    """[(Keras layer name, weight list)] for one node."""
+    return [(keras_layer_name(plan, step, k), v) for k, v in keras_weight_lists(step, arrays).items()]
 
 
 def module_arrays(module) -> dict[str, np.ndarray]:
@@ -33,4 +58,5 @@ def copy_torch_to_keras(plan, torch_model, keras_model) -> None:
     for step in plan.steps:
         if has_weights(step):
             arrays = module_arrays(getattr(torch_model, step.name))
-            keras_model.get_layer(step.name).set_weights(torch_to_keras(step, arrays))
+            for name, weights in keras_weights(plan, step, arrays):
+                keras_model.get_layer(name).set_weights(weights)

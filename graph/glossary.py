@@ -8,6 +8,13 @@ the catalog and the training setup has one (docs/adding-a-layer.md).
 from __future__ import annotations
 
 PARAM_TITLES_ZH = {
+    "Dropout": "丢弃比例",
+    "Num heads": "注意力头数",
+    "Causal": "因果遮挡",
+    "Loss weight": "损失权重",
+    "Arrays": "数组对应",
+    "Layers": "层数",
+    "Dropout between layers": "层间丢弃比例",
     "Activation": "激活函数",
     "Alpha": "α 系数",
     "Approximate": "近似方式",
@@ -65,6 +72,11 @@ PARAM_TITLES_ZH = {
     "Vocab size": "词表大小",
     "Weight decay": "权重衰减",
     "Width": "宽度",
+    "Keep dims": "保留维度",
+    "Cropping": "裁剪",
+    "Depth": "深度",
+    "Depth multiplier": "深度乘数",
+    "Size": "放大倍数",
 }
 
 

@@ -1,7 +1,7 @@
 """Tensor types in the neutral graph: a symbolic batch dimension plus named axes.
 
 The graph uses one logical layout, channels-first (as PyTorch and ONNX do): images are
-``(N, C, H, W)``, 1-D signals ``(N, C, L)``, sequences ``(N, T, F)``, token ids ``(N, T)`` and
+``(N, C, H, W)``, volumes ``(N, C, D, H, W)``, 1-D signals ``(N, C, L)``, sequences ``(N, T, F)``, token ids ``(N, T)`` and
 vectors ``(N, F)``. The Keras emitter maps these to channels-last itself.
 """
 
@@ -71,6 +71,11 @@ def vector(features: int, dtype: str = "float32") -> TensorType:
 
 def image(c: int, h: int, w: int) -> TensorType:
     return TensorType((BATCH, c, h, w), ("N", "C", "H", "W"))
+
+
+def volume(c: int, d: int, h: int, w: int) -> TensorType:
+    """A channels-first volume (video frames, 3-D scans): ``(N, C, D, H, W)``."""
+    return TensorType((BATCH, c, d, h, w), ("N", "C", "D", "H", "W"))
 
 
 def signal(c: int, length: int) -> TensorType:

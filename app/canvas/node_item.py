@@ -19,7 +19,8 @@ WIDTH = 156.0
 HEADER = 26.0
 HEIGHT = 74.0
 RADIUS = 6.0
-PORT_Y = 57.0  # the port row, in item coordinates
+PORT_Y = 57.0  # the first port row, in item coordinates
+PORT_STEP = 17.0  # further port rows (an attention layer's query, value and mask) go this much lower
 
 _NAME_FONT = None
 _SMALL_FONT = None
@@ -120,7 +121,9 @@ class NodeItem(QGraphicsRectItem):
     """
 
     def __init__(self, node_id: str, name: str, type_name: str, category: str, inputs, outputs, colors):
-        super().__init__(QRectF(-HIT, -3, WIDTH + 2 * HIT, HEIGHT + 9))
+        rows = max(len(inputs), len(outputs), 1)
+        self.height = HEIGHT + (rows - 1) * PORT_STEP  # one row per port: several ports never overlap
+        super().__init__(QRectF(-HIT, -3, WIDTH + 2 * HIT, self.height + 9))
         self.setPen(QPen(Qt.PenStyle.NoPen))
         self.node_id = node_id
         self.name, self.type_name, self.category = name, type_name, category
@@ -130,8 +133,13 @@ class NodeItem(QGraphicsRectItem):
         self.accent = category_color(category, dark=False)  # deep tones: white text stays legible
         self._texts: tuple | None = None  # elided name and type, for (name, severity, count_text)
         self.edges: set = set()
-        self.inputs = [PortItem(self, p.name, False, p.variadic, QPointF(0.0, PORT_Y)) for p in inputs]
-        self.outputs = [PortItem(self, p.name, True, False, QPointF(WIDTH, PORT_Y)) for p in outputs]
+        self.inputs = [
+            PortItem(self, p.name, False, p.variadic, QPointF(0.0, PORT_Y + i * PORT_STEP))
+            for i, p in enumerate(inputs)
+        ]
+        self.outputs = [
+            PortItem(self, p.name, True, False, QPointF(WIDTH, PORT_Y + i * PORT_STEP)) for i, p in enumerate(outputs)
+        ]
         self._connecting = False
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
@@ -164,7 +172,7 @@ class NodeItem(QGraphicsRectItem):
     def shape(self) -> QPainterPath:
         path = QPainterPath()
         path.setFillRule(Qt.FillRule.WindingFill)  # the port discs overlap the card: union, not XOR
-        path.addRoundedRect(QRectF(0, 0, WIDTH, HEIGHT), RADIUS, RADIUS)
+        path.addRoundedRect(QRectF(0, 0, WIDTH, self.height), RADIUS, RADIUS)
         for port in self.inputs + self.outputs:
             path.addEllipse(port.offset, HIT, HIT)
         return path
@@ -173,7 +181,7 @@ class NodeItem(QGraphicsRectItem):
         return next((p for p in self.inputs + self.outputs if p.hit(local)), None)
 
     def center(self) -> QPointF:
-        return self.pos() + QPointF(WIDTH / 2, HEIGHT / 2)
+        return self.pos() + QPointF(WIDTH / 2, self.height / 2)
 
     def itemChange(self, change, value):
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionChange:
@@ -190,7 +198,7 @@ class NodeItem(QGraphicsRectItem):
         c = self.colors
         selected = self.isSelected()  # not option.state: enum arithmetic costs more than a C++ call
         lod = painter.worldTransform().m11()  # the level of detail (the view only scales uniformly)
-        body = QRectF(0, 0, WIDTH, HEIGHT)
+        body = QRectF(0, 0, WIDTH, self.height)
         if lod < 0.3:
             painter.fillRect(body, c.node)
             painter.fillRect(QRectF(0, 0, WIDTH, HEADER), self.accent)
@@ -259,11 +267,12 @@ class NodeItem(QGraphicsRectItem):
         _draw_static(painter, row1, True, self.count_text, 1)
         row2 = QRectF(12, PORT_Y - 9, WIDTH - 24, 18)
         for port in self.inputs:
-            _draw_static(painter, row2, False, port.name, 1)
+            _draw_static(painter, row2.translated(0, port.offset.y() - PORT_Y), False, port.name, 1)
         if self.outputs:
             fm = _metrics()[1]
             out_w = max(fm.horizontalAdvance(p.name) for p in self.outputs) + 6
-            _draw_static(painter, row2, True, self.outputs[0].name, 1)
+            for port in self.outputs:
+                _draw_static(painter, row2.translated(0, port.offset.y() - PORT_Y), True, port.name, 1)
             painter.setFont(_fonts()[2])
             painter.setPen(c.text if self.shape_text else c.text_dim)
             _draw_static(painter, row2.adjusted(24, 0, -out_w, 0), True, self.shape_text or "?", 2)

@@ -16,7 +16,7 @@ from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsScene, QToolTip
 
 from app.canvas.edge_item import DragEdgeItem, EdgeItem
-from app.canvas.node_item import HEIGHT, WIDTH, NodeItem, format_count
+from app.canvas.node_item import WIDTH, NodeItem, format_count
 from app.canvas.port_item import COMPATIBLE, DIMMED, NORMAL, PortItem
 from app.i18n import pick
 from app.theme import canvas_colors
@@ -396,7 +396,7 @@ class GraphScene(QGraphicsScene):
         rect = self.sceneRect()
         inner = rect.adjusted(MARGIN / 2, MARGIN / 2, -MARGIN / 2, -MARGIN / 2)
         for it in items:
-            r = QRectF(it.pos(), it.pos() + QPointF(WIDTH, HEIGHT))
+            r = QRectF(it.pos(), it.pos() + QPointF(WIDTH, it.height))
             if not inner.contains(r):
                 rect = rect.united(r.adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN))
         if rect != self.sceneRect():

@@ -84,7 +84,7 @@ class GraphView(QGraphicsView):
             return
         rect = QRectF()
         for item in scene.nodes.values():
-            rect = rect.united(QRectF(item.pos(), item.pos() + QPointF(WIDTH, HEIGHT)))
+            rect = rect.united(QRectF(item.pos(), item.pos() + QPointF(WIDTH, item.height)))
         rect = rect.adjusted(-50, -50, 50, 50)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.zoom() > FIT_MAX_SCALE:

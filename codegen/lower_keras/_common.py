@@ -28,7 +28,7 @@ def _to_logical(step: Step, ctx: Ctx, t: TensorType, r: Rendered) -> str:
     """Permute a channels-last tensor back to PyTorch's channels-first order (only needed when C > 1)."""
     if not t.channels_first or t.dims[1] == 1:
         return step.x
-    order = (3, 1, 2) if t.rank == 4 else (2, 1)
+    order = (t.rank - 1, *range(1, t.rank - 1))  # (H, W, C) → (C, H, W); (D, H, W, C) → (C, D, H, W)
     aux = ctx.aux(step, "to_channels_first")
     r.comments.append("# Back to channels-first order, so the flattened values match PyTorch's.")
     r.apply.append(_layer(step, "Permute", lit(order), name=aux, var="x"))

@@ -34,3 +34,18 @@ lower("elu")(lambda step, ctx: _one(step, "ELU", alpha=lit(step.params["alpha"])
 lower("silu")(_activation("silu"))
 lower("softplus")(_activation("softplus"))
 lower("relu6")(lambda step, ctx: _one(step, "ReLU", max_value=lit(6.0)))
+lower("hard_swish")(_activation("hard_swish"))  # x · relu6(x + 3) / 6, like nn.Hardswish
+
+
+def _prelu_weights(step: Step, w: dict) -> list:
+    """PyTorch's slopes (C,) → Keras' alpha (1, …, 1, C): the channels are last in Keras storage."""
+    return [w["weight"].reshape((1,) * (step.t.rank - 2) + (-1,))]
+
+
+@lower("prelu", weights=_prelu_weights)
+def _prelu(step: Step, ctx: Ctx) -> Rendered:
+    """One slope per channel (shared over every other axis), starting at PyTorch's 0.25 instead of Keras' 0."""
+    kw = {"alpha_initializer": call("keras.initializers.Constant", lit(0.25))}
+    if step.t.rank > 2:
+        kw["shared_axes"] = lit(list(range(1, step.t.rank - 1)))
+    return _one(step, "PReLU", **kw)

@@ -60,6 +60,8 @@ def _permute(step: Step, ctx: Ctx) -> Rendered:
 @lower("dropout")
 def _dropout(step: Step, ctx: Ctx) -> Rendered:
     rate, axes = lit(step.params["rate"]), step.t.axes
+    if step.params["spatial"] and axes == ("N", "C", "D", "H", "W"):
+        return _one(step, "SpatialDropout3D", rate)
     if step.params["spatial"] and axes == ("N", "C", "H", "W"):
         return _one(step, "SpatialDropout2D", rate)
     if step.params["spatial"] and axes in (("N", "C", "L"), ("N", "T", "F")):

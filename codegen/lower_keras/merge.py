@@ -1,4 +1,9 @@
-"""Keras lowerings of the merge layers."""
+"""Keras lowerings of the merge layers.
+
+Keras 3's merge layers broadcast inputs of equal rank like NumPy (``Merge._compute_elemwise_op_output_shape``);
+the graph only lets inputs of the same layout meet, so both are stored channels-last alike and a size of 1
+repeats along the same axis as in PyTorch.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,10 @@ def _merge(cls: str):
 
 lower("add")(_merge("Add"))
 lower("multiply")(_merge("Multiply"))
+lower("subtract")(_merge("Subtract"))  # [a, b]: step.inputs follow the spec's ports
+lower("average")(_merge("Average"))
+lower("maximum")(_merge("Maximum"))
+lower("minimum")(_merge("Minimum"))
 
 
 @lower("concatenate")

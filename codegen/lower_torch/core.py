@@ -46,6 +46,8 @@ def _permute(step: Step, ctx: Ctx) -> Rendered:
 @lower("dropout")
 def _dropout(step: Step, ctx: Ctx) -> Rendered:
     rate, axes = lit(step.params["rate"]), step.t.axes
+    if step.params["spatial"] and axes == ("N", "C", "D", "H", "W"):
+        return _module(step, call("nn.Dropout3d", p=rate))
     if step.params["spatial"] and axes == ("N", "C", "H", "W"):
         return _module(step, call("nn.Dropout2d", p=rate))
     if step.params["spatial"] and axes == ("N", "C", "L"):

@@ -32,27 +32,40 @@ def _recurrent_init(step: Step, ctx: Ctx) -> list:
 def _recurrent(cls: str, single_bias: bool):
     def render(step: Step, ctx: Ctx) -> Rendered:
         p = step.params
+        levels, bidirectional = p.get("num_layers", 1), p.get("bidirectional", False)
         kw = {"batch_first": "True"}
         if p.get("activation", "tanh") != "tanh":
             kw["nonlinearity"] = lit(p["activation"])
-        if p.get("bidirectional"):
+        if levels > 1:
+            kw["num_layers"] = lit(levels)
+            if p.get("dropout"):
+                kw["dropout"] = lit(p["dropout"])
+        if bidirectional:
             kw["bidirectional"] = "True"
         r = _module(step, call(cls, lit(step.t.last), lit(p["units"]), **kw))
         if single_bias:
             r.comments.append(
                 "# Keras has one recurrent bias: PyTorch's second one stays at zero (reset_parameters), frozen."
             )
-            suffixes = ["", "_reverse"] if p.get("bidirectional") else [""]
-            for sfx in suffixes:
-                r.build.append(("", call(f"self.{step.name}.bias_hh_l0{sfx}.requires_grad_", "False")))
-        seq, state = call(_self(step), step.x), "_"
-        if p["return_sequences"]:
-            r.apply = [(f"{step.var}, _", seq)]
-        elif p.get("bidirectional"):
-            h = "(h, _)" if cls == "nn.LSTM" else "h"
-            r.apply = [(f"_, {h}", seq), (step.var, call("torch.cat", "[h[-2], h[-1]]", dim="1"))]
+            for level in range(levels):
+                for sfx in ["", "_reverse"] if bidirectional else [""]:
+                    r.build.append(("", call(f"self.{step.name}.bias_hh_l{level}{sfx}.requires_grad_", "False")))
+        main, state = step.var, step.outs.get("state")
+        need_final = not p["return_sequences"] or state is not None
+        hidden = ctx.aux(step, "h") if need_final else "_"
+        if need_final and cls == "nn.LSTM":
+            hidden_target = f"({hidden}, _)"
         else:
-            r.apply = [(f"{step.var}, {state}", seq), (step.var, f"{step.var}[:, -1]")]
+            hidden_target = hidden
+        seq = main if p["return_sequences"] else "_"
+        r.apply = [(f"{seq}, {hidden_target}", call(_self(step), step.x))]
+        if need_final:
+            # The top level's final hidden state: h[-1], or both directions of it concatenated.
+            final = call("torch.cat", f"[{hidden}[-2], {hidden}[-1]]", dim="1") if bidirectional else f"{hidden}[-1]"
+            if not p["return_sequences"]:
+                r.apply.append((main, final))
+            if state is not None:
+                r.apply.append((state, main if not p["return_sequences"] else final))
         return r
 
     return render

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from graph.layers._common import choice_param, expect_float, float_param, int_param
-from graph.spec import IN, OUT, LayerSpec, ShapeError
+from graph.spec import IN, OUT, LayerSpec, ShapeError, no_params
+from graph.tensors import TensorType
 
 
 def _same(p, i):
@@ -22,7 +23,29 @@ def _softmax_infer(p, i):
     return {"out": x}
 
 
-def _act(type_id, name, zh, summary, summary_zh, formula, params=(), infer=_same, base=None, examples=()):
+def channel_axis(t: TensorType) -> int:
+    """The axis PReLU learns one slope per entry of: 1 for channels-first layouts, else the last axis."""
+    return 1 if t.channels_first else t.rank - 1
+
+
+def _prelu_count(p, i):
+    x = i["in"]
+    return (x.dims[channel_axis(x)], 0)
+
+
+def _act(
+    type_id,
+    name,
+    zh,
+    summary,
+    summary_zh,
+    formula,
+    params=(),
+    infer=_same,
+    base=None,
+    examples=(),
+    count=no_params,
+):
     return LayerSpec(
         type_id,
         "Activation",
@@ -34,6 +57,7 @@ def _act(type_id, name, zh, summary, summary_zh, formula, params=(), infer=_same
         inputs=IN,
         outputs=OUT,
         infer=infer,
+        count=count,
         formula=formula,
         icon="activation",
         extra={"base_name": base or type_id},
@@ -148,5 +172,25 @@ SPECS = [
         "ReLU capped at 6: keeps activations small (MobileNet).",
         "上限为 6 的 ReLU：让激活值保持较小（MobileNet 中常用）。",
         "f(x) = min(max(0, x), 6)",
+    ),
+    _act(
+        "hard_swish",
+        "HardSwish",
+        "HardSwish 硬 Swish",
+        "A piecewise-polynomial approximation of SiLU (MobileNetV3): 0 below −3, x above 3.",
+        "SiLU 的分段多项式近似（MobileNetV3 中使用）：小于 −3 时为 0，大于 3 时为 x。",
+        "f(x) = x · ReLU6(x + 3) / 6",
+    ),
+    _act(
+        "prelu",
+        "PReLU",
+        "PReLU 参数化 ReLU",
+        "LeakyReLU whose negative slope is learned, one per channel (axis 1 of a feature map or signal, the "
+        "last axis of a vector or sequence). Every slope starts at 0.25, as in the PReLU paper (He et al. 2015) "
+        "and PyTorch; the Keras script sets the same initial value.",
+        "负半轴斜率可学习的 LeakyReLU，每个通道一个斜率（特征图或信号的第 1 轴，向量或序列的最后一轴）。"
+        "所有斜率初始为 0.25，与 PReLU 论文（He 等，2015）和 PyTorch 相同；Keras 脚本设置相同的初始值。",
+        "f(x) = x if x ≥ 0 else a_c · x   (a_c learned per channel c, initially 0.25)",
+        count=_prelu_count,
     ),
 ]

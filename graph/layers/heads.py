@@ -57,6 +57,18 @@ def _regression_infer(p, i):
 
 ORDER = 90  # palette position of this family (graph/layers/__init__.py)
 
+
+def _loss_weight():
+    return float_param(
+        "loss_weight",
+        1.0,
+        "Weight of this head's loss in the total, when the model has several heads (multi-task).",
+        "模型有多个输出头（多任务）时，这个头的损失在总损失中的权重。",
+        0.0,
+        1000.0,
+    )
+
+
 SPECS = [
     LayerSpec(
         "output.classification",
@@ -72,6 +84,7 @@ SPECS = [
             float_param(
                 "label_smoothing", 0.0, "Label smoothing ε (0 = none).", "标签平滑系数 ε（0 表示不用）。", 0.0, 0.99
             ),
+            _loss_weight(),
         ),
         inputs=IN,
         outputs=(),
@@ -90,7 +103,7 @@ SPECS = [
         "Two-class output: one score (logit) per sample, trained with binary cross-entropy on 0/1 labels. "
         "A Sigmoid just before it is folded into the loss.",
         "二分类输出：每个样本一个分数（logit），用 0/1 标签的二元交叉熵训练。紧挨在它前面的 Sigmoid 会并入损失。",
-        params=(),
+        params=(_loss_weight(),),
         inputs=IN,
         outputs=(),
         infer=_binary_infer,
@@ -109,7 +122,7 @@ SPECS = [
         "cross-entropy against 0/1 targets (a sigmoid per label). A Sigmoid just before it is folded into the loss.",
         "每个样本有多个是/否标签：每个标签一个分数（logit），分别用 0/1 目标的二元交叉熵训练（每个标签一个 sigmoid）。"
         "紧挨在它前面的 Sigmoid 会并入损失。",
-        params=(),
+        params=(_loss_weight(),),
         inputs=IN,
         outputs=(),
         infer=_multilabel_infer,
@@ -127,7 +140,7 @@ SPECS = [
         "Real-valued output trained with mean squared error against targets of the same shape: numbers per "
         "sample, or whole images (autoencoders, denoising).",
         "实数输出，用与目标同形状的均方误差训练：每个样本若干数值，或整幅图像（自编码器、去噪）。",
-        params=(),
+        params=(_loss_weight(),),
         inputs=IN,
         outputs=(),
         infer=_regression_infer,

@@ -1,10 +1,14 @@
-"""Input layers: where samples enter the model (vectors, images, sequences, token ids)."""
+"""Input layers: where samples enter the model (vectors, images, volumes, sequences, token ids).
+
+Each input spec lists its shape parameters in the order of the sample's (channels-first) dims in
+``extra["shape_params"]``: the app fills them from a dataset's sample shape.
+"""
 
 from __future__ import annotations
 
 from graph.layers._common import int_param
 from graph.spec import OUT, LayerSpec
-from graph.tensors import image, sequence, signal, tokens, vector
+from graph.tensors import image, sequence, signal, tokens, vector, volume
 
 
 def _feature_param():
@@ -27,7 +31,7 @@ SPECS = [
         infer=lambda p, i: {"out": vector(p["features"])},
         is_input=True,
         icon="input",
-        extra={"base_name": "inputs"},
+        extra={"base_name": "inputs", "shape_params": ("features",)},
     ),
     LayerSpec(
         "input.image",
@@ -46,7 +50,37 @@ SPECS = [
         infer=lambda p, i: {"out": image(p["channels"], p["height"], p["width"])},
         is_input=True,
         icon="image",
-        extra={"base_name": "images"},
+        extra={"base_name": "images", "shape_params": ("channels", "height", "width")},
+    ),
+    LayerSpec(
+        "input.volume",
+        "Input",
+        "Volume Input",
+        "体数据输入",
+        "A batch of volumes (3-D scans, short video clips) in channels-first layout, shape (N, C, D, H, W). "
+        "Feed it to Conv3D.",
+        "一批体数据（三维扫描、短视频片段），通道在前，形状为 (N, C, D, H, W)，通常接三维卷积。",
+        params=(
+            int_param(
+                "channels",
+                1,
+                "Channels per voxel (1 grey, 3 RGB).",
+                "每个体素的通道数（灰度为 1，彩色为 3）。",
+                1,
+                4096,
+            ),
+            int_param(
+                "depth", 16, "Depth of the volume (slices or frames).", "体数据的深度（切片数或帧数）。", 1, 16384
+            ),
+            int_param("height", 32, "Height of each slice in pixels.", "每个切片的高度（像素）。", 1, 16384),
+            int_param("width", 32, "Width of each slice in pixels.", "每个切片的宽度（像素）。", 1, 16384),
+        ),
+        inputs=(),
+        outputs=OUT,
+        infer=lambda p, i: {"out": volume(p["channels"], p["depth"], p["height"], p["width"])},
+        is_input=True,
+        icon="image",
+        extra={"base_name": "volumes", "shape_params": ("channels", "depth", "height", "width")},
     ),
     LayerSpec(
         "input.sequence",
@@ -64,7 +98,7 @@ SPECS = [
         infer=lambda p, i: {"out": sequence(p["steps"], p["features"])},
         is_input=True,
         icon="sequence",
-        extra={"base_name": "sequences"},
+        extra={"base_name": "sequences", "shape_params": ("steps", "features")},
     ),
     LayerSpec(
         "input.signal",
@@ -82,7 +116,7 @@ SPECS = [
         infer=lambda p, i: {"out": signal(p["channels"], p["length"])},
         is_input=True,
         icon="signal",
-        extra={"base_name": "signals"},
+        extra={"base_name": "signals", "shape_params": ("channels", "length")},
     ),
     LayerSpec(
         "input.tokens",
@@ -100,6 +134,7 @@ SPECS = [
         infer=lambda p, i: {"out": tokens(p["steps"])},
         is_input=True,
         icon="tokens",
-        extra={"base_name": "tokens"},
+        # Not filled from the data: text datasets adapt to the Input, and float data never fit a Token Input.
+        extra={"base_name": "tokens", "shape_params": ()},
     ),
 ]

@@ -1,4 +1,4 @@
-"""Pooling layers: MaxPool1D/2D, AvgPool2D and global average/max pooling.
+"""Pooling layers: MaxPool1D/2D/3D, AvgPool1D/2D/3D and global average/max pooling.
 
 Output sizes follow PyTorch exactly, including ``ceil_mode`` (EQUIVALENCE §2.6). Max pools pad with
 −inf (``extra["pad_value"]``), average pools with zeros.
@@ -6,10 +6,10 @@ Output sizes follow PyTorch exactly, including ``ceil_mode`` (EQUIVALENCE §2.6)
 
 from __future__ import annotations
 
-from graph.layers._common import bool_param, conv_out, expect_float, int_param, ints_param
-from graph.layers.conv import IMAGE, SIGNAL, expect_image, expect_signal
+from graph.layers._common import bool_param, conv_out, expect_float, int_param, ints_param, same_pads
+from graph.layers.conv import IMAGE, SIGNAL, VOLUME, expect_image, expect_signal, expect_volume
 from graph.spec import IN, OUT, LayerSpec, ShapeError
-from graph.tensors import image, signal, vector
+from graph.tensors import TensorType, image, signal, vector, volume
 
 
 def pool_out(size: int, k: int, s: int, before: int, after: int, ceil_mode: bool, where: str) -> int:
@@ -27,59 +27,96 @@ def pool_out(size: int, k: int, s: int, before: int, after: int, ceil_mode: bool
     return out
 
 
-def _pool2d_infer(layer, alt=None):
+AXIS_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
+EXPECT = {
+    1: lambda x, layer, alt: expect_signal(x, layer, alt=alt),
+    2: lambda x, layer, alt: expect_image(x, layer, alt=alt),
+    3: lambda x, layer, alt: expect_volume(x, layer, alt=alt),
+}
+MAKE = {1: signal, 2: image, 3: volume}
+
+
+def _windows(p: dict) -> tuple[list[int], list[int]]:
+    """Pool sizes and strides as lists (the 1-D layers store single ints)."""
+    if "pool_size" in p and isinstance(p["pool_size"], int):
+        return [p["pool_size"]], [p["stride"]]
+    return list(p["pool_size"]), list(p["strides"])
+
+
+def _pool_infer(layer: str, dims: int, alt: str | None = None):
+    """PyTorch's pooled size along each of the ``dims`` spatial axes (floor or ceil mode)."""
+
     def infer(p, i):
-        x = expect_image(i["in"], layer, alt=alt)
-        (kh, kw), (sh, sw), (t, b, left, right) = p["pool_size"], p["strides"], p["padding"]
-        h = pool_out(x.dims[2], kh, sh, t, b, p["ceil_mode"], f"{layer} along the height")
-        w = pool_out(x.dims[3], kw, sw, left, right, p["ceil_mode"], f"{layer} along the width")
-        return {"out": image(x.dims[1], h, w)}
+        x = EXPECT[dims](i["in"], layer, alt)
+        k, s = _windows(p)
+        pads = p["padding"]
+        sizes = [
+            pool_out(n, k[a], s[a], pads[2 * a], pads[2 * a + 1], p["ceil_mode"], f"{layer} along the {name}")
+            for a, (n, name) in enumerate(zip(x.dims[2:], AXIS_NAMES[dims], strict=True))
+        ]
+        return {"out": MAKE[dims](x.dims[1], *sizes)}
 
     return infer
 
 
-def _avgpool2d_infer(p, i):
-    """Like MaxPool2D, refusing what the two frameworks would average differently (docs/equivalence.md)."""
-    out = _pool2d_infer("AvgPool2D")(p, i)
-    t, b, left, right = p["padding"]
-    if p["ceil_mode"]:
-        floor = _pool2d_infer("AvgPool2D")({**p, "ceil_mode": False}, i)["out"]
-        if floor != out["out"]:
+def _pool2d_infer(layer, alt=None):
+    return _pool_infer(layer, 2, alt)
+
+
+def _avgpool_infer(layer: str, dims: int, alt: str | None = None):
+    """Like max pooling, refusing what the two frameworks would average differently (docs/equivalence.md)."""
+    pooled = _pool_infer(layer, dims, alt)
+
+    def infer(p, i):
+        out = pooled(p, i)
+        x: TensorType = i["in"]
+        pads = p["padding"]
+        per_axis = [(pads[a], pads[a + 1]) for a in range(0, len(pads), 2)]
+        if p["ceil_mode"]:
+            floor = pooled({**p, "ceil_mode": False}, i)["out"]
+            if floor != out["out"]:
+                raise ShapeError(
+                    f"{layer}: with ceil_mode the last window hangs over the edge; PyTorch averages only its "
+                    "inside part and Keras cannot express that",
+                    "turn ceil_mode off, or add padding so that the windows fit the input exactly",
+                )
+        if any(b != a for b, a in per_axis) and (p["ceil_mode"] or not p["count_include_pad"]):
             raise ShapeError(
-                "AvgPool2D: with ceil_mode the last window hangs over the edge; PyTorch averages only its inside "
-                "part and Keras cannot express that",
-                "turn ceil_mode off, or add padding so that the windows fit the input exactly",
+                f"{layer}: unequal padding needs count_include_pad on and ceil_mode off (PyTorch pads "
+                "symmetrically; explicit zero padding is then averaged like the input)",
+                "turn count_include_pad on and ceil_mode off, or use equal padding on both sides",
             )
-    if (t, left) != (b, right) and (p["ceil_mode"] or not p["count_include_pad"]):
-        raise ShapeError(
-            "AvgPool2D: unequal padding needs count_include_pad on and ceil_mode off (PyTorch pads symmetrically; "
-            "explicit zero padding is then averaged like the input)",
-            "turn count_include_pad on and ceil_mode off, or use equal padding on both sides",
-        )
-    return out
+        if not p["count_include_pad"] and any(b or a for b, a in per_axis):
+            k, s = _windows(p)
+            same = [same_pads(n, kk, ss) for n, kk, ss in zip(x.dims[2:], k, s, strict=True)]
+            if same != per_axis:
+                want = [v for pair in same for v in pair]
+                raise ShapeError(
+                    f"{layer}: padding {list(pads)} left out of the average is only possible in Keras where it "
+                    f"equals TensorFlow's 'same' padding ({want} here)",
+                    f"turn count_include_pad on, or set the padding to {want}",
+                )
+        return out
 
-
-def _maxpool1d_infer(p, i):
-    x = expect_signal(i["in"], "MaxPool1D", alt="MaxPool2D")
-    left, right = p["padding"]
-    length = pool_out(x.dims[2], p["pool_size"], p["stride"], left, right, p["ceil_mode"], "MaxPool1D")
-    return {"out": signal(x.dims[1], length)}
+    return infer
 
 
 def _global_infer(layer):
     def infer(p, i):
         x = i["in"]
         expect_float(x, layer)
-        if x.axes in (IMAGE, SIGNAL):
+        if x.axes in (IMAGE, SIGNAL, VOLUME):
             return {"out": vector(x.dims[1])}
         if x.axes == ("N", "T", "F"):  # pool over time: one feature vector per sequence
             return {"out": vector(x.dims[2])}
         if x.axes == ("N", "F"):
             fix = "remove it: the input is already one vector per sample"
         else:
-            fix = "feed it a feature map (N, C, H, W), a signal (N, C, L) or a sequence (N, T, F)"
+            fix = "feed it a feature map (N, C, H, W), a volume (N, C, D, H, W), a signal (N, C, L) or a sequence"
         raise ShapeError(
-            f"{layer} expects a feature map (N,C,H,W), a signal (N,C,L) or a sequence (N,T,F), got {x.label()}", fix
+            f"{layer} expects a feature map (N,C,H,W), a volume (N,C,D,H,W), a signal (N,C,L) or a sequence (N,T,F), "
+            f"got {x.label()}",
+            fix,
         )
 
     return infer
@@ -99,6 +136,37 @@ def _strides2():
         "窗口每次移动的步长 [sh, sw]，通常与窗口大小相同。",
         length=2,
         minimum=1,
+    )
+
+
+def _pool_size3():
+    return ints_param(
+        "pool_size",
+        [2, 2, 2],
+        "Window depth, height and width [kd, kh, kw].",
+        "池化窗口的深、高、宽 [kd, kh, kw]。",
+        length=3,
+        minimum=1,
+    )
+
+
+def _strides3():
+    return ints_param(
+        "strides",
+        [2, 2, 2],
+        "Step of the window [sd, sh, sw]; usually equal to the pool size.",
+        "窗口每次移动的步长 [sd, sh, sw]，通常与窗口大小相同。",
+        length=3,
+        minimum=1,
+    )
+
+
+def _count_include_pad():
+    return bool_param(
+        "count_include_pad",
+        True,
+        "Divide by the full window size, counting padded zeros (PyTorch default).",
+        "求平均时把补的 0 也计入分母（PyTorch 默认）。",
     )
 
 
@@ -149,7 +217,7 @@ SPECS = [
         ),
         inputs=IN,
         outputs=OUT,
-        infer=_maxpool1d_infer,
+        infer=_pool_infer("MaxPool1D", 1, alt="MaxPool2D"),
         formula="y[c, j] = max_{m < k} x[c, j·stride + m − pad_left];  "
         "L_out = ⌊(L + pad_left + pad_right − k) / stride⌋ + 1  (ceil_mode: ⌈…⌉ + 1, "
         "minus 1 if the last window would start in the right padding)",
@@ -190,6 +258,76 @@ SPECS = [
         ),
     ),
     LayerSpec(
+        "maxpool3d",
+        "Pooling",
+        "MaxPool3D",
+        "三维最大池化",
+        "Keeps the largest value in each 3-D window of a volume (N, C, D, H, W) (2×2×2 windows halve each size).",
+        "在体数据 (N, C, D, H, W) 上取每个三维窗口中的最大值（2×2×2 窗口使各个尺寸减半）。",
+        params=(
+            _pool_size3(),
+            _strides3(),
+            _padding(
+                6,
+                "−∞ values added on each side [front, back, top, bottom, left, right]; at most half the pool size.",
+                "在各面填充负无穷的个数 [前, 后, 上, 下, 左, 右]；不能超过窗口大小的一半。",
+            ),
+            _ceil_mode(),
+        ),
+        inputs=IN,
+        outputs=OUT,
+        infer=_pool_infer("MaxPool3D", 3, alt="MaxPool2D"),
+        formula="y[c, d, i, j] = max over the k_d×k_h×k_w window;  " + POOL_FORMULA + " (D likewise)",
+        icon="pool",
+        extra={"base_name": "pool", "pad_value": "-inf"},
+        examples=(
+            {"pool_size": [3, 3, 3], "strides": [2, 2, 2], "padding": [1, 1, 1, 1, 1, 1]},
+            {"pool_size": [2, 2, 2], "strides": [2, 2, 2], "ceil_mode": True},
+            {"pool_size": [2, 2, 2], "strides": [2, 2, 2], "padding": [1, 0, 0, 1, 1, 0]},
+            {"pool_size": [1, 3, 2], "strides": [1, 2, 1]},
+        ),
+    ),
+    LayerSpec(
+        "avgpool1d",
+        "Pooling",
+        "AvgPool1D",
+        "一维平均池化",
+        "Replaces each window of a 1-D signal (N, C, L) by its average, shortening the signal.",
+        "用每个窗口的平均值代替一维信号 (N, C, L) 上的该窗口，从而缩短信号。",
+        params=(
+            int_param("pool_size", 2, "Window length.", "池化窗口长度。", 1, 100_000),
+            int_param(
+                "stride",
+                2,
+                "Step of the window; usually equal to the pool size.",
+                "窗口移动的步长，通常与窗口长度相同。",
+                1,
+                100_000,
+            ),
+            _padding(
+                2,
+                "Zeros added at each end [left, right]; at most half the pool size.",
+                "在两端补零的个数 [左, 右]；不能超过窗口长度的一半。",
+            ),
+            _count_include_pad(),
+            _ceil_mode(),
+        ),
+        inputs=IN,
+        outputs=OUT,
+        infer=_avgpool_infer("AvgPool1D", 1, alt="AvgPool2D"),
+        formula="y[c, j] = (1/k) Σ_{m < k} x[c, j·stride + m − pad_left];  "
+        "L_out = ⌊(L + pad_left + pad_right − k) / stride⌋ + 1",
+        icon="pool",
+        extra={"base_name": "pool", "pad_value": "0"},
+        examples=(
+            {"pool_size": 3, "stride": 2, "padding": [1, 1]},
+            {"pool_size": 3, "stride": 1, "padding": [1, 1], "count_include_pad": False},
+            {"pool_size": 2, "stride": 2, "padding": [1, 0]},
+            {"pool_size": 2, "stride": 2, "ceil_mode": True},
+            {"pool_size": 3, "stride": 1},
+        ),
+    ),
+    LayerSpec(
         "avgpool2d",
         "Pooling",
         "AvgPool2D",
@@ -204,17 +342,12 @@ SPECS = [
                 "Zeros added on each side [top, bottom, left, right]; at most half the pool size.",
                 "在四周补零的行数/列数 [上, 下, 左, 右]；不能超过窗口大小的一半。",
             ),
-            bool_param(
-                "count_include_pad",
-                True,
-                "Divide by the full window size, counting padded zeros (PyTorch default).",
-                "求平均时把补的 0 也计入分母（PyTorch 默认）。",
-            ),
+            _count_include_pad(),
             _ceil_mode(),
         ),
         inputs=IN,
         outputs=OUT,
-        infer=_avgpool2d_infer,
+        infer=_avgpool_infer("AvgPool2D", 2),
         formula="y[c, i, j] = mean over the k_h×k_w window;  " + POOL_FORMULA,
         icon="pool",
         extra={"base_name": "pool", "pad_value": "0"},
@@ -224,12 +357,46 @@ SPECS = [
         ),
     ),
     LayerSpec(
+        "avgpool3d",
+        "Pooling",
+        "AvgPool3D",
+        "三维平均池化",
+        "Replaces each 3-D window of a volume (N, C, D, H, W) by its average, shrinking the volume.",
+        "用每个三维窗口的平均值代替体数据 (N, C, D, H, W) 上的该窗口，从而缩小体数据。",
+        params=(
+            _pool_size3(),
+            _strides3(),
+            _padding(
+                6,
+                "Zeros added on each side [front, back, top, bottom, left, right]; at most half the pool size.",
+                "在各面补零的个数 [前, 后, 上, 下, 左, 右]；不能超过窗口大小的一半。",
+            ),
+            _count_include_pad(),
+            _ceil_mode(),
+        ),
+        inputs=IN,
+        outputs=OUT,
+        infer=_avgpool_infer("AvgPool3D", 3, alt="AvgPool2D"),
+        formula="y[c, d, i, j] = mean over the k_d×k_h×k_w window;  " + POOL_FORMULA + " (D likewise)",
+        icon="pool",
+        extra={"base_name": "pool", "pad_value": "0"},
+        examples=(
+            {"pool_size": [3, 3, 3], "strides": [2, 2, 2], "padding": [1, 1, 1, 1, 1, 1]},
+            {"pool_size": [3, 3, 3], "strides": [1, 1, 1], "padding": [1, 1, 1, 1, 1, 1], "count_include_pad": False},
+            {"pool_size": [2, 2, 2], "strides": [2, 2, 2], "padding": [1, 0, 0, 1, 1, 0]},
+            {"pool_size": [2, 3, 1], "strides": [2, 3, 1], "ceil_mode": True},
+            {"pool_size": [1, 3, 2], "strides": [1, 2, 1]},
+        ),
+    ),
+    LayerSpec(
         "global_avg_pool",
         "Pooling",
         "Global Average Pooling",
         "全局平均池化",
-        "Averages each channel over all positions: (N, C, H, W) or (N, C, L) becomes (N, C).",
-        "把每个通道在所有位置上求平均：(N, C, H, W) 或 (N, C, L) 变为 (N, C)。",
+        "Averages each channel over all positions: (N, C, H, W), (N, C, D, H, W) or (N, C, L) becomes (N, C); "
+        "a sequence (N, T, F) is averaged over time.",
+        "把每个通道在所有位置上求平均：(N, C, H, W)、(N, C, D, H, W) 或 (N, C, L) 变为 (N, C)；"
+        "序列 (N, T, F) 则沿时间求平均。",
         params=(),
         inputs=IN,
         outputs=OUT,
@@ -243,8 +410,10 @@ SPECS = [
         "Pooling",
         "Global Max Pooling",
         "全局最大池化",
-        "Keeps the largest value of each channel: (N, C, H, W) or (N, C, L) becomes (N, C).",
-        "取每个通道在所有位置上的最大值：(N, C, H, W) 或 (N, C, L) 变为 (N, C)。",
+        "Keeps the largest value of each channel: (N, C, H, W), (N, C, D, H, W) or (N, C, L) becomes (N, C); "
+        "a sequence (N, T, F) keeps its largest value over time.",
+        "取每个通道在所有位置上的最大值：(N, C, H, W)、(N, C, D, H, W) 或 (N, C, L) 变为 (N, C)；"
+        "序列 (N, T, F) 则沿时间取最大值。",
         params=(),
         inputs=IN,
         outputs=OUT,

@@ -6,8 +6,8 @@ LSTM and SimpleRNN have a single bias per direction (as in Keras); the PyTorch e
 
 from __future__ import annotations
 
-from graph.layers._common import bool_param, choice_param, int_param
-from graph.spec import IN, OUT, LayerSpec, ShapeError
+from graph.layers._common import bool_param, choice_param, float_param, int_param
+from graph.spec import IN, OUT, LayerSpec, Port, ShapeError
 from graph.tensors import TensorType, sequence, vector
 
 SEQUENCE = ("N", "T", "F")
@@ -68,20 +68,53 @@ def _rnn_infer(layer):
         _expect_sequence(x, layer)
         width = p["units"] * _directions(p)
         out = sequence(x.dims[1], width) if p["return_sequences"] else vector(width)
-        return {"out": out}
+        return {"out": out, "state": vector(width)}
 
     return infer
 
 
 def _rnn_count(gates: int, biases_per_gate: int):
-    """Count rule for ``gates`` blocks of H units, each with ``biases_per_gate`` bias vectors."""
+    """Count rule for ``gates`` blocks of H units, each with ``biases_per_gate`` bias vectors, per level."""
 
     def count(p, i):
-        f, h = i["in"].last, p["units"]
-        per_direction = gates * h * (f + h) + biases_per_gate * gates * h
-        return (_directions(p) * per_direction, 0)
+        h, dirs = p["units"], _directions(p)
+        total, f = 0, i["in"].last
+        for _ in range(p.get("num_layers", 1)):
+            total += dirs * (gates * h * (f + h) + biases_per_gate * gates * h)
+            f = h * dirs  # the next level reads both directions
+        return (total, 0)
 
     return count
+
+
+def _num_layers():
+    return int_param(
+        "num_layers",
+        1,
+        "Stacked recurrent layers; each reads the whole output sequence of the one below.",
+        "堆叠的循环层数；每一层读取下一层输出的整个序列。",
+        1,
+        16,
+        label="Layers",
+    )
+
+
+def _dropout():
+    return float_param(
+        "dropout",
+        0.0,
+        "Dropout on the outputs of every stacked layer but the last (only with 2 or more layers).",
+        "对除最后一层外每个堆叠层的输出做 Dropout（只在 2 层及以上时起作用）。",
+        0.0,
+        0.95,
+        label="Dropout between layers",
+    )
+
+
+RNN_OUTPUTS = (
+    Port("out", "the output sequence (or the last step's output)"),
+    Port("state", "the final hidden state of the top layer (both directions concatenated)"),
+)
 
 
 def _units():
@@ -163,7 +196,7 @@ SPECS = [
             _return_sequences(),
         ),
         inputs=IN,
-        outputs=OUT,
+        outputs=RNN_OUTPUTS,
         infer=_rnn_infer("SimpleRNN"),
         count=_rnn_count(1, 1),
         formula="h_t = activation(W x_t + U h_{t−1} + b)",
@@ -178,15 +211,19 @@ SPECS = [
         "Long short-term memory: input, forget and output gates control a memory cell, so the layer can keep "
         "information over many steps.",
         "长短期记忆网络：用输入门、遗忘门和输出门控制一个记忆单元，因此能在很多步之间保留信息。",
-        params=(_units(), _return_sequences(), _bidirectional()),
+        params=(_units(), _return_sequences(), _bidirectional(), _num_layers(), _dropout()),
         inputs=IN,
-        outputs=OUT,
+        outputs=RNN_OUTPUTS,
         infer=_rnn_infer("LSTM"),
         count=_rnn_count(4, 1),
         formula=LSTM_FORMULA,
         icon="rnn",
         extra={"base_name": "lstm", "single_bias": True},
-        examples=({"units": 3, "return_sequences": True, "bidirectional": True},),
+        examples=(
+            {"units": 3, "return_sequences": True, "bidirectional": True},
+            {"units": 3, "num_layers": 3, "dropout": 0.2},
+            {"units": 3, "num_layers": 2, "bidirectional": True, "return_sequences": True},
+        ),
     ),
     LayerSpec(
         "gru",
@@ -195,14 +232,18 @@ SPECS = [
         "GRU 门控循环单元",
         "Gated recurrent unit: a lighter LSTM with a reset gate and an update gate and no separate memory cell.",
         "门控循环单元：比 LSTM 更轻量，只有重置门和更新门，没有单独的记忆单元。",
-        params=(_units(), _return_sequences(), _bidirectional()),
+        params=(_units(), _return_sequences(), _bidirectional(), _num_layers(), _dropout()),
         inputs=IN,
-        outputs=OUT,
+        outputs=RNN_OUTPUTS,
         infer=_rnn_infer("GRU"),
         count=_rnn_count(3, 2),
         formula=GRU_FORMULA,
         icon="rnn",
         extra={"base_name": "gru", "reset_after": True},
-        examples=({"units": 3, "return_sequences": True, "bidirectional": True},),
+        examples=(
+            {"units": 3, "return_sequences": True, "bidirectional": True},
+            {"units": 3, "num_layers": 3, "dropout": 0.2},
+            {"units": 3, "num_layers": 2, "bidirectional": True, "return_sequences": True},
+        ),
     ),
 ]

@@ -50,14 +50,24 @@ def _inside(p) -> float | None:
 
 
 def project_for(spec: LayerSpec, params: dict, kind: str):
-    """Input(kind) → the layer (two branches for a merge) → a regression head."""
+    """Input(kind) → the layer (two branches for a merge) → a regression head.
+
+    A layer with several named input ports (Subtract's ``a`` and ``b``) gets one branch per port, in port
+    order: ReLU, then Tanh, then ReLU again…, so swapping the ports changes the result."""
     if any(port.variadic for port in spec.inputs):
         return merge_project(spec.type_id, params, kind)
     project = no_data_project()
     g = project.graph
     src = g.add_node(*INPUTS[kind])
     node = g.add_node(spec.type_id, params)
-    g.connect(src.id, "out", node.id, spec.inputs[0].name)
+    ports = [port.name for port in spec.inputs if not port.optional]
+    if len(ports) < 2:
+        g.connect(src.id, "out", node.id, spec.inputs[0].name)
+    else:
+        for n, port in enumerate(ports):
+            branch = g.add_node(("relu", "tanh")[n % 2])
+            g.connect(src.id, "out", branch.id, "in")
+            g.connect(branch.id, "out", node.id, port)
     head = g.add_node("output.regression")
     g.connect(node.id, spec.outputs[0].name, head.id, "in")
     return project

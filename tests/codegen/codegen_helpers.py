@@ -17,6 +17,7 @@ INPUTS = {
     "signal": ("input.signal", {"channels": 3, "length": 10}),
     "sequence": ("input.sequence", {"steps": 5, "features": 4}),
     "tokens": ("input.tokens", {"steps": 7, "vocab_size": 11}),
+    "volume": ("input.volume", {"channels": 2, "depth": 4, "height": 6, "width": 5}),
 }
 
 

@@ -90,19 +90,25 @@ def test_initial_weights_follow_keras(type_id, kind, params):
     project = project_for(CATALOG[type_id], params, kind)
     tns = exec_source(generate(project, "pytorch").source, "<init torch>")
     kns = exec_source(generate(project, "tensorflow").source, "<init keras>")
-    torch.manual_seed(0)
-    tmodel = tns["Model"]()
-    keras.utils.set_random_seed(0)
-    kmodel = kns["build_model"]()
     step = next(s for s in build_plan(project.graph).steps if s.type == type_id)
-    converted = torch_to_keras(step, module_arrays(getattr(tmodel, step.name)))
-    native = [np.asarray(w) for w in kmodel.get_layer(step.name).get_weights()]
-    assert [w.shape for w in converted] == [w.shape for w in native]
-    for i, (tw, kw) in enumerate(zip(converted, native, strict=True)):
-        where = f"{type_id} weight {i} {kw.shape}"
+    converted, native = [], []
+    # Small layers are built again with other seeds until every weight has enough values for statistics.
+    for seed in range(40):
+        torch.manual_seed(seed)
+        keras.utils.set_random_seed(seed)
+        tmodel, kmodel = tns["Model"](), kns["build_model"]()
+        converted.append(torch_to_keras(step, module_arrays(getattr(tmodel, step.name))))
+        native.append([np.asarray(w) for w in kmodel.get_layer(step.name).get_weights()])
+        if min(w.size for w in native[0]) * len(native) >= 4000:
+            break
+    assert [w.shape for w in converted[0]] == [w.shape for w in native[0]]
+    for i in range(len(native[0])):
+        tw = np.stack([c[i] for c in converted])
+        kw = np.stack([n[i] for n in native])
+        where = f"{type_id} weight {i} {kw.shape[1:]}"
         if np.ptp(kw) == 0 or np.ptp(tw) == 0:
             np.testing.assert_array_equal(tw, kw, err_msg=where)  # zeros, ones, forget-gate pattern
             continue
-        assert abs(tw.std() / kw.std() - 1) < 0.2, where
-        assert abs(np.abs(tw).max() / np.abs(kw).max() - 1) < 0.25, where
-        assert abs(tw.mean() - kw.mean()) < 0.2 * kw.std() + 1e-6, where
+        assert abs(tw.std() / kw.std() - 1) < 0.1, where
+        assert abs(np.abs(tw).max() / np.abs(kw).max() - 1) < 0.15, where
+        assert abs(tw.mean() - kw.mean()) < 0.1 * kw.std() + 1e-6, where

@@ -89,7 +89,7 @@ DEFAULTS = {
 
 def test_catalog_has_enough_layers():
     ids = [spec.type_id for spec in CATALOG]
-    assert len(ids) >= 42
+    assert len(ids) >= 65
     assert set(DEFAULTS) <= set(ids)
 
 
@@ -466,3 +466,247 @@ def test_residual_block_through_analysis():
     assert result.counts[conv.id] == (3 * 3 * 3 * 3 + 3, 0)
     assert (result.trainable, result.non_trainable) == (84 + 6, 6)
     assert conv.name.startswith("conv") and bn.name.startswith("bn")
+
+
+# ----------------------------------------------------------------------------- broadcasting merges, reductions,
+# GroupNorm / InstanceNorm, PReLU
+
+
+def run_ports(type_id: str, inputs: dict, **params):
+    """Like ``run`` for a layer with named input ports (Subtract's ``a`` and ``b``)."""
+    spec = CATALOG[type_id]
+    values = spec.defaults() | params
+    assert spec.check_params(values) == []
+    return spec.infer(values, inputs).get("out"), spec.count(values, inputs)
+
+
+def ports_error(type_id: str, inputs: dict, **params) -> ShapeError:
+    spec = CATALOG[type_id]
+    with pytest.raises(ShapeError) as info:
+        spec.infer(spec.defaults() | params, inputs)
+    assert info.value.fix, f"{type_id}: ShapeError without a fix: {info.value.message}"
+    return info.value
+
+
+BROADCASTING = ["add", "multiply", "average", "maximum", "minimum"]
+
+
+@pytest.mark.parametrize("type_id", BROADCASTING)
+def test_elementwise_merges_broadcast_sizes_of_one(type_id):
+    fmap = image(8, 5, 6)
+    assert run(type_id, [fmap, image(8, 1, 1)])[0] == fmap  # squeeze-and-excitation scale
+    assert run(type_id, [image(8, 1, 1), fmap])[0] == fmap  # either order
+    assert run(type_id, [image(1, 5, 6), image(8, 1, 6), image(8, 5, 1)])[0] == fmap
+    assert run(type_id, [sequence(1, 4), sequence(5, 1)])[0] == sequence(5, 4)
+    assert run(type_id, [signal(3, 1), signal(3, 10)])[0] == signal(3, 10)
+    assert run(type_id, [vector(1), vector(7)]) == (vector(7), (0, 0))
+
+
+@pytest.mark.parametrize("type_id", BROADCASTING)
+def test_elementwise_merges_refuse_what_channels_last_would_pair_differently(type_id):
+    err = shape_error(type_id, [vector(8), image(8, 4, 4)])
+    assert "same rank" in err.message and "Reshape to [8, 1, 1]" in err.fix
+    assert "Reshape to [8, 1, 1]" in shape_error(type_id, [image(8, 4, 4), vector(8)]).fix
+    assert "Reshape to [1, 4]" in shape_error(type_id, [sequence(5, 4), vector(4)]).fix
+    assert "Keep dims" in shape_error(type_id, [signal(3, 10), vector(3)]).fix  # Reshape gives (N,T,F)
+    assert "layout" in shape_error(type_id, [signal(3, 1), seq_generic(3, 4)]).message
+    err = shape_error(type_id, [image(8, 4, 4), image(8, 4, 1), image(8, 3, 4)])
+    assert "input 3" in err.message and "inputs 1, 2 broadcast to" in err.message and "axis 2: 4 vs 3" in err.message
+
+
+def test_subtract_has_ordered_ports_a_and_b():
+    spec = CATALOG["subtract"]
+    assert [(p.name, p.variadic) for p in spec.inputs] == [("a", False), ("b", False)]
+    assert run_ports("subtract", {"a": image(4, 3, 3), "b": image(4, 1, 1)}) == (image(4, 3, 3), (0, 0))
+    assert run_ports("subtract", {"a": image(1, 3, 3), "b": image(4, 3, 1)})[0] == image(4, 3, 3)
+    err = ports_error("subtract", {"a": vector(4), "b": image(4, 3, 3)})
+    assert "input a" in err.message and "input b" in err.message and "input a" in err.fix
+    err = ports_error("subtract", {"a": image(4, 3, 3), "b": image(4, 2, 3)})
+    assert "input a is" in err.message and "axis 2: 3 vs 2" in err.message
+    assert "Embedding" in ports_error("subtract", {"a": tokens(3), "b": tokens(3)}).fix
+
+
+def test_squeeze_and_excitation_through_analysis():
+    from graph.analysis import analyze
+    from graph.model import Graph
+
+    g = Graph()
+    x = g.add_node("input.image", {"channels": 6, "height": 5, "width": 5})
+    gap = g.add_node("global_avg_pool")
+    squeeze = g.add_node("dense", {"units": 2, "activation": "relu"})
+    excite = g.add_node("dense", {"units": 6, "activation": "sigmoid"})
+    shape = g.add_node("reshape", {"target_shape": [6, 1, 1]})
+    scale = g.add_node("multiply")
+    head = g.add_node("output.regression")
+    for src, dst in ((x, gap), (gap, squeeze), (squeeze, excite), (excite, shape), (x, scale), (shape, scale)):
+        g.connect(src.id, "out", dst.id, "in")
+    g.connect(scale.id, "out", head.id, "in")
+    result = analyze(g)
+    assert result.ok, [d.text() for d in result.diagnostics]
+    assert result.output(shape.id) == image(6, 1, 1)
+    assert result.output(scale.id) == image(6, 5, 5)
+
+
+@pytest.mark.parametrize("type_id", ["reduce_mean", "reduce_max"])
+def test_reductions_keep_or_rename_the_layout(type_id):
+    # keepdims: the layout stays, the axis becomes 1
+    assert run(type_id, image(3, 4, 5), axis=1, keepdims=True) == (image(1, 4, 5), (0, 0))
+    assert run(type_id, image(3, 4, 5), axis=-1, keepdims=True)[0] == image(3, 4, 1)
+    assert run(type_id, vector(6), axis=1, keepdims=True)[0] == vector(1)
+    # without: the remaining axes take the layout Keras already stores them in
+    assert run(type_id, image(3, 4, 5), axis=1)[0] == sequence(4, 5)  # rows as steps
+    assert run(type_id, image(3, 4, 5), axis=2)[0] == signal(3, 5)
+    assert run(type_id, image(3, 4, 5), axis=-1)[0] == signal(3, 4)
+    assert run(type_id, signal(3, 10), axis=2)[0] == vector(3)
+    assert run(type_id, signal(3, 10), axis=1)[0] == vector(10)
+    assert run(type_id, sequence(5, 4), axis=1)[0] == vector(4)
+    assert run(type_id, sequence(5, 4))[0] == vector(5)
+    volume = TensorType((None, 2, 3, 4, 5), ("N", "C", "D", "H", "W"))
+    assert run(type_id, volume, axis=2)[0] == image(2, 4, 5)
+
+
+@pytest.mark.parametrize("type_id", ["reduce_mean", "reduce_max"])
+def test_reduction_errors(type_id):
+    assert "Keep dims" in shape_error(type_id, vector(6)).fix  # (N,) is no layout
+    volume = TensorType((None, 2, 3, 4, 5), ("N", "C", "D", "H", "W"))
+    assert "Keep dims" in shape_error(type_id, volume, axis=1).fix  # (N,D,H,W) is stored unlike an image
+    assert "not a sample axis" in shape_error(type_id, image(3, 4, 5), axis=0).message
+    assert "not a sample axis" in shape_error(type_id, image(3, 4, 5), axis=4).message
+    assert "not a sample axis" in shape_error(type_id, image(3, 4, 5), axis=-4).message
+    assert "Embedding" in shape_error(type_id, tokens(5)).fix
+
+
+def test_group_and_instance_norm():
+    assert run("group_norm", image(6, 4, 4), groups=3) == (image(6, 4, 4), (12, 0))
+    assert run("group_norm", sequence(5, 4), groups=2) == (sequence(5, 4), (8, 0))  # channels = features
+    assert run("group_norm", vector(6), groups=6)[1] == (12, 0)
+    err = shape_error("group_norm", image(6, 4, 4), groups=4)
+    assert "6 channels" in err.message and "1, 2, 3, 6" in err.fix
+    assert run("instance_norm", signal(3, 10)) == (signal(3, 10), (6, 0))
+    assert run("instance_norm", sequence(5, 4)) == (sequence(5, 4), (8, 0))
+    assert "LayerNorm" in shape_error("instance_norm", vector(6)).fix
+    assert "only one" in shape_error("instance_norm", image(3, 1, 1)).message
+    assert shape_error("instance_norm", TensorType((None, 2, 2, 2, 2, 2), ("N", "D1", "D2", "D3", "D4", "D5"))).fix
+
+
+def test_prelu_learns_one_slope_per_channel():
+    assert run("prelu", image(5, 3, 3)) == (image(5, 3, 3), (5, 0))
+    assert run("prelu", signal(3, 10))[1] == (3, 0)
+    assert run("prelu", sequence(5, 4))[1] == (4, 0)  # the features, not the steps
+    assert run("prelu", vector(7))[1] == (7, 0)
+    assert run("hard_swish", image(2, 3, 3)) == (image(2, 3, 3), (0, 0))
+    assert "Embedding" in shape_error("prelu", tokens(3)).fix
+
+
+# ----------------------------------------------------------------------------- volumes, 3-D, depthwise, separable,
+# 1-D transposed convolution, 1-D up-sampling/padding/pooling, cropping
+
+
+def vol(c: int, d: int, h: int, w: int) -> TensorType:
+    from graph.tensors import volume
+
+    return volume(c, d, h, w)
+
+
+def test_volume_input_and_its_shape_params():
+    assert vol(2, 4, 6, 5) == TensorType((None, 2, 4, 6, 5), ("N", "C", "D", "H", "W"))
+    assert vol(1, 2, 3, 4).channels_first
+    assert run("input.volume") == (vol(1, 16, 32, 32), (0, 0))
+    for spec in CATALOG:
+        if spec.is_input:  # the app fills these from a dataset's sample shape, in this order
+            assert set(spec.extra["shape_params"]) <= {p.name for p in spec.params}, spec.type_id
+    assert CATALOG["input.volume"].extra["shape_params"] == ("channels", "depth", "height", "width")
+
+
+@pytest.mark.parametrize(
+    "params, x, expected, count",
+    [
+        ({}, vol(2, 8, 8, 8), vol(16, 6, 6, 6), 27 * 2 * 16 + 16),
+        # per-side padding equal to TensorFlow's 'same' for stride 2: (0, 1), (0, 1), (1, 1)
+        ({"filters": 3, "strides": [2, 2, 2], "padding": [0, 1, 0, 1, 1, 1]}, vol(2, 4, 6, 5), vol(3, 2, 3, 3), 165),
+        ({"filters": 3, "dilation": [1, 2, 2]}, vol(1, 5, 9, 9), vol(3, 3, 5, 5), 84),
+        ({"filters": 4, "kernel_size": [1, 2, 3], "use_bias": False}, vol(2, 3, 3, 3), vol(4, 3, 2, 1), 48),
+    ],
+)
+def test_conv3d_variants(params, x, expected, count):
+    assert run("conv3d", x, **params) == (expected, (count, 0))
+
+
+def test_conv3d_errors():
+    assert "Conv2D" in shape_error("conv3d", image(1, 8, 8)).fix
+    assert "Conv3D" in shape_error("conv2d", vol(1, 4, 8, 8)).fix
+    assert "Volume Input" in shape_error("conv3d", signal(1, 8)).fix
+    assert "Keras" in shape_error("conv3d", vol(1, 9, 9, 9), strides=[2, 1, 1], dilation=[1, 1, 2]).message
+    assert "depth" in shape_error("conv3d", vol(1, 2, 9, 9)).message
+
+
+def test_depthwise_and_separable_counts():
+    # depthwise: one 3×3 kernel per (channel, multiplier) and a bias per output channel
+    assert run("depthwise_conv2d", image(3, 9, 8), depth_multiplier=2) == (image(6, 7, 6), (9 * 6 + 6, 0))
+    out, count = run("depthwise_conv2d", image(4, 9, 9), strides=[2, 2], padding=[0, 1, 0, 1], use_bias=False)
+    assert (out, count) == (image(4, 4, 4), (36, 0))
+    # separable: depthwise 3·3·3·2, pointwise 1·1·6·4, bias 4
+    assert run("separable_conv2d", image(3, 9, 8), filters=4, depth_multiplier=2) == (image(4, 7, 6), (82, 0))
+    assert "Keras" in shape_error("separable_conv2d", image(3, 9, 9), strides=[2, 2], dilation=[2, 2]).message
+    assert "Conv1D" not in shape_error("depthwise_conv2d", signal(3, 9)).message
+    assert shape_error("depthwise_conv2d", signal(3, 9)).fix
+
+
+@pytest.mark.parametrize(
+    "params, length, expected",
+    [
+        ({}, 10, 20),
+        ({"kernel_size": 3, "padding": [1, 1], "output_padding": 1}, 10, 20),
+        ({"kernel_size": 2, "stride": 3, "output_padding": 2, "padding": [2, 0]}, 10, 29),
+        ({"kernel_size": 3, "stride": 1, "dilation": 2, "padding": [1, 2]}, 10, 11),
+    ],
+)
+def test_conv1d_transpose_variants(params, length, expected):
+    out, count = run("conv1d_transpose", signal(3, length), **params)
+    assert out == signal(16, expected)
+    assert count == (params.get("kernel_size", 2) * 3 * 16 + 16, 0)
+
+
+def test_conv1d_transpose_errors():
+    assert "output_padding" in shape_error("conv1d_transpose", signal(1, 4), output_padding=2).message
+    err = shape_error("conv1d_transpose", signal(1, 4), stride=1, dilation=2, output_padding=1)
+    assert "Keras" in err.message
+    assert "Keras" in shape_error("conv1d_transpose", signal(1, 4), dilation=2).message
+    err = shape_error("conv1d_transpose", signal(1, 1), kernel_size=1, stride=1, padding=[1, 0])
+    assert "crops away" in err.message
+    assert "Conv2DTranspose" in shape_error("conv1d_transpose", image(1, 4, 4)).fix
+
+
+def test_one_d_resizing_and_cropping():
+    assert run("upsampling1d", signal(2, 5), size=3)[0] == signal(2, 15)
+    assert run("zero_padding1d", signal(2, 5), padding=[2, 0])[0] == signal(2, 7)
+    assert run("cropping1d", signal(2, 5), cropping=[2, 0])[0] == signal(2, 3)
+    assert run("cropping2d", image(2, 5, 4), cropping=[0, 2, 1, 0])[0] == image(2, 3, 3)
+    err = shape_error("cropping1d", signal(2, 5), cropping=[3, 2])
+    assert "whole length" in err.message and "at most 4" in err.fix
+    err = shape_error("cropping2d", image(2, 5, 4), cropping=[0, 0, 4, 0])
+    assert "whole width" in err.message and "at most 3" in err.fix
+    assert "UpSampling2D" in shape_error("upsampling1d", image(1, 3, 3)).fix
+    assert "Cropping1D" in shape_error("cropping2d", signal(1, 3)).fix
+
+
+def test_3d_and_1d_pools():
+    assert run("maxpool3d", vol(2, 4, 6, 5))[0] == vol(2, 2, 3, 2)
+    assert run("maxpool3d", vol(2, 4, 6, 5), ceil_mode=True)[0] == vol(2, 2, 3, 3)
+    windows = {"pool_size": [2, 3, 1], "strides": [2, 3, 1]}  # fit exactly: ceil_mode changes nothing
+    assert run("avgpool3d", vol(2, 4, 6, 5), ceil_mode=True, **windows)[0] == vol(2, 2, 2, 5)
+    assert "ceil_mode" in shape_error("avgpool3d", vol(2, 4, 6, 5), ceil_mode=True).message
+    params = {"pool_size": [3, 3, 3], "strides": [2, 2, 2], "padding": [1] * 6, "count_include_pad": False}
+    assert run("avgpool3d", vol(1, 5, 7, 9), **params)[0] == vol(1, 3, 4, 5)  # TF's 'same' pads (1, 1) here
+    err = shape_error("avgpool3d", vol(1, 4, 6, 5), **params)  # 'same' would pad (0, 1), (0, 1), (1, 1)
+    assert "[0, 1, 0, 1, 1, 1]" in err.fix
+    assert run("avgpool1d", signal(2, 10), pool_size=3, stride=2, padding=[1, 1])[0] == signal(2, 5)
+    assert "ceil_mode" in shape_error("avgpool1d", signal(2, 10), pool_size=3, ceil_mode=True).message
+    err = shape_error("avgpool1d", signal(2, 10), padding=[1, 0], count_include_pad=False)
+    assert "count_include_pad" in err.fix
+    # the same 'same'-padding rule now refuses in the shape rule for AvgPool2D too (was an export-time error)
+    err = shape_error("avgpool2d", image(1, 8, 8), pool_size=[3, 3], padding=[1] * 4, count_include_pad=False)
+    assert "[0, 1, 0, 1]" in err.fix
+    assert "MaxPool2D" in shape_error("maxpool3d", image(1, 4, 4)).fix
+    for type_id in ("global_avg_pool", "global_max_pool"):
+        assert run(type_id, vol(5, 2, 3, 4))[0] == vector(5)

@@ -1,0 +1,96 @@
+"""Layers with several input or output ports: attention (cross, masked, weights out) and recurrent states."""
+
+from __future__ import annotations
+
+import pytest
+from codegen_helpers import no_data_project
+
+pytestmark = pytest.mark.frameworks
+
+
+def _verify(project):
+    from codegen.verify import verify
+
+    report = verify(project)
+    assert report.ok, report.text()
+    return report
+
+
+def _tokens_embedded(g, steps=6, vocab=20, width=8):
+    ids = g.add_node("input.tokens", {"steps": steps, "vocab_size": vocab})
+    emb = g.add_node("embedding", {"input_dim": vocab, "output_dim": width})
+    g.connect(ids.id, "out", emb.id, "in")
+    return ids, emb
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_masked_self_attention_with_weights_out(causal):
+    """Padding mask from the token ids; the weights port feeds a second path to the head."""
+    project = no_data_project()
+    g = project.graph
+    ids, emb = _tokens_embedded(g)
+    attn = g.add_node("multi_head_attention", {"num_heads": 2, "causal": causal})
+    g.connect(emb.id, "out", attn.id, "query")
+    g.connect(ids.id, "out", attn.id, "mask")
+    pool = g.add_node("global_avg_pool")
+    g.connect(attn.id, "out", pool.id, "in")
+    wflat = g.add_node("flatten")
+    g.connect(attn.id, "weights", wflat.id, "in")
+    cat = g.add_node("concatenate", {"axis": -1})
+    g.connect(pool.id, "out", cat.id, "in")
+    g.connect(wflat.id, "out", cat.id, "in")
+    head = g.add_node("output.regression")
+    g.connect(cat.id, "out", head.id, "in")
+    _verify(project)
+
+
+def test_cross_attention_between_sequences_of_different_widths():
+    """The query (from a GRU) attends over an LSTM's sequence of another width (kdim/vdim differ)."""
+    project = no_data_project()
+    g = project.graph
+    _, emb = _tokens_embedded(g, width=6)
+    enc = g.add_node("lstm", {"units": 5, "return_sequences": True})
+    dec = g.add_node("gru", {"units": 8, "return_sequences": True})
+    g.connect(emb.id, "out", enc.id, "in")
+    g.connect(emb.id, "out", dec.id, "in")
+    attn = g.add_node("multi_head_attention", {"num_heads": 4})
+    g.connect(dec.id, "out", attn.id, "query")
+    g.connect(enc.id, "out", attn.id, "value")
+    flat = g.add_node("flatten")
+    g.connect(attn.id, "out", flat.id, "in")
+    head = g.add_node("output.regression")
+    g.connect(flat.id, "out", head.id, "in")
+    _verify(project)
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_recurrent_final_state_port(kind, bidirectional):
+    """The sequence goes on through a second layer while the final state joins it at the head."""
+    project = no_data_project()
+    g = project.graph
+    src = g.add_node("input.sequence", {"steps": 5, "features": 3})
+    rnn = g.add_node(kind, {"units": 4, "return_sequences": True, "bidirectional": bidirectional, "num_layers": 2})
+    g.connect(src.id, "out", rnn.id, "in")
+    pool = g.add_node("global_max_pool")
+    g.connect(rnn.id, "out", pool.id, "in")
+    cat = g.add_node("concatenate", {"axis": -1})
+    g.connect(pool.id, "out", cat.id, "in")
+    g.connect(rnn.id, "state", cat.id, "in")
+    head = g.add_node("output.regression")
+    g.connect(cat.id, "out", head.id, "in")
+    _verify(project)
+
+
+def test_attention_refuses_heads_that_do_not_divide_the_width():
+    from graph.analysis import analyze
+
+    project = no_data_project()
+    g = project.graph
+    _, emb = _tokens_embedded(g, width=6)
+    attn = g.add_node("multi_head_attention", {"num_heads": 4})
+    g.connect(emb.id, "out", attn.id, "query")
+    head = g.add_node("output.regression")
+    g.connect(attn.id, "out", head.id, "in")
+    [err] = [d for d in analyze(g).errors if d.node_id == attn.id]
+    assert "4 heads do not divide the query width 6" in err.message and "num_heads" in err.fix
