@@ -268,17 +268,32 @@ def _check_inputs_of_head(graph: Graph, head: str, specs: dict, diag: list) -> N
 
 
 def _check_dataset(graph: Graph, result: Analysis, dataset) -> None:
-    """Check Input nodes and the head against a dataset descriptor."""
-    for node in graph.nodes():
+    """Check Input nodes and heads against a dataset descriptor (an .npz file: against their arrays)."""
+    nodes = graph.nodes()
+    inputs = [n for n in nodes if graph.catalog[n.type].is_input]
+    heads = [n for n in nodes if graph.catalog[n.type].is_head]
+    single = len(inputs) <= 1 and len(heads) <= 1
+    for node in nodes:
         spec = graph.catalog[node.type]
+        role = "input" if spec.is_input else "head" if spec.is_head else None
+        if role is None:
+            continue
+        data = dataset
+        if dataset.arrays:  # an .npz file: each Input and head reads its own array
+            missing = dataset.array_problem(node.name, role, single)
+            if missing:
+                result.diagnostics.append(Diagnostic(node.id, ERROR, "data-array", *missing))
+                continue
+            data = dataset.array_info(dataset.array_for(node.name, role, single), as_targets=role == "head")
         shape = result.output(node.id)
-        if spec.is_input and shape is not None:
-            problem = dataset.input_problem(shape)
+        if role == "input" and shape is not None:
+            problem = data.input_problem(shape)
             if problem:
-                diag = Diagnostic(node.id, ERROR, "data-shape", problem, dataset.input_fix(spec.type_id))
-                result.diagnostics.append(diag)
+                result.diagnostics.append(
+                    Diagnostic(node.id, ERROR, "data-shape", problem, data.input_fix(spec.type_id))
+                )
         fed = result.inputs.get(node.id, {}).get("in")
-        if spec.is_head and fed is not None:
-            problem = dataset.head_problem(target_need(spec.head, fed))
+        if role == "head" and fed is not None:
+            problem = data.head_problem(target_need(spec.head, fed))
             if problem:
                 result.diagnostics.append(Diagnostic(node.id, ERROR, "data-target", problem[0], problem[1]))

@@ -9,11 +9,12 @@ metadata only: a CSV's rows are streamed, an NPZ's array headers are read withou
 from __future__ import annotations
 
 import csv
+import functools
 import itertools
 import os
 import stat
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.tasks import LABELS, TargetNeed, Targets, fmt_shape, target_problem
@@ -69,6 +70,16 @@ class DatasetInfo:
     num_samples: int = 0
     vocab: int = 0  # text kinds: distinct characters (or words) in the file
     adapts_to: str = ""  # with sample_shape None: the Input type the data are fitted to
+    arrays: dict = field(default_factory=dict)  # .npz: array name -> DatasetInfo of that array alone
+    mapping: dict = field(default_factory=dict)  # the setup's "arrays": layer name -> array name
+    path: str = ""  # .npz: the file, for the target statistics read on demand
+
+    def array_info(self, name: str, as_targets: bool = False) -> DatasetInfo:
+        """One .npz array as a dataset of its own; ``as_targets`` reads its values (once) for the head check."""
+        info = self.arrays[name]
+        if not as_targets or info.targets.classes or info.targets.zero_one or not self.path:
+            return info
+        return _scanned_array(self.path, name, info.sample_shape, os.stat(self.path).st_mtime_ns)
 
     @property
     def num_classes(self) -> int:
@@ -107,6 +118,29 @@ class DatasetInfo:
     def head_problem(self, need: TargetNeed) -> tuple[str, str] | None:
         """(message, fix) when the head's targets do not fit this dataset's."""
         return target_problem(need, self.targets, self.kind)
+
+    def array_for(self, layer: str, role: str, single: bool) -> str:
+        """The .npz array that feeds an Input (role "input") or a head ("head") named ``layer``.
+
+        The setup's mapping first; else an array named like the layer; else x (y) for the only Input (head).
+        """
+        if layer in self.mapping:
+            return self.mapping[layer]
+        if layer in self.arrays or not single:
+            return layer
+        return "x" if role == "input" else "y"
+
+    def array_problem(self, layer: str, role: str, single: bool) -> tuple[str, str] | None:
+        """(message, fix) when the array for this layer is missing from the file."""
+        name = self.array_for(layer, role, single)
+        if name in self.arrays:
+            return None
+        what = "Input" if role == "input" else "head"
+        found = ", ".join(sorted(self.arrays)) or "none"
+        return (
+            f"the .npz file has no array {name!r} for the {what} {layer!r} (its arrays: {found})",
+            f"name the {what} after one of its arrays, or set Arrays in the training setup ({layer}=array)",
+        )
 
 
 def _adapt_problem(info: DatasetInfo, t: TensorType) -> str | None:
@@ -270,31 +304,81 @@ def npz_headers(path: Path) -> dict[str, tuple[tuple[int, ...], str]]:
     return out
 
 
+MAX_SCANNED_VALUES = 50_000_000  # target statistics are read from arrays up to this size
+
+
 def _describe_npz(path: Path, config: dict) -> DatasetInfo:
+    """x and y, or several named arrays (one per Input and head); every array has the same samples.
+
+    Only the headers are read, plus the values of y (or, later and once, of an array a head trains on).
+    """
+    headers = npz_headers(path)
+    if not headers:
+        raise DatasetError(f"{path}: the .npz file holds no arrays")
+    for name, (shape, dtype) in headers.items():
+        if "O" in dtype or dtype.lstrip("<>|=")[:1] not in "biuf":
+            raise DatasetError(f"{path}: array {name!r} must be numeric (object and other arrays are refused)")
+        if not shape:
+            raise DatasetError(f"{path}: array {name!r} is a single value; every array needs one row per sample")
+    counts = {name: shape[0] for name, (shape, _) in headers.items()}
+    if len(set(counts.values())) > 1:
+        listed = ", ".join(f"{k} {headers[k][0]}" for k in sorted(counts))
+        raise DatasetError(f"{path}: the arrays must have the same number of samples ({listed})")
+    mapping = parse_arrays(config.get("arrays", ""))
+    arrays = {name: _npz_array(shape, dtype) for name, (shape, dtype) in headers.items()}
+    samples = next(iter(counts.values()))
+    extra = {"arrays": arrays, "mapping": mapping, "path": str(path)}
+    if "x" in arrays and "y" in arrays:
+        x = arrays["x"]
+        y = _scanned_array(str(path), "y", arrays["y"].sample_shape, os.stat(path).st_mtime_ns)
+        arrays["y"] = y
+        return DatasetInfo("npz", x.sample_shape, x.dtype, y.targets, samples, **extra)
+    return DatasetInfo("npz", None, "float32", Targets("numbers", None), samples, **extra)
+
+
+def _npz_array(shape: tuple[int, ...], dtype: str) -> DatasetInfo:
+    """One array from its header: its samples as inputs; its values are not read here."""
     import numpy as np
 
-    headers = npz_headers(path)
-    if "x" not in headers or "y" not in headers:
-        raise DatasetError(f"{path}: an .npz dataset needs arrays named x and y (found {sorted(headers)})")
-    (x_shape, x_dtype), (y_shape, y_dtype) = headers["x"], headers["y"]
-    if "O" in x_dtype or "O" in y_dtype:
-        raise DatasetError(f"{path}: x and y must be numeric arrays (object arrays are refused)")
-    if not x_shape or not y_shape or x_shape[0] != y_shape[0]:
-        raise DatasetError(f"{path}: x {x_shape} and y {y_shape} must have the same number of samples")
+    kind = np.dtype(dtype).kind
+    tokens = kind in "iu" and np.dtype(dtype).itemsize > 1
+    targets = Targets("numbers", tuple(shape[1:]), 0, integral=kind in "ub")
+    return DatasetInfo("npz", tuple(shape[1:]), "int64" if tokens else "float32", targets, shape[0])
+
+
+@functools.lru_cache(maxsize=64)
+def _scanned_array(path: str, name: str, sample_shape: tuple[int, ...], mtime: int) -> DatasetInfo:
+    """One array with its values read: which targets it can be (class ids, 0/1, real values)."""
+    import numpy as np
+
     try:
         with np.load(path, allow_pickle=False) as data:
-            y = data["y"]
-    except (OSError, ValueError, zipfile.BadZipFile) as err:
+            values = data[name]
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as err:
         raise DatasetError(f"{path}: cannot read the .npz file ({err})") from None
-    integral_dtype = y.dtype.kind in "iub"
-    low, high = (float(y.min()), float(y.max())) if y.size else (0.0, 0.0)
-    zero_one = bool(y.size) and bool(np.isin(y, (0, 1)).all())
-    integral = integral_dtype and low >= 0
+    low, high = (float(values.min()), float(values.max())) if values.size else (0.0, 0.0)
+    zero_one = bool(values.size) and bool(np.isin(values, (0, 1)).all())
+    integral = values.dtype.kind in "iub" and low >= 0
     classes = int(high) + 1 if integral else 0
     # Numbers that may serve as class ids (whole, ≥ 0), 0/1 values, or real values: the head decides.
-    targets = Targets("numbers", tuple(y_shape[1:]), classes, zero_one=zero_one, integral=integral)
-    tokens = np.dtype(x_dtype).kind in "iu" and np.dtype(x_dtype).itemsize > 1
-    return DatasetInfo("npz", tuple(x_shape[1:]), "int64" if tokens else "float32", targets, x_shape[0])
+    targets = Targets("numbers", sample_shape, classes, zero_one=zero_one, integral=integral)
+    tokens = values.dtype.kind in "iu" and values.dtype.itemsize > 1
+    return DatasetInfo("npz", sample_shape, "int64" if tokens else "float32", targets, len(values))
+
+
+def parse_arrays(text: str) -> dict[str, str]:
+    """The setup's Arrays text ("left=a, right=b") as {layer name: array name}; DatasetError if malformed."""
+    out: dict[str, str] = {}
+    for item in (part.strip() for part in text.replace("\n", ",").split(",")):
+        if not item:
+            continue
+        layer, sep, array = (t.strip() for t in item.partition("="))
+        if not sep or not layer or not array:
+            raise DatasetError(f"Arrays: {item[:80]!r} is not layer=array (for example left=x1, right=x2)")
+        if layer in out:
+            raise DatasetError(f"Arrays: {layer[:80]!r} is mapped twice")
+        out[layer] = array
+    return out
 
 
 def _class_folders(path: Path, extensions: tuple[str, ...], what: str) -> tuple[list[str], int]:

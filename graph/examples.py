@@ -228,6 +228,183 @@ def text_classifier() -> Project:
     )
 
 
+def transformer_classifier() -> Project:
+    """A one-block Transformer encoder built from primitives: attention, residual Adds, LayerNorm, MLP."""
+    path = DATA_DIR / "sentences.csv"
+    info = describe({"kind": "text_classes", "path": str(path), "tokens": "char"})
+    b, g = _Builder(), None
+    g = b.graph
+    chars = b.add("input.tokens", "chars", steps=48, vocab_size=info.vocab + 2)
+    embed = b.chain(chars, ("embedding", "embed", {"input_dim": info.vocab + 2, "output_dim": 32}))
+    pos = b.chain(embed, ("positional_embedding", "positions"))
+    attn = b.add("multi_head_attention", "self_attention", num_heads=4)
+    g.connect(pos, "out", attn, "query")
+    g.connect(chars, "out", attn, "mask")  # padding (id 0) is not attended
+    res1 = b.add("add", "residual1")
+    g.connect(pos, "out", res1, "in")
+    g.connect(attn, "out", res1, "in")
+    norm1 = b.chain(res1, ("layer_norm", "norm1"))
+    ff = b.chain(
+        norm1,
+        ("dense", "feed_forward", {"units": 64, "activation": "relu"}),
+        ("dense", "feed_forward_out", {"units": 32}),
+    )
+    res2 = b.add("add", "residual2")
+    g.connect(norm1, "out", res2, "in")
+    g.connect(ff, "out", res2, "in")
+    b.chain(
+        res2,
+        ("layer_norm", "norm2"),
+        ("global_avg_pool", "average"),
+        ("dropout", "dropout", {"rate": 0.1}),
+        ("dense", "scores", {"units": info.num_classes}),
+        ("output.classification", "topic"),
+    )
+    return b.project(
+        "Transformer classifier",
+        "A Transformer encoder block from primitives: Embedding + learned positions → masked multi-head "
+        "self-attention → Add & LayerNorm → feed-forward → Add & LayerNorm → average → topic. The same "
+        "400 English and Chinese sentences as the LSTM text classifier.",
+        dataset="text_classes",
+        dataset_path="../data/sentences.csv",
+        tokens="char",
+        learning_rate=0.002,
+        epsilon=1e-8,
+        epochs=30,
+        test_split=0.2,
+    )
+
+
+def mobilenet_block() -> Project:
+    """MobileNetV2's inverted residual: expand (1×1) → depthwise 3×3 → project (1×1), added to its input."""
+    b = _Builder()
+    stem = b.chain(
+        ("input.image", "images", {"channels": 1, "height": 8, "width": 8}),
+        _conv("stem", 16),
+        ("batch_norm", "stem_bn"),
+        ("relu6", "stem_relu6"),
+    )
+    block = b.chain(
+        stem,
+        ("conv2d", "expand", {"filters": 64, "kernel_size": [1, 1], "use_bias": False}),
+        ("batch_norm", "expand_bn"),
+        ("relu6", "expand_relu6"),
+        ("depthwise_conv2d", "depthwise", {"kernel_size": [3, 3], "padding": [1, 1, 1, 1], "use_bias": False}),
+        ("batch_norm", "depthwise_bn"),
+        ("relu6", "depthwise_relu6"),
+        ("conv2d", "project", {"filters": 16, "kernel_size": [1, 1], "use_bias": False}),
+        ("batch_norm", "project_bn"),
+    )
+    add = b.add("add", "residual")
+    b.graph.connect(stem, "out", add, "in")
+    b.graph.connect(block, "out", add, "in")
+    b.chain(
+        add,
+        ("global_avg_pool", "gap"),
+        ("dense", "scores", {"units": 10}),
+        ("output.classification", "digit"),
+    )
+    return b.project(
+        "MobileNet block",
+        "MobileNetV2's inverted residual block: a 1×1 convolution expands 16 channels to 64, a depthwise 3×3 "
+        "convolution filters each channel alone, a 1×1 convolution projects back to 16, and the input is "
+        "added back; batch norm and ReLU6 in between. On the 8×8 digits.",
+        dataset="digits",
+        epochs=15,
+        learning_rate=0.003,
+    )
+
+
+def squeeze_excitation() -> Project:
+    """A squeeze-and-excitation block: per-channel weights from a global average, multiplied back (broadcast)."""
+    b = _Builder()
+    features = b.chain(
+        ("input.image", "images", {"channels": 1, "height": 8, "width": 8}),
+        _conv("conv1", 32),
+        ("relu", "relu1"),
+    )
+    gate = b.chain(
+        features,
+        ("global_avg_pool", "squeeze"),
+        ("dense", "reduce", {"units": 8, "activation": "relu"}),
+        ("dense", "excite", {"units": 32, "activation": "sigmoid"}),
+        ("reshape", "to_channels", {"target_shape": [32, 1, 1]}),
+    )
+    scale = b.add("multiply", "scale")
+    b.graph.connect(features, "out", scale, "in")
+    b.graph.connect(gate, "out", scale, "in")  # (32, 8, 8) × (32, 1, 1): broadcast over the pixels
+    b.chain(
+        scale,
+        ("maxpool2d", "pool", {"pool_size": [2, 2], "strides": [2, 2]}),
+        ("flatten", "flatten"),
+        ("dense", "scores", {"units": 10}),
+        ("output.classification", "digit"),
+    )
+    return b.project(
+        "Squeeze-and-excitation",
+        "A squeeze-and-excitation block (SENet): global average → Dense 8 → Dense 32 sigmoid gives one weight "
+        "per channel, reshaped to (32, 1, 1) and multiplied with the (32, 8, 8) feature map by broadcasting.",
+        dataset="digits",
+        epochs=10,
+        learning_rate=0.003,
+    )
+
+
+def two_input_digits() -> Project:
+    """Two Inputs: the digit image through a small CNN, its row and column ink through a Dense layer."""
+    b = _Builder()
+    g = b.graph
+    cnn = b.chain(
+        ("input.image", "image", {"channels": 1, "height": 8, "width": 8}),
+        _conv("conv", 16),
+        ("relu", "conv_relu"),
+        ("maxpool2d", "pool", {"pool_size": [2, 2], "strides": [2, 2]}),
+        ("flatten", "flatten"),
+    )
+    mlp = b.chain(
+        ("input.vector", "profile", {"features": 16}),
+        ("dense", "profile_features", {"units": 32, "activation": "relu"}),
+    )
+    join = b.add("concatenate", "join", axis=-1)
+    g.connect(cnn, "out", join, "in")
+    g.connect(mlp, "out", join, "in")
+    b.chain(join, ("dense", "hidden", {"units": 64, "activation": "relu"}), ("dense", "scores", {"units": 10}))
+    b.chain(b.graph.find_by_name("scores").id, ("output.classification", "digit"))
+    return b.project(
+        "Two-input digits",
+        "Two Inputs: the 8×8 image through a convolution, and its 16 row and column ink sums through Dense; "
+        "the two views are concatenated and classified. Data: digits_views.npz (arrays image, profile, digit).",
+        dataset="npz",
+        dataset_path="../data/digits_views.npz",
+        epochs=15,
+    )
+
+
+def multi_task_digits() -> Project:
+    """One shared CNN, two heads: the digit (classification) and its mean ink (regression), weighted."""
+    b = _Builder()
+    shared = b.chain(
+        ("input.image", "image", {"channels": 1, "height": 8, "width": 8}),
+        _conv("conv1", 16),
+        ("relu", "relu1"),
+        ("maxpool2d", "pool", {"pool_size": [2, 2], "strides": [2, 2]}),
+        ("flatten", "flatten"),
+        ("dense", "shared", {"units": 64, "activation": "relu"}),
+    )
+    scores = b.chain(shared, ("dense", "scores", {"units": 10}))
+    b.chain(scores, ("output.classification", "digit"))
+    ink = b.chain(shared, ("dense", "ink_value", {"units": 1}))
+    b.chain(ink, ("output.regression", "ink", {"loss_weight": 10.0}))
+    return b.project(
+        "Multi-task digits",
+        "One shared CNN with two heads trained together: the digit (cross-entropy) and the image's mean ink "
+        "(mean squared error, loss weight 10). Data: digits_views.npz (arrays image, digit, ink).",
+        dataset="npz",
+        dataset_path="../data/digits_views.npz",
+        epochs=15,
+    )
+
+
 def denoising_autoencoder() -> Project:
     b = _Builder()
     b.chain(
@@ -350,6 +527,9 @@ EXAMPLES: dict[str, Callable[[], Project]] = {
     "residual_block": residual_block,
     "two_branch": two_branch,
     "text_classifier": text_classifier,
+    "transformer_classifier": transformer_classifier,
+    "mobilenet_block": mobilenet_block,
+    "squeeze_excitation": squeeze_excitation,
     "denoising_autoencoder": denoising_autoencoder,
     "unet_segmenter": unet_segmenter,
     "audio_cnn": audio_cnn,

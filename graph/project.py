@@ -26,6 +26,15 @@ SETUP_PARAMS: tuple[Param, ...] = (
     ),
     Param("dataset_target", STR, "", "CSV target column (empty = last column).", "CSV 目标列（留空为最后一列）。"),
     Param(
+        "arrays",
+        STR,
+        "",
+        "Which .npz array feeds each Input and head: name=array, separated by commas (empty: x and y for one "
+        "Input and one head, else each layer's own name).",
+        ".npz 文件中哪个数组对应哪个输入层和输出头：名称=数组，用逗号分隔（留空：单输入单输出时用 x 和 y，"
+        "否则用各层自己的名称）。",
+    ),
+    Param(
         "tokens",
         CHOICE,
         "char",
@@ -195,6 +204,7 @@ class Project:
             "samples": s["samples"],
             "noise": s["noise"],
             "tokens": s["tokens"],
+            "arrays": s["arrays"],
         }
 
     def dataset_info(self, base_dir=None) -> tuple[DatasetInfo | None, str | None]:

@@ -9,6 +9,10 @@ Run ``python3 resources/data/make_data.py`` from anywhere. It (re)writes, next t
   their per-pixel class maps (``y``), for segmentation;
 * ``shapes_denoise.npz``: the same kind of images with strong Gaussian noise (``x``) and the
   clean images (``y``), for denoising;
+* ``digits_views.npz``: the bundled 8x8 digits (``digits.npz``, scikit-learn's copy of the UCI
+  set) as several named arrays, for models with several inputs and heads: ``image`` (N, 1, 8, 8)
+  in 0-1, ``profile`` (N, 16) the ink of every row and column, ``digit`` (N,) the class,
+  ``ink`` (N, 1) the mean ink and ``even`` (N, 1) 1 for an even digit;
 * ``tones/<class>/<class>_NNN.wav``: 120 short mono 16-bit tones in four classes (``low``,
   ``high``, ``rising``, ``falling``), at 8000 Hz or 16000 Hz, 0.2-0.3 s long.
 
@@ -361,7 +365,18 @@ def main() -> None:
     save_npz(DATA_DIR / "shapes_denoise.npz", x=add_noise(denoise_rng, clean)[:, None], y=clean[:, None])
 
     make_tones(tones_rng, DATA_DIR / "tones")
-    print(f"wrote sentences.csv, shapes_masks.npz, shapes_denoise.npz and tones/ in {DATA_DIR}")
+    write_digit_views(DATA_DIR / "digits_views.npz")
+    print(f"wrote sentences.csv, shapes_masks.npz, shapes_denoise.npz, digits_views.npz and tones/ in {DATA_DIR}")
+
+
+def write_digit_views(path: Path) -> None:
+    """The bundled digits as named arrays: two views of each image and three targets."""
+    with np.load(DATA_DIR / "digits.npz") as data:
+        x, y = data["x"].astype("float32") / 16.0, data["y"].astype("int64")
+    profile = np.concatenate([x.mean(axis=2), x.mean(axis=1)], axis=1).astype("float32")
+    ink = x.mean(axis=(1, 2))[:, None].astype("float32")
+    even = (y % 2 == 0).astype("float32")[:, None]
+    save_npz(path, image=x[:, None], profile=profile, digit=y, ink=ink, even=even)
 
 
 if __name__ == "__main__":

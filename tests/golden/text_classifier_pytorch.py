@@ -209,8 +209,8 @@ class Model(nn.Module):
 
     def forward(self, chars):
         x = self.embed(chars)
-        _, (h, _) = self.bilstm(x)
-        x = torch.cat([h[-2], h[-1]], dim=1)
+        _, (bilstm_h, _) = self.bilstm(x)
+        x = torch.cat([bilstm_h[-2], bilstm_h[-1]], dim=1)
         x = torch.relu(self.hidden(x))
         logits = self.scores(x)
         return logits
