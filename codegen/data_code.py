@@ -16,7 +16,7 @@ STDLIB = {"csv": ("csv",), "text_classes": ("collections", "csv"), "audio_folder
 
 def loader(kind: str) -> str:
     """DataError, the load_data function for one dataset kind and read_data (templates/_loader.py.j2)."""
-    return render("_loader.py.j2", kind=kind)
+    return render("_loader.py.j2", kind=kind, multi=False)
 
 
 def stdlib_imports(kind: str) -> tuple[str, ...]:
@@ -44,6 +44,8 @@ def constants(project, plan, info) -> list[tuple[str, object, str]]:
     """(NAME, value, comment) dataset constants the loader reads (templates/_settings.py.j2 writes each by lit)."""
     s = project.setup
     kind, need = s["dataset"], plan.need
+    if plan.multi:  # one .npz array per Input and head (script_common.multi_context)
+        return []
     out = [("INPUT_SHAPE", tuple(plan.input_step.out.features), "per-sample input shape, channels first")]
     out.append(("TARGET_SHAPE", tuple(need.shape), "per-sample target shape (images channels first)"))
     if need.kind == "labels":

@@ -26,6 +26,8 @@ def lit(value) -> str:
         return repr(value)
     if isinstance(value, str):
         return _str_lit(value)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{lit(k)}: {lit(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
         items = [lit(v) for v in value]
         if isinstance(value, list):

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from codegen import data_code
 from codegen.emitter import Emitter, Plan
+from codegen.pyfmt import lit
 from codegen.templating import render_around_model
 
 
@@ -42,16 +43,95 @@ def context(project, plan: Plan, ctx, project_dir, script_name: str, framework: 
         "helpers": [source.strip("\n") for source in ctx.helpers.values()],  # from the lowerings, once each
         "expected": expected_targets(plan, channels_last),
         **data_code.context(kind, plan.need, channels_last, move_inputs, one_hot),
+        **multi_context(plan, getattr(ctx, "info", None), channels_last),
+    }
+
+
+def multi_context(plan: Plan, info, channels_last: bool) -> dict:
+    """Several Inputs or heads: each one's array, how it is prepared, and each head's loss and weight.
+
+    The arrays come from an .npz file (the analysis refuses other datasets); keys in the script are the
+    Inputs' and heads' identifiers, values the array names (``DatasetInfo.array_for``).
+    """
+    if not plan.multi:
+        return {"multi": False, "inputs": [], "heads": [], "acc_head": None, "xdev": "x.device"}
+
+    def array(display: str, role: str) -> str:
+        return info.array_for(display, role, single=False) if info is not None else display
+
+    inputs = []
+    for step in plan.inputs:
+        t = step.out
+        expr = f"x[{lit(step.var)}].reshape(len(x), {', '.join(str(d) for d in t.features)})"
+        if t.channels_first and channels_last:
+            expr = f"np.moveaxis({expr}, 1, -1)"
+        inputs.append(
+            {"name": step.var, "array": array(step.display, "input"), "prepare": expr, "tokens": t.dtype == "int64"}
+        )
+    heads = []
+    for hp in plan.heads:
+        need, smoothing = hp.need, float(hp.params.get("label_smoothing", 0.0) or 0.0)
+        shape, key = lit(tuple(need.shape)), lit(hp.name)
+        if need.kind == "labels":
+            expr = f"class_ids(y[{key}], {shape}, {need.classes}, {key})"
+        else:
+            expr = f"values(y[{key}], {shape})"
+        if channels_last and need.channels_first:
+            expr = f"np.moveaxis({expr}, 1, -1)"
+        one_hot = channels_last and need.kind == "labels" and smoothing > 0
+        if one_hot:
+            expr = f'np.eye({need.classes}, dtype="float32")[{expr}]'
+        if need.kind != "labels" or one_hot:
+            expected = "output"
+        elif need.class_axis == 1 and not channels_last:
+            expected = "output[1:]"
+        else:
+            expected = "output[:-1]"
+        heads.append(
+            {
+                "name": hp.name,
+                "var": hp.output_var,
+                "array": array(hp.display, "head"),
+                "prepare": expr,
+                "expected": expected,
+                "weight": hp.loss_weight,
+                "loss": hp.head.loss,
+                "smoothing": smoothing,
+                "one_hot": one_hot,
+                "targets": need.kind,
+                "per_step": need.kind == "labels" and hp.output_type.rank == 3,
+                "class_dim": 1 if need.class_axis == 1 else -1,
+                "accuracy": hp.head.metric == "accuracy",
+            }
+        )
+    acc_head = next((i for i, h in enumerate(heads) if h["accuracy"]), None)
+    several = len(heads) > 1
+    return {
+        "multi": True,
+        "inputs": inputs,
+        "heads": heads,
+        "acc_head": acc_head,
+        "xdev": "device_of(x)",
+        "inputs_map": {i["name"]: i["array"] for i in inputs},
+        "heads_map": {h["name"]: h["array"] for h in heads},
+        "token_inputs": tuple(i["name"] for i in inputs if i["tokens"]),
+        "loss_weights": {h["name"]: h["weight"] for h in heads},
+        "unpack": ", ".join(h["var"] for h in heads),  # the model's outputs, in head order
+        "acc_logits": (f"outputs[{acc_head}]" if several else "outputs") if acc_head is not None else "None",
     }
 
 
 def classifies(plan: Plan, kind: str) -> bool:
     """One class label per sample: the scripts report a confusion matrix and misclassified samples."""
+    if plan.multi:
+        return False
     return plan.head.task in ("classification", "binary") and plan.output_type.rank == 2 and kind != "text"
 
 
 def draws_boundary(plan: Plan, kind: str) -> bool:
     """2-D points to classify: the scripts send the app a decision-boundary map."""
+    if plan.multi:
+        return False
     t = plan.input_step.out
     return classifies(plan, kind) and t.rank == 2 and tuple(t.features) == (2,) and t.dtype != "int64"
 

@@ -26,7 +26,31 @@ def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, 
         predicted=_predicted(plan),
         shown=_image_sample(plan) if kind == "image_folder" else "x_test[i]",
     )
+    for h in context["heads"]:
+        h["keras_loss"], h["keras_metric"] = (lit_expr(e) for e in _head_loss(h))
+    acc = context["acc_head"]
+    several = len(context["heads"]) > 1  # Keras prefixes a metric with its output's name only then
+    context["acc_key"] = f"{context['heads'][acc]['name']}_accuracy" if several and acc is not None else "accuracy"
     return script_common.write("keras.py.j2", context, lambda em: _model(em, plan, rendered))
+
+
+def lit_expr(expr) -> str:
+    return expr if isinstance(expr, str) else expr.flat()
+
+
+def _head_loss(h: dict):
+    """One head's Keras loss and accuracy metric (for several heads: script_common.multi_context)."""
+    if h["loss"] == "cross_entropy":
+        if h["one_hot"]:
+            loss = call("keras.losses.CategoricalCrossentropy", from_logits="True", label_smoothing=lit(h["smoothing"]))
+            return loss, 'keras.metrics.CategoricalAccuracy(name="accuracy")'
+        loss = call("keras.losses.SparseCategoricalCrossentropy", from_logits="True")
+        return loss, 'keras.metrics.SparseCategoricalAccuracy(name="accuracy")'
+    if h["loss"] == "binary_cross_entropy":
+        return call("keras.losses.BinaryCrossentropy", from_logits="True"), (
+            'keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0)'
+        )
+    return call("keras.losses.MeanSquaredError"), ""
 
 
 def _predicted(plan: Plan) -> str:
@@ -54,6 +78,11 @@ def _model(em: Emitter, plan: Plan, rendered: dict[str, Rendered]) -> None:
             em.line(comment, 1, step.id)
         for target, expr in r.apply:
             em.stmt(f"{target} = " if target else "", expr, 1, step.id)
+    if plan.multi:  # named inputs and outputs: the data are dicts keyed by the same names
+        inputs = "{" + ", ".join(f"{lit(s.var)}: {s.var}" for s in plan.inputs) + "}"
+        outputs = "{" + ", ".join(f"{lit(hp.name)}: {hp.output_var}" for hp in plan.heads) + "}"
+        em.stmt("return ", call("keras.Model", inputs, outputs, name=lit("model")), 1)
+        return
     em.stmt("return ", call("keras.Model", plan.input_step.var, plan.output_var, name=lit("model")), 1)
 
 
@@ -73,7 +102,7 @@ def _loss_and_metric(plan: Plan):
 
 
 def _optimizer(s: dict):
-    """keras.optimizers with the same hyperparameters as the PyTorch script (docs/equivalence.md §5)."""
+    """keras.optimizers with the same hyperparameters as the PyTorch script (docs/equivalence.md §6)."""
     kind, eps, wd = s["optimizer"], lit(float(s["epsilon"])), float(s["weight_decay"])
     betas = {"beta_1": lit(float(s["beta1"])), "beta_2": lit(float(s["beta2"]))}
     if kind == "adam":

@@ -28,7 +28,22 @@ def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, 
         predicted=_predicted(plan),
         shown=_image_sample(plan) if kind == "image_folder" else "x_test[i]",
     )
+    for h in context["heads"]:
+        key = lit(h["name"])
+        h["loss_fn"] = _loss_fn(h["loss"], h["smoothing"])
+        if h["per_step"]:  # (N, T, K) scores: one row per time step
+            h["loss_args"] = f"{h['var']}.flatten(0, 1), y[{key}].flatten()"
+        else:
+            h["loss_args"] = f"{h['var']}, y[{key}]"
     return script_common.write("pytorch.py.j2", context, lambda em: _model(em, plan, rendered))
+
+
+def _loss_fn(loss: str, smoothing: float) -> str:
+    if loss == "cross_entropy":
+        return f"nn.CrossEntropyLoss(label_smoothing={lit(smoothing)})"
+    if loss == "binary_cross_entropy":
+        return "nn.BCEWithLogitsLoss()"
+    return "nn.MSELoss()"
 
 
 def _predicted(plan: Plan) -> str:
@@ -66,16 +81,15 @@ def _model(em: Emitter, plan: Plan, rendered: dict[str, Rendered]) -> None:
             for target, expr in r.init:
                 em.stmt(f"{target} = " if target else "", expr, 2, step.id)
     em.blank()
-    x = plan.input_step.var
-    em.line(f"def forward(self, {x}):", 1)
+    em.line(f"def forward(self, {', '.join(step.var for step in plan.inputs)}):", 1)
     for step, r in present:
         for target, expr in r.apply:
             em.stmt(f"{target} = " if target else "", expr, 2, step.id)
-    em.line(f"return {plan.output_var}", 2)
+    em.line(f"return {', '.join(hp.output_var for hp in plan.heads)}", 2)  # several heads: in head order
 
 
 def _optimizer(s: dict):
-    """torch.optim with every hyperparameter written out (docs/equivalence.md §5)."""
+    """torch.optim with every hyperparameter written out (docs/equivalence.md §6)."""
     kind, eps = s["optimizer"], lit(float(s["epsilon"]))
     betas = lit((float(s["beta1"]), float(s["beta2"])))
     wd = lit(float(s["weight_decay"]))

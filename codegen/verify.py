@@ -75,14 +75,38 @@ def build_models(project, project_dir=None):
     return plan, torch_ns["Model"](), keras_ns["build_model"]()
 
 
-def sample_inputs(plan: Plan, batch: int, seed: int) -> np.ndarray:
-    """Random inputs in PyTorch's (channels-first) layout."""
+def sample_inputs(plan: Plan, batch: int, seed: int):
+    """Random inputs in PyTorch's (channels-first) layout: an array, or {Input: array} for several Inputs."""
     rng = np.random.default_rng(seed)
-    t = plan.input_step.out
-    shape = (batch, *t.features)
-    if t.dtype == "int64":
-        return rng.integers(0, plan.input_step.params["vocab_size"], size=shape).astype("int64")
-    return rng.standard_normal(shape).astype("float32")
+    arrays = {}
+    for step in plan.inputs:
+        t = step.out
+        shape = (batch, *t.features)
+        if t.dtype == "int64":
+            arrays[step.var] = rng.integers(0, step.params["vocab_size"], size=shape).astype("int64")
+        else:
+            arrays[step.var] = rng.standard_normal(shape).astype("float32")
+    return arrays if plan.multi else arrays[plan.input_step.var]
+
+
+def torch_outputs(plan: Plan, tmodel, x) -> dict:
+    """{head name: output as NumPy} of the PyTorch model (inference mode, no gradients)."""
+    import torch
+
+    with torch.no_grad():
+        out = tmodel(**{k: torch.as_tensor(v) for k, v in x.items()}) if plan.multi else tmodel(torch.as_tensor(x))
+    outs = out if isinstance(out, tuple) else (out,)
+    return {hp.name: o.numpy() for hp, o in zip(plan.heads, outs, strict=True)}
+
+
+def keras_outputs(plan: Plan, kmodel, x) -> dict:
+    """{head name: output in the graph's channels-first layout} of the Keras model (inference mode)."""
+    if plan.multi:
+        by_var = {step.var: step.out for step in plan.inputs}
+        out = kmodel({k: to_keras_layout(v, by_var[k]) for k, v in x.items()}, training=False)
+        return {hp.name: from_keras_layout(np.asarray(out[hp.name]), hp.output_type) for hp in plan.heads}
+    out = np.asarray(kmodel(to_keras_layout(x, plan.input_step.out), training=False))
+    return {plan.heads[0].name: from_keras_layout(out, plan.output_type)}
 
 
 def to_keras_layout(x: np.ndarray, t) -> np.ndarray:
@@ -115,17 +139,20 @@ def verify(
     copy_torch_to_keras(plan, tmodel, kmodel)
     x = sample_inputs(plan, batch, seed)
     tmodel.eval()
-    with torch.no_grad():
-        ty = tmodel(torch.as_tensor(x)).numpy()
-    ky = np.asarray(kmodel(to_keras_layout(x, plan.input_step.out), training=False))
-    want = (batch, *plan.output_type.features)
-    report.add("pytorch output shape", ty.shape == want, f"{ty.shape} (inferred {want})")
-    ky_logical = from_keras_layout(ky, plan.output_type)
-    report.add("keras output shape", ky_logical.shape == want, f"{ky.shape} (inferred {want}, channels last)")
-    if ty.shape == ky_logical.shape:
-        diff = float(np.max(np.abs(ty - ky_logical))) if ty.size else 0.0
-        report.max_diff = diff
-        report.add("max |pytorch - keras| on the output", diff <= tolerance, f"{diff:.3g} (limit {tolerance:g})")
+    t_out, k_out = torch_outputs(plan, tmodel, x), keras_outputs(plan, kmodel, x)
+    report.max_diff = 0.0
+    for hp in plan.heads:
+        ty, ky = t_out[hp.name], k_out[hp.name]
+        which = f" ({hp.display})" if len(plan.heads) > 1 else ""
+        want = (batch, *hp.output_type.features)
+        report.add(f"pytorch output shape{which}", ty.shape == want, f"{ty.shape} (inferred {want})")
+        report.add(f"keras output shape{which}", ky.shape == want, f"{ky.shape} (inferred {want}, channels first)")
+        if ty.shape == ky.shape:
+            diff = float(np.max(np.abs(ty - ky))) if ty.size else 0.0
+            report.max_diff = max(report.max_diff, diff)
+            report.add(
+                f"max |pytorch - keras| on the output{which}", diff <= tolerance, f"{diff:.3g} (limit {tolerance:g})"
+            )
     from codegen.verify_training import check_training_path
 
     check_training_path(report, plan, (tns, tmodel), (kns, kmodel), project, batch, seed, tolerance)

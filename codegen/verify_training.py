@@ -44,16 +44,25 @@ def raw_data(plan, tns, project, batch: int, seed: int) -> tuple[dict, str]:
     """The project's dataset as its loader reads it, or synthetic data of the same description."""
     path = tns["DATA_PATH"]
     if project.setup["dataset"] == "mnist" and not Path(path or Path.home() / ".keras/datasets/mnist.npz").exists():
-        return synthetic_data(plan, project, 10 * batch, seed), "synthetic (MNIST is not in the Keras cache)"
+        return synthetic_data(plan, project, 10 * batch, seed, tns.get("Arrays")), "synthetic (MNIST is not cached)"
     try:
         return tns["read_data"](path), f"a batch of the project's dataset ({project.setup['dataset']})"
     except tns["DataError"] as err:
-        return synthetic_data(plan, project, 10 * batch, seed), f"synthetic, like the dataset ({err})"
+        return synthetic_data(
+            plan, project, 10 * batch, seed, tns.get("Arrays")
+        ), f"synthetic, like the dataset ({err})"
 
 
-def synthetic_data(plan, project, n: int, seed: int) -> dict:
-    """Raw samples (as a loader returns them) fitting the Input and the head's targets."""
+def synthetic_data(plan, project, n: int, seed: int, arrays=None) -> dict:
+    """Raw samples (as a loader returns them) fitting the Input and the head's targets.
+
+    Several Inputs or heads: one array each, in the script's ``Arrays`` (keyed like the script's data).
+    """
     rng = np.random.default_rng(seed)
+    if plan.multi:
+        x = {s.var: _synthetic_input(rng, s.out, s.params, n) for s in plan.inputs}
+        y = {hp.name: _synthetic_targets(rng, hp.need, n) for hp in plan.heads}
+        return {"x": arrays(x), "y": arrays(y)}
     t, need = plan.input_step.out, plan.need
     if project.setup["dataset"] == "text_classes":
         words = ["rain", "sun", "ball", "cat", "雨", "饭"]
@@ -62,14 +71,22 @@ def synthetic_data(plan, project, n: int, seed: int) -> dict:
         x = rng.integers(0, plan.input_step.params["vocab_size"], size=(n, *t.features))
     else:
         x = rng.standard_normal((n, *t.features)).astype("float32")
+    return {"x": x, "y": _synthetic_targets(rng, need, n)}
+
+
+def _synthetic_input(rng, t, params: dict, n: int) -> np.ndarray:
+    if t.dtype == "int64":
+        return rng.integers(0, params["vocab_size"], size=(n, *t.features))
+    return rng.standard_normal((n, *t.features)).astype("float32")
+
+
+def _synthetic_targets(rng, need, n: int) -> np.ndarray:
     shape = (n, *need.shape)
     if need.kind == "labels":
-        y = rng.integers(0, need.classes, size=shape)
-    elif need.kind == "binary":
-        y = rng.integers(0, 2, size=shape).astype("float32")
-    else:
-        y = rng.standard_normal(shape).astype("float32")
-    return {"x": x, "y": y}
+        return rng.integers(0, need.classes, size=shape)
+    if need.kind == "binary":
+        return rng.integers(0, 2, size=shape).astype("float32")
+    return rng.standard_normal(shape).astype("float32")
 
 
 def _logical(a: np.ndarray, t) -> np.ndarray:
@@ -78,6 +95,12 @@ def _logical(a: np.ndarray, t) -> np.ndarray:
 
 
 def _compare_inputs(report, plan, tx, kx) -> None:
+    if plan.multi:
+        for step in plan.inputs:
+            a, b = tx[step.var], _logical(np.asarray(kx[step.var]), step.out)
+            same = a.shape == b.shape and np.allclose(a, b, atol=1e-6)
+            report.add(f"training inputs of {step.display} (keras, channels first) equal pytorch's", same, f"{a.shape}")
+        return
     kx = _logical(np.asarray(kx), plan.input_step.out)
     same = kx.shape == tx.shape and np.allclose(kx, tx, atol=1e-6)
     report.add("training inputs (keras, in channels-first layout) equal pytorch's", same, f"{tuple(tx.shape)}")
@@ -86,30 +109,44 @@ def _compare_inputs(report, plan, tx, kx) -> None:
 def _check_fit(report, name: str, ns: dict, model, data) -> bool:
     """The script's own check that its targets fit its model's output."""
     try:
-        ns["check_targets"](model, _native(name, data["x_train"]), data["y_train"])
+        ns["check_targets"](model, _native(name, ns, data["x_train"]), data["y_train"])
     except ns["DataError"] as err:
         report.add(f"{name} targets fit the output", False, str(err))
         return False
-    report.add(f"{name} targets fit the output", True, f"targets {tuple(data['y_train'].shape[1:])} per sample")
+    y = data["y_train"]
+    shapes = {k: tuple(v.shape[1:]) for k, v in y.items()} if isinstance(y, dict) else tuple(y.shape[1:])
+    report.add(f"{name} targets fit the output", True, f"targets {shapes} per sample")
     return True
 
 
-def _native(name: str, x):
-    if name == "pytorch":
-        import torch
+def _native(name: str, ns: dict, x):
+    """The inputs as the script's own model takes them (PyTorch: tensors)."""
+    if name != "pytorch":
+        return x
+    import torch
 
-        return torch.as_tensor(x)
-    return x
+    if isinstance(x, dict):
+        return ns["Arrays"]({k: torch.as_tensor(v) for k, v in x.items()})
+    return torch.as_tensor(x)
 
 
 def _compare_targets(report, plan, ty, ky) -> bool:
+    if plan.multi:
+        return all(
+            _same_targets(report, hp.need, hp.output_type, ty[hp.name], ky[hp.name], f" of {hp.display}")
+            for hp in plan.heads
+        )
+    return _same_targets(report, plan.need, plan.output_type, ty, ky, "")
+
+
+def _same_targets(report, need, output_type, ty, ky, which: str) -> bool:
     ky = np.asarray(ky)
-    if plan.need.kind == "labels" and ky.ndim == ty.ndim + 1:  # one-hot (label smoothing)
+    if need.kind == "labels" and ky.ndim == ty.ndim + 1:  # one-hot (label smoothing)
         ky = ky.argmax(axis=-1)
-    elif plan.need.channels_first:
-        ky = _logical(ky, plan.output_type)
+    elif need.channels_first:
+        ky = _logical(ky, output_type)
     same = ky.shape == ty.shape and np.allclose(ky, ty)
-    report.add("training targets equal (layouts converted)", same, f"pytorch {ty.shape}, keras {ky.shape}")
+    report.add(f"training targets{which} equal (layouts converted)", same, f"pytorch {ty.shape}, keras {ky.shape}")
     return same
 
 
@@ -121,11 +158,21 @@ def _compare_loss_and_gradients(report, plan, torch_side, keras_side, tolerance:
     kns, kmodel, kx, ky = keras_side
     tmodel.eval()
     tmodel.zero_grad(set_to_none=True)
-    t_loss = tns["compute_loss"](tmodel(torch.as_tensor(tx)), torch.as_tensor(ty))
+    if plan.multi:
+        arrays = tns["Arrays"]
+        t_out = tmodel(**{k: torch.as_tensor(v) for k, v in tx.items()})
+        t_loss = tns["compute_loss"](t_out, arrays({k: torch.as_tensor(v) for k, v in ty.items()}))
+    else:
+        t_loss = tns["compute_loss"](tmodel(torch.as_tensor(tx)), torch.as_tensor(ty))
     if t_loss.requires_grad:  # a model without weights has no gradients to compare
         t_loss.backward()
     with tf.GradientTape() as tape:
-        k_loss = kns["LOSS"](ky, kmodel(kx, training=False))
+        if plan.multi:  # Keras' total: every head's loss times its weight
+            k_out = kmodel(dict(kx), training=False)
+            weights, losses = kns["LOSS_WEIGHTS"], kns["LOSS"]
+            k_loss = sum(weights[k] * losses[k](ky[k], k_out[k]) for k in losses)
+        else:
+            k_loss = kns["LOSS"](ky, kmodel(kx, training=False))
     k_grads = tape.gradient(k_loss, kmodel.trainable_weights)
     tl, kl = float(t_loss.detach()), float(k_loss)
     ok = abs(tl - kl) <= tolerance * max(abs(tl), 1e-6)

@@ -237,42 +237,28 @@ def _check_structure(graph: Graph, result: Analysis) -> None:
                         "connect an output head (Classification, Regression or Binary) after this layer",
                     )
                 )
-    if heads:
-        _check_inputs_of_head(graph, heads[0].id, specs, diag)
-    for extra in heads[1:]:
-        diag.append(
-            Diagnostic(
-                extra.id,
-                ERROR,
-                "several-heads",
-                f"the model has {len(heads)} output heads; one is expected",
-                "keep one output head and delete the others",
-            )
-        )
-
-
-def _check_inputs_of_head(graph: Graph, head: str, specs: dict, diag: list) -> None:
-    """The generated scripts feed one Input: a head fed by several is refused here, as export would."""
-    feeding = [n for n in graph.ancestors(head) if specs[n].is_input]
-    if len(feeding) > 1:
-        names = ", ".join(sorted(graph.node(n).name for n in feeding))
-        diag.append(
-            Diagnostic(
-                None,
-                ERROR,
-                "several-inputs",
-                f"the head is fed by {len(feeding)} Input layers ({names}); the training scripts feed exactly one",
-                "keep one Input layer and feed every branch from it",
-            )
-        )
 
 
 def _check_dataset(graph: Graph, result: Analysis, dataset) -> None:
     """Check Input nodes and heads against a dataset descriptor (an .npz file: against their arrays)."""
     nodes = graph.nodes()
-    inputs = [n for n in nodes if graph.catalog[n.type].is_input]
     heads = [n for n in nodes if graph.catalog[n.type].is_head]
+    feeding = set().union(*(graph.ancestors(h.id) for h in heads)) if heads else set()
+    inputs = [n for n in nodes if graph.catalog[n.type].is_input and (n.id in feeding or not heads)]
     single = len(inputs) <= 1 and len(heads) <= 1
+    if not single and dataset.kind != "npz":
+        result.diagnostics.append(
+            Diagnostic(
+                None,
+                ERROR,
+                "several-arrays",
+                f"a model with {len(inputs)} Inputs and {len(heads)} heads trains on an .npz file with one array "
+                f"per Input and head; {dataset.kind} data have one input and one target",
+                "choose NPZ in the training setup and name the arrays after the Inputs and heads "
+                "(or map them with Arrays)",
+            )
+        )
+        return
     for node in nodes:
         spec = graph.catalog[node.type]
         role = "input" if spec.is_input else "head" if spec.is_head else None

@@ -530,6 +530,8 @@ EXAMPLES: dict[str, Callable[[], Project]] = {
     "transformer_classifier": transformer_classifier,
     "mobilenet_block": mobilenet_block,
     "squeeze_excitation": squeeze_excitation,
+    "two_input_digits": two_input_digits,
+    "multi_task_digits": multi_task_digits,
     "denoising_autoencoder": denoising_autoencoder,
     "unet_segmenter": unet_segmenter,
     "audio_cnn": audio_cnn,

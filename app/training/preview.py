@@ -125,9 +125,19 @@ def _csv(setup: dict, base_dir) -> Preview:
 def _npz(setup: dict, base_dir) -> Preview:
     path = resolve_path({"kind": "npz", "path": setup.get("dataset_path")}, base_dir)
     with np.load(path, allow_pickle=False) as data:
-        x, y = data["x"], data["y"]
+        arrays = {name: data[name] for name in data.files}
+    if "x" in arrays and "y" in arrays:
+        x, y = arrays["x"], arrays["y"]
+        summary = f"{len(x)} samples, x {tuple(x.shape[1:])}, y {tuple(y.shape[1:]) or 'scalar'}"
+    else:  # one array per Input and head: show an image-like (else the first) one, labelled by a 1-D one
+        names = list(arrays)
+        x_name = next((n for n in names if arrays[n].ndim in (3, 4)), names[0])
+        y_name = next((n for n in names if n != x_name and arrays[n].ndim == 1), None)
+        x = arrays[x_name]
+        y = arrays[y_name] if y_name else np.zeros(len(x), dtype="int64")
+        listed = ", ".join(f"{n} {tuple(a.shape[1:]) or 'scalar'}" for n, a in arrays.items())
+        summary = f"{len(x)} samples; arrays: {listed} (showing {x_name}" + (f" by {y_name})" if y_name else ")")
     counts = _counts(y) if y.dtype.kind in "iub" and y.ndim == 1 else {}
-    summary = f"{len(x)} samples, x {tuple(x.shape[1:])}, y {tuple(y.shape[1:]) or 'scalar'}"
     if x.ndim in (3, 4) and (x.ndim == 3 or x.shape[1] in (1, 3) or x.shape[-1] in (1, 3)):
         imgs = x[:MAX_IMAGES].astype("float32")
         if imgs.ndim == 4:

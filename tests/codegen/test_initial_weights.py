@@ -1,4 +1,4 @@
-"""Both scripts start from the same initial-weight distributions (EQUIVALENCE §2.23).
+"""Both scripts start from the same initial-weight distributions (docs/equivalence.md §4).
 
 The PyTorch model sets Keras' defaults in ``reset_parameters``; Keras uses its own defaults. With the same
 seed the random streams differ, so each layer's weights are compared by their statistics: the Glorot

@@ -287,13 +287,13 @@ def count_correct(logits, y):
 def train_epoch(model, optimizer, x, y, batch_size, control, state):
     """One pass over the training data; returns (mean loss, accuracy)."""
     model.train()
-    n = len(x)
+    n, device = len(x), x.device
     if SHUFFLE:
-        order = torch.randperm(n, device=x.device)
+        order = torch.randperm(n, device=device)
     else:
-        order = torch.arange(n, device=x.device)
-    total_loss = torch.zeros((), device=x.device)
-    correct = torch.zeros((), device=x.device, dtype=torch.int64)
+        order = torch.arange(n, device=device)
+    total_loss = torch.zeros((), device=device)
+    correct = torch.zeros((), device=device, dtype=torch.int64)
     seen, start = 0, time.perf_counter()
     for idx in order.split(batch_size):
         logits = model(x[idx])
