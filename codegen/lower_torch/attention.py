@@ -9,6 +9,36 @@ from codegen.pyfmt import call, lit
 
 # ----------------------------------------------------------------------------- multi-head attention
 
+MASKED_ATTENTION = '''
+def masked_attention(attn, query, value, ids, causal, empty_rows_even):
+    """``attn`` (an nn.MultiheadAttention) computed as Keras' MultiHeadAttention does with a padding mask:
+    keys whose token id is 0 (and, when causal, later keys) get no weight. A query that may see no key
+    at all attends evenly to every key when ``empty_rows_even`` (Keras' fused kernel, used without
+    dropout and attention weights), else to none (its output is the projection's bias); never NaN."""
+    n, steps, width = query.shape
+    heads, size = attn.num_heads, width // attn.num_heads
+    if attn.in_proj_weight is not None:
+        w_q, w_k, w_v = attn.in_proj_weight.chunk(3)
+    else:
+        w_q, w_k, w_v = attn.q_proj_weight, attn.k_proj_weight, attn.v_proj_weight
+    b_q, b_k, b_v = attn.in_proj_bias.chunk(3) if attn.in_proj_bias is not None else (None, None, None)
+
+    def split(x, w, b):  # (N, L, E) -> (N, heads, L, size)
+        return F.linear(x, w, b).view(n, -1, heads, size).transpose(1, 2)
+
+    q, k, v = split(query, w_q, b_q), split(value, w_k, b_k), split(value, w_v, b_v)
+    scores = (q / math.sqrt(size)) @ k.transpose(-2, -1)
+    blocked = (ids == 0)[:, None, None, :].expand(-1, 1, steps, -1)
+    if causal:
+        blocked = blocked | torch.ones(steps, ids.shape[1], dtype=torch.bool, device=ids.device).triu(1)
+    weights = torch.softmax(scores.masked_fill(blocked, -1e9), dim=-1)
+    if not empty_rows_even:
+        weights = weights.masked_fill(blocked, 0.0)
+    weights = F.dropout(weights, attn.dropout, attn.training)
+    out = (weights @ v).transpose(1, 2).reshape(n, steps, width)
+    return attn.out_proj(out), weights
+'''
+
 
 def _widths(step: Step) -> tuple[int, int, int, int]:
     """(query width E, key/value width Ev, heads, per-head width)."""
@@ -35,13 +65,19 @@ def _attention(step: Step, ctx: Ctx) -> Rendered:
     args = [q, v, v]
     extra = {}
     mask = step.port_inputs.get("mask")
-    if mask:
-        extra["key_padding_mask"] = f"{mask[0]} == 0"  # token id 0 is padding: True = not attended
+    steps = step.out.dims[1]
+    weights = step.outs.get("weights")
+    if mask:  # Keras' masking, written out (docs/equivalence.md §4): the same weights, no NaN
+        fn = ctx.helper("masked_attention", MASKED_ATTENTION)
+        ctx.imports.update({"F", "math"})
+        even = not p["dropout"] and weights is None  # Keras' fused kernel (see masked_attention)
+        args = (_self(step), q, v, mask[0], lit(p["causal"]), lit(even))
+        r.apply.append((f"{step.var}, {weights or '_'}", call(fn, *args)))
+        return r
     if p["causal"]:
-        steps, keys = step.out.dims[1], step.port_types.get("value", step.port_types["query"])[0].dims[1]
+        keys = step.port_types.get("value", step.port_types["query"])[0].dims[1]
         ones = call("torch.ones", lit(steps), lit(keys), dtype="torch.bool", device=f"{q}.device")
         extra["attn_mask"] = call("torch.triu", ones, diagonal="1")  # True above the diagonal: the future
-    weights = step.outs.get("weights")
     if weights is not None:
         extra.update(need_weights="True", average_attn_weights="False")
     else:

@@ -94,3 +94,42 @@ def test_attention_refuses_heads_that_do_not_divide_the_width():
     g.connect(attn.id, "out", head.id, "in")
     [err] = [d for d in analyze(g).errors if d.node_id == attn.id]
     assert "4 heads do not divide the query width 6" in err.message and "num_heads" in err.fix
+
+
+@pytest.mark.parametrize("weights_out", [False, True])
+def test_queries_that_may_see_no_key_agree(weights_out):
+    """Leading padding with a causal mask, and a sample of padding only: Keras' fused kernel attends
+    evenly, its explicit path (attention weights out) not at all; the PyTorch script follows each."""
+    import numpy as np
+    import torch
+
+    from codegen.verify import build_scripts, keras_outputs, torch_outputs
+    from codegen.weights import copy_torch_to_keras
+
+    project = no_data_project()
+    g = project.graph
+    ids, emb = _tokens_embedded(g, steps=4, vocab=5, width=4)
+    attn = g.add_node("multi_head_attention", {"num_heads": 2, "causal": True})
+    g.connect(emb.id, "out", attn.id, "query")
+    g.connect(ids.id, "out", attn.id, "mask")
+    flat = g.add_node("flatten")
+    g.connect(attn.id, "out", flat.id, "in")
+    head = g.add_node("output.regression")
+    g.connect(flat.id, "out", head.id, "in")
+    if weights_out:
+        wflat = g.add_node("flatten")
+        g.connect(attn.id, "weights", wflat.id, "in")
+        g.add_node("output.regression", {}, "weights_head")
+        g.connect(wflat.id, "out", g.find_by_name("weights_head").id, "in")
+        project.setup["dataset"] = "npz"
+    plan, tns, kns = build_scripts(project)
+    torch.manual_seed(0)
+    tmodel, kmodel = tns["Model"](), kns["build_model"]()
+    copy_torch_to_keras(plan, tmodel, kmodel)
+    tmodel.eval()
+    x = np.array([[0, 2, 3, 1], [1, 2, 0, 0], [0, 0, 0, 0]])
+    x = {plan.inputs[0].var: x} if plan.multi else x
+    t_out, k_out = torch_outputs(plan, tmodel, x), keras_outputs(plan, kmodel, x)
+    for name in t_out:
+        assert np.isfinite(t_out[name]).all()
+        np.testing.assert_allclose(t_out[name], k_out[name], atol=1e-5)

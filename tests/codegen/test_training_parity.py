@@ -29,20 +29,27 @@ def _parity(project, steps=20, batch=16, lr=0.05, seed=0):
     plan, tns, kns = build_scripts(project)
     tmodel, kmodel = tns["Model"](), kns["build_model"]()
     copy_torch_to_keras(plan, tmodel, kmodel)
-    kmodel.compile(optimizer=kns["make_optimizer"](lr), loss=kns["LOSS"])
+    weights = {"loss_weights": kns["LOSS_WEIGHTS"]} if plan.multi else {}
+    kmodel.compile(optimizer=kns["make_optimizer"](lr), loss=kns["LOSS"], **weights)
     optimizer = tns["make_optimizer"](tmodel, lr)
-    raw = synthetic_data(plan, project, steps * batch, seed)
+    raw = synthetic_data(plan, project, steps * batch, seed, tns.get("Arrays"))
     tx, ty = tns["prepare_inputs"](raw["x"]), tns["prepare_targets"](raw["y"])
     kx, ky = kns["prepare_inputs"](raw["x"]), kns["prepare_targets"](raw["y"])
     tmodel.train()
     losses = []
     for i in range(steps):
         part = slice(i * batch, (i + 1) * batch)
-        loss = tns["compute_loss"](tmodel(torch.as_tensor(tx[part])), torch.as_tensor(ty[part]))
+        if plan.multi:  # named arrays: keyword inputs for PyTorch, dicts for Keras
+            xb = {k: torch.as_tensor(v) for k, v in tx[part].items()}
+            yb = tns["Arrays"]({k: torch.as_tensor(v) for k, v in ty[part].items()})
+            loss = tns["compute_loss"](tmodel(**xb), yb)
+        else:
+            loss = tns["compute_loss"](tmodel(torch.as_tensor(tx[part])), torch.as_tensor(ty[part]))
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-        k_loss = kmodel.train_on_batch(kx[part], ky[part])
+        kb = (dict(kx[part]), dict(ky[part])) if plan.multi else (kx[part], ky[part])
+        k_loss = kmodel.train_on_batch(*kb)
         losses.append((loss.item(), float(np.asarray(k_loss).reshape(-1)[0])))
     return np.array(losses)
 
@@ -100,8 +107,31 @@ TASKS = {
         "output.regression",
     ),
     "per_pixel_regression": lambda: autoencoder(size=8, channels=2),
+    "masked_self_attention": lambda: _attention_block(),
     "per_pixel_classification": lambda: unet(size=8, classes=3),
 }
+
+
+def _attention_block():
+    """Tokens → embedding + learned positions → masked causal attention → Add & LayerNorm → classes."""
+    project = chain([*_tokens(), ("positional_embedding", {})], "output.classification")
+    g = project.graph
+    ids = next(n for n in g.nodes() if n.type == "input.tokens")
+    pos = next(n for n in g.nodes() if n.type == "positional_embedding")
+    head = next(n for n in g.nodes() if n.type == "output.classification")
+    g.disconnect(g.in_edges(head.id)[0])
+    attn = g.add_node("multi_head_attention", {"num_heads": 1, "causal": True})
+    g.connect(pos.id, "out", attn.id, "query")
+    g.connect(ids.id, "out", attn.id, "mask")
+    add, norm, pool = g.add_node("add"), g.add_node("layer_norm"), g.add_node("global_avg_pool")
+    g.connect(pos.id, "out", add.id, "in")
+    g.connect(attn.id, "out", add.id, "in")
+    g.connect(add.id, "out", norm.id, "in")
+    g.connect(norm.id, "out", pool.id, "in")
+    scores = g.add_node(*MC)
+    g.connect(pool.id, "out", scores.id, "in")
+    g.connect(scores.id, "out", head.id, "in")
+    return project
 
 
 def _smoothed():
@@ -119,7 +149,19 @@ def test_every_task_trains_alike_for_twenty_sgd_steps(task):
     assert losses[-1, 0] != losses[0, 0]  # it trained
 
 
-@pytest.mark.parametrize("name", ["digits_mlp", "residual_block", "two_branch", "unet_segmenter"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "digits_mlp",
+        "residual_block",
+        "two_branch",
+        "unet_segmenter",
+        "squeeze_excitation",
+        "mobilenet_block",
+        "two_input_digits",
+        "multi_task_digits",
+    ],
+)
 def test_examples_train_alike_for_twenty_sgd_steps(name):
     losses = _parity(example(name), batch=8)
     np.testing.assert_allclose(losses[:, 1], losses[:, 0], rtol=1e-4)

@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 # Training setup (from the project; the command line can override some of it).
 DATASET = "text_classes"
@@ -181,6 +182,35 @@ class PositionalEmbedding(nn.Module):
         return x + self.table
 
 
+def masked_attention(attn, query, value, ids, causal, empty_rows_even):
+    """``attn`` (an nn.MultiheadAttention) computed as Keras' MultiHeadAttention does with a padding mask:
+    keys whose token id is 0 (and, when causal, later keys) get no weight. A query that may see no key
+    at all attends evenly to every key when ``empty_rows_even`` (Keras' fused kernel, used without
+    dropout and attention weights), else to none (its output is the projection's bias); never NaN."""
+    n, steps, width = query.shape
+    heads, size = attn.num_heads, width // attn.num_heads
+    if attn.in_proj_weight is not None:
+        w_q, w_k, w_v = attn.in_proj_weight.chunk(3)
+    else:
+        w_q, w_k, w_v = attn.q_proj_weight, attn.k_proj_weight, attn.v_proj_weight
+    b_q, b_k, b_v = attn.in_proj_bias.chunk(3) if attn.in_proj_bias is not None else (None, None, None)
+
+    def split(x, w, b):  # (N, L, E) -> (N, heads, L, size)
+        return F.linear(x, w, b).view(n, -1, heads, size).transpose(1, 2)
+
+    q, k, v = split(query, w_q, b_q), split(value, w_k, b_k), split(value, w_v, b_v)
+    scores = (q / math.sqrt(size)) @ k.transpose(-2, -1)
+    blocked = (ids == 0)[:, None, None, :].expand(-1, 1, steps, -1)
+    if causal:
+        blocked = blocked | torch.ones(steps, ids.shape[1], dtype=torch.bool, device=ids.device).triu(1)
+    weights = torch.softmax(scores.masked_fill(blocked, -1e9), dim=-1)
+    if not empty_rows_even:
+        weights = weights.masked_fill(blocked, 0.0)
+    weights = F.dropout(weights, attn.dropout, attn.training)
+    out = (weights @ v).transpose(1, 2).reshape(n, steps, width)
+    return attn.out_proj(out), weights
+
+
 class Model(nn.Module):
     """The network drawn in LayerLab."""
 
@@ -214,7 +244,7 @@ class Model(nn.Module):
     def forward(self, chars):
         x = self.embed(chars)
         positions = self.positions(x)
-        x, _ = self.self_attention(positions, positions, positions, key_padding_mask=chars == 0, need_weights=False)
+        x, _ = masked_attention(self.self_attention, positions, positions, chars, False, True)
         x = positions + x
         norm1 = self.norm1(x)
         x = torch.relu(self.feed_forward(norm1))
