@@ -514,6 +514,12 @@ def test_tensorboard_checkbox_passes_the_flag_and_says_where_logs_go(qtbot, doc)
         ("unet_segmenter", "tensorflow"),
         ("audio_cnn", "pytorch"),
         ("binary_moons", "tensorflow"),
+        ("transformer_classifier", "pytorch"),
+        ("squeeze_excitation", "tensorflow"),
+        ("mobilenet_block", "pytorch"),
+        ("two_input_digits", "tensorflow"),
+        ("multi_task_digits", "pytorch"),
+        ("multi_task_digits", "tensorflow"),
     ],
 )
 def test_task_examples_train_in_the_app(qtbot, tmp_path, name, framework):
