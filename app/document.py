@@ -6,6 +6,7 @@ Views listen to the graph's events and to this object's signals; they never edit
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +116,7 @@ class Document(QObject):
     def open(self, path: str) -> None:
         """Load ``path``; raises ProjectFileError (and leaves the current project untouched)."""
         project = load(path)
-        self.replace_project(project, str(path))
+        self.replace_project(project, os.path.abspath(path))  # runs and relative data paths stay put
 
     def save(self, path: str | None = None) -> None:
         target = path or self.path
@@ -123,8 +124,9 @@ class Document(QObject):
             raise ValueError("no file name")
         save(self.project, target)
         self.undo_stack.setClean()
+        target = os.path.abspath(target)
         if target != self.path:
-            self.path = str(target)
+            self.path = target
             self._analysis, self._dirty, self._dataset = None, None, None  # relative data paths moved
             self.path_changed.emit()
             self._timer.start()

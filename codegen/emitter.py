@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from codegen.naming import Namespace
 from codegen.pyfmt import format_stmt
 from graph.analysis import Analysis, analyze
+from graph.gan import GanParts, gan_parts
 from graph.model import Graph
 from graph.spec import Head, LayerSpec
 from graph.tasks import TargetNeed, target_need
@@ -137,6 +138,7 @@ class Plan:
     trainable: int = 0
     non_trainable: int = 0
     ns: Namespace = field(default_factory=Namespace)
+    gan: GanParts | None = None  # a generator and a discriminator (graph/gan.py)
 
     @property
     def ok(self) -> bool:
@@ -144,8 +146,11 @@ class Plan:
 
     @property
     def multi(self) -> bool:
-        """Several Inputs or several heads (multi-input, multi-task)."""
-        return len(self.inputs) > 1 or len(self.heads) > 1
+        """Several Inputs or several heads (multi-input, multi-task); a GAN is trained differently."""
+        return (len(self.inputs) > 1 or len(self.heads) > 1) and self.gan is None
+
+    def head_of(self, type_id: str) -> HeadPlan:
+        return next(hp for hp in self.heads if hp.type == type_id)
 
 
 def build_plan(graph: Graph, dataset_info=None) -> Plan:
@@ -158,6 +163,7 @@ def build_plan(graph: Graph, dataset_info=None) -> Plan:
         plan.problems.append((d.node_id, f"{where}: {d.text()}"))
     if plan.problems:
         return plan
+    plan.gan = gan_parts(graph)
     head_ids = [nid for nid in analysis.order if graph.spec(nid).is_head]
     needed = set().union(*(graph.ancestors(h) for h in head_ids))
     several = len(head_ids) > 1

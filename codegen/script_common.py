@@ -33,6 +33,7 @@ def context(project, plan: Plan, ctx, project_dir, script_name: str, framework: 
     move_inputs = channels_last and plan.input_step.out.channels_first  # images: channels last for Keras
     return {
         "framework": framework,
+        "gan": False,
         "title": safe_title(project),
         "script": script_name,
         "text": kind == "text",  # character-level text: sample from the model

@@ -11,6 +11,10 @@ from codegen.script_common import label_smoothing
 
 def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, script_name: str) -> Emitter:
     """templates/keras.py.j2 around build_model(), which is emitted node by node."""
+    if plan.gan is not None:
+        from codegen import script_gan
+
+        return script_gan.write_keras(project, plan, rendered, ctx, project_dir, script_name, _optimizer(project.setup))
     kind = project.setup["dataset"]
     context = script_common.context(
         project, plan, ctx, project_dir, script_name, "TensorFlow/Keras", channels_last=True

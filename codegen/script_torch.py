@@ -11,6 +11,10 @@ from codegen.script_common import label_smoothing
 
 def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, script_name: str) -> Emitter:
     """templates/pytorch.py.j2 around the Model class, which is emitted node by node."""
+    if plan.gan is not None:
+        from codegen import script_gan
+
+        return script_gan.write_torch(project, plan, rendered, ctx, project_dir, script_name, _optimizer(project.setup))
     kind = project.setup["dataset"]
     context = script_common.context(project, plan, ctx, project_dir, script_name, "PyTorch", channels_last=False)
     head, need = plan.head, plan.need
@@ -61,12 +65,18 @@ def _image_sample(plan: Plan) -> str:
 
 
 def _model(em: Emitter, plan: Plan, rendered: dict[str, Rendered]) -> None:
-    em.line("class Model(nn.Module):")
-    em.line('"""The network drawn in LayerLab."""', 1)
+    inputs, outputs = [s.var for s in plan.inputs], [hp.output_var for hp in plan.heads]
+    module_class(em, "Model", "The network drawn in LayerLab.", plan, plan.steps, rendered, inputs, outputs)
+
+
+def module_class(em: Emitter, name: str, doc: str, plan: Plan, steps, rendered, inputs, outputs) -> None:
+    """``class name(nn.Module)`` for these steps: layers, Keras' initial values, forward (several outputs in order)."""
+    em.line(f"class {name}(nn.Module):")
+    em.line(f'"""{doc}"""', 1)
     em.blank()
     em.line("def __init__(self):", 1)
     em.line("super().__init__()", 2)
-    present = [(step, rendered[step.id]) for step in plan.steps if step.id in rendered]
+    present = [(step, rendered[step.id]) for step in steps if step.id in rendered]
     for step, r in present:
         for comment in r.comments if r.build else []:
             em.line(comment, 2, step.id)
@@ -81,11 +91,11 @@ def _model(em: Emitter, plan: Plan, rendered: dict[str, Rendered]) -> None:
             for target, expr in r.init:
                 em.stmt(f"{target} = " if target else "", expr, 2, step.id)
     em.blank()
-    em.line(f"def forward(self, {', '.join(step.var for step in plan.inputs)}):", 1)
+    em.line(f"def forward(self, {', '.join(inputs)}):", 1)
     for step, r in present:
         for target, expr in r.apply:
             em.stmt(f"{target} = " if target else "", expr, 2, step.id)
-    em.line(f"return {', '.join(hp.output_var for hp in plan.heads)}", 2)  # several heads: in head order
+    em.line(f"return {', '.join(outputs)}", 2)  # several heads: in head order
 
 
 def _optimizer(s: dict):

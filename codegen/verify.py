@@ -133,6 +133,10 @@ def verify(
     report = Report()
     torch.manual_seed(seed)
     plan, tns, kns = build_scripts(project, project_dir, sources)
+    if plan.gan is not None:
+        from codegen.verify_gan import verify_gan
+
+        return verify_gan(report, plan, tns, kns, batch, seed, tolerance)
     tmodel, kmodel = tns["Model"](), kns["build_model"]()
     _check_counts(report, plan, tmodel, kmodel)
     _randomize_norm_state(tmodel, seed)

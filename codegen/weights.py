@@ -53,9 +53,11 @@ def module_arrays(module) -> dict[str, np.ndarray]:
     return {k: v.detach().cpu().numpy() for k, v in module.state_dict().items() if k != "num_batches_tracked"}
 
 
-def copy_torch_to_keras(plan, torch_model, keras_model) -> None:
-    """Copy every layer's weights from the PyTorch model into the Keras model, by identifier."""
-    for step in plan.steps:
+def copy_torch_to_keras(plan, torch_model, keras_model, steps=None) -> None:
+    """Copy every layer's weights from the PyTorch model into the Keras model, by identifier.
+
+    ``steps``: only these (a GAN copies its generator and its discriminator separately)."""
+    for step in plan.steps if steps is None else steps:
         if has_weights(step):
             arrays = module_arrays(getattr(torch_model, step.name))
             for name, weights in keras_weights(plan, step, arrays):

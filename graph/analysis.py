@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from graph.gan import gan_parts
 from graph.model import Graph
 from graph.spec import ShapeError
 from graph.tasks import target_need
@@ -117,8 +118,11 @@ def analyze(
     node_diags = [d for nid in result.order for d in result.node_diags[nid]]
     result.diagnostics = node_diags
     _check_structure(graph, result)
+    gan = gan_parts(graph)
+    if gan is not None:
+        _check_gan(graph, result, gan)
     if dataset is not None:
-        _check_dataset(graph, result, dataset)
+        _check_dataset(graph, result, dataset, gan)
     if dataset_problem:
         fix = "choose an existing file or folder for the dataset in the training setup"
         result.diagnostics.append(Diagnostic(None, WARNING, "dataset", dataset_problem, fix))
@@ -239,8 +243,36 @@ def _check_structure(graph: Graph, result: Analysis) -> None:
                 )
 
 
-def _check_dataset(graph: Graph, result: Analysis, dataset) -> None:
+def _check_gan(graph: Graph, result: Analysis, gan) -> None:
+    """The generator makes what the discriminator reads (graph/gan.py)."""
+    for node_id, message, fix in gan.problems:
+        result.diagnostics.append(Diagnostic(node_id, ERROR, "gan", message, fix))
+    if gan.problems or gan.real is None:
+        return
+    made = result.inputs.get(gan.generated, {}).get("in")
+    read = result.output(gan.real)
+    if made is not None and read is not None and made != read:
+        dims = ", ".join(str(d) for d in made.features)
+        result.diagnostics.append(
+            Diagnostic(
+                gan.real,
+                ERROR,
+                "gan-shape",
+                f"the generator makes {made.label()} but the discriminator reads {read.label()}",
+                f"give the discriminator's Input the shape ({dims}), or change the generator's last layers",
+            )
+        )
+
+
+def _check_dataset(graph: Graph, result: Analysis, dataset, gan=None) -> None:
     """Check Input nodes and heads against a dataset descriptor (an .npz file: against their arrays)."""
+    if gan is not None:  # a GAN learns the data's samples: only the discriminator's Input must fit them
+        shape = result.output(gan.real) if gan.real else None
+        problem = dataset.input_problem(shape) if shape is not None else None
+        if problem:
+            fix = dataset.input_fix(graph.node(gan.real).type)
+            result.diagnostics.append(Diagnostic(gan.real, ERROR, "data-shape", problem, fix))
+        return
     nodes = graph.nodes()
     heads = [n for n in nodes if graph.catalog[n.type].is_head]
     feeding = set().union(*(graph.ancestors(h.id) for h in heads)) if heads else set()

@@ -350,6 +350,73 @@ def squeeze_excitation() -> Project:
     )
 
 
+def gan_moons() -> Project:
+    """A GAN on 2-D points: the generator learns to draw the two-moons distribution from noise."""
+    b = _Builder()
+    b.chain(
+        ("input.noise", "noise", {"size": 4}),
+        ("dense", "g_hidden1", {"units": 64, "activation": "relu"}),
+        ("dense", "g_hidden2", {"units": 64, "activation": "relu"}),
+        ("dense", "g_points", {"units": 2}),
+        ("output.generated", "points"),
+    )
+    b.chain(
+        ("input.vector", "samples", {"features": 2}),
+        ("dense", "d_hidden1", {"units": 64}),
+        ("leaky_relu", "d_relu1", {"negative_slope": 0.2}),
+        ("dense", "d_hidden2", {"units": 64}),
+        ("leaky_relu", "d_relu2", {"negative_slope": 0.2}),
+        ("dense", "d_score", {"units": 1}),
+        ("output.binary", "real_or_fake"),
+    )
+    return b.project(
+        "GAN on two moons",
+        "A generative adversarial network: the generator (noise → Dense → 2-D point) learns to draw the "
+        "two-moons points while the discriminator (point → Dense → real or fake?) learns to tell its points "
+        "from real ones; the two train in turns. The app draws the generated points over the real ones.",
+        dataset="moons",
+        samples=2000,
+        noise=0.05,
+        epochs=60,
+        batch_size=64,
+        learning_rate=0.001,
+        beta1=0.5,
+    )
+
+
+def gan_digits() -> Project:
+    """A small GAN on the 8×8 digits: dense generator with a tanh image, dense discriminator."""
+    b = _Builder()
+    b.chain(
+        ("input.noise", "noise", {"size": 16}),
+        ("dense", "g_hidden", {"units": 128, "activation": "relu"}),
+        ("dense", "g_pixels", {"units": 64, "activation": "tanh"}),
+        ("reshape", "g_image", {"target_shape": [1, 8, 8]}),
+        ("output.generated", "digits"),
+    )
+    b.chain(
+        ("input.image", "images", {"channels": 1, "height": 8, "width": 8}),
+        ("flatten", "d_flatten"),
+        ("dense", "d_hidden", {"units": 128}),
+        ("leaky_relu", "d_relu", {"negative_slope": 0.2}),
+        ("dense", "d_score", {"units": 1}),
+        ("output.binary", "real_or_fake"),
+    )
+    gen = b.graph.find_by_name("digits")
+    b.graph.set_param(gen.id, "label_smoothing", 0.1)
+    return b.project(
+        "GAN on digits",
+        "A generative adversarial network on the bundled 8×8 digits: the generator turns 16 random numbers "
+        "into an image (tanh, so real images are scaled to −1…1), the discriminator tells real from generated; "
+        "one-sided label smoothing 0.1. The app shows a grid of generated digits after every epoch.",
+        dataset="digits",
+        epochs=200,
+        batch_size=64,
+        learning_rate=0.0005,
+        beta1=0.5,
+    )
+
+
 def two_input_digits() -> Project:
     """Two Inputs: the digit image through a small CNN, its row and column ink through a Dense layer."""
     b = _Builder()
@@ -532,6 +599,8 @@ EXAMPLES: dict[str, Callable[[], Project]] = {
     "squeeze_excitation": squeeze_excitation,
     "two_input_digits": two_input_digits,
     "multi_task_digits": multi_task_digits,
+    "gan_moons": gan_moons,
+    "gan_digits": gan_digits,
     "denoising_autoencoder": denoising_autoencoder,
     "unet_segmenter": unet_segmenter,
     "audio_cnn": audio_cnn,

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-BATCH_COLUMNS = ("step", "loss", "smoothed", "samples_per_s", "lr")
-EPOCH_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "seconds")
+# A GAN's runs also have d_loss and g_loss (discriminator, generator; ``loss`` is their sum). Columns
+# are only ever added at the end: a saved CSV is read by its header, so older runs (without the
+# newer columns) load with NaN there.
+BATCH_COLUMNS = ("step", "loss", "smoothed", "samples_per_s", "lr", "d_loss", "g_loss", "d_smoothed", "g_smoothed")
+EPOCH_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "seconds", "d_loss", "g_loss")
 SMOOTHING = 0.9  # exponential moving average weight of the smoothed batch loss between close points
 SMOOTHING_PER_STEP = 0.98  # … decayed per optimisation step, so sparse points (one every ~0.2 s) still follow
 
@@ -94,13 +97,16 @@ class RunRecord:
         kind = event.get("event")
         lr = event.get("lr", event.get("learning_rate", self.setup.get("learning_rate")))
         if kind == "batch":
-            loss = _number(event.get("loss"))
-            prev, prev_step = self.batches.last("smoothed"), self.batches.last("step")
+            prev_step = self.batches.last("step")
             gap = max(1.0, _number(event.get("step")) - prev_step) if not math.isnan(prev_step) else 1.0
             weight = min(SMOOTHING, SMOOTHING_PER_STEP**gap)
-            smooth = loss if math.isnan(prev) else weight * prev + (1 - weight) * loss
+            values = {c: _number(event.get(c)) for c in ("loss", "d_loss", "g_loss")}
+            smooth = {
+                s: self._smooth(s, values[c], weight)
+                for c, s in (("loss", "smoothed"), ("d_loss", "d_smoothed"), ("g_loss", "g_smoothed"))
+            }
             self.batches.append(
-                step=event.get("step"), loss=loss, smoothed=smooth, samples_per_s=event.get("samples_per_s"), lr=lr
+                step=event.get("step"), samples_per_s=event.get("samples_per_s"), lr=lr, **values, **smooth
             )
         elif kind == "epoch":
             self.epochs.append(**{c: event.get(c) for c in EPOCH_COLUMNS if c != "lr"}, lr=lr)
@@ -111,8 +117,24 @@ class RunRecord:
             for key in ("confusion", "misclassified", "classes"):
                 if key in event:
                     self.extras[key] = event[key]
-        elif kind in ("text", "boundary", "confusion", "misclassified", "tensorboard"):
+        elif kind in ("text", "boundary", "confusion", "misclassified", "tensorboard", "samples"):
             self.extras[kind] = _without_event(event)
+
+    def _smooth(self, column: str, value: float, weight: float) -> float:
+        """The exponential moving average ``column`` after ``value`` (the first value as it is)."""
+        prev = self.batches.last(column)
+        if math.isnan(value):
+            return math.nan
+        return value if math.isnan(prev) else weight * prev + (1 - weight) * value
+
+    @property
+    def is_gan(self) -> bool:
+        """A GAN's run: the start event said so, or the curves have a discriminator's loss."""
+        return (
+            self.start_info.get("recipe") == "gan"
+            or not math.isnan(self.batches.last("d_loss"))
+            or not math.isnan(self.epochs.last("d_loss"))
+        )
 
     def continue_from(self, parent: RunRecord, epoch: int, step: int) -> None:
         """Start this run's curves with the parent's, up to the checkpoint it resumes from."""
@@ -144,7 +166,8 @@ class RunRecord:
                     "start_info",
                 )
             }
-            meta["extras"] = {k: v for k, v in self.extras.items() if k != "boundary"}
+            # Live views only (a decision map, generated samples): large, and redrawn by the next run.
+            meta["extras"] = {k: v for k, v in self.extras.items() if k not in ("boundary", "samples")}
             _atomic_write(folder / "run.json", json.dumps(_clean(meta), indent=2))
         except OSError:
             pass
@@ -197,7 +220,7 @@ def _atomic_write(path: Path, text: str) -> None:
 
 def _write_csv(path: Path, series: Series) -> None:
     """Append the rows not yet saved (the whole file the first time), so saving each epoch stays cheap."""
-    fresh = series.saved == 0 or not path.exists()
+    fresh = series.saved == 0 or not path.exists() or _header(path) != list(series.columns)
     with open(path, "w" if fresh else "a", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         if fresh:
@@ -205,6 +228,15 @@ def _write_csv(path: Path, series: Series) -> None:
         for row in series.rows(0 if fresh else series.saved):
             writer.writerow(["" if math.isnan(v) else repr(v) for v in row])
     series.saved = series.n
+
+
+def _header(path: Path) -> list[str]:
+    """The column names of a saved CSV (appending under another header would shift the values)."""
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            return next(csv.reader(fh), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
 
 
 def _read_csv(path: Path, series: Series) -> None:

@@ -1,5 +1,5 @@
 """The training dock: choose framework and device, Train / Pause / Stop / Continue, live curves,
-dataset preview, results, decision boundary, run history and the worker's log.
+dataset preview, results, decision boundary, a GAN's generated samples, run history and the worker's log.
 
 Worker events only append to NumPy buffers (``RunRecord.add_event``); a 10 Hz QTimer draws."""
 
@@ -36,7 +36,7 @@ from app.training.history import export_csv, export_png
 from app.training.plots import LivePlots
 from app.training.preview import load_preview
 from app.training.runner import Trainer, runs_folder
-from app.training.views import BoundaryView, DatasetPreviewWidget, ResultsView, split_test_images
+from app.training.views import BoundaryView, DatasetPreviewWidget, ResultsView, SamplesView, split_test_images
 
 FRAMEWORK_NAMES = (("pytorch", "PyTorch"), ("tensorflow", "TensorFlow"))
 REFRESH_MS = 100  # the fastest redraw rate (10 Hz) …
@@ -120,6 +120,7 @@ class TrainingDock(QDockWidget):
         self.preview = DatasetPreviewWidget()
         self.results = ResultsView()
         self.boundary = BoundaryView()
+        self.samples = SamplesView()
         self.runs = QListWidget()
         self.export_png_button = QPushButton(self.tr("Export plots as PNG…"))
         self.export_csv_button = QPushButton(self.tr("Export curves as CSV…"))
@@ -131,6 +132,7 @@ class TrainingDock(QDockWidget):
         self.setup_tab = self._setup_tab()
         self.tabs.addTab(_scrolled(self.results), self.tr("Results"))
         self.tabs.addTab(self.boundary, self.tr("Boundary"))
+        self.tabs.addTab(self.samples, self.tr("Samples"))
         self.tabs.addTab(self._runs_tab(), self.tr("Runs"))
         self.tabs.addTab(self.log, self.tr("Log"))
         body = QWidget()
@@ -282,6 +284,7 @@ class TrainingDock(QDockWidget):
             self._show_results(run_id)
         else:
             self.results.clear()
+            self.samples.clear()
         self.results.set_text_mode(rec.setup.get("dataset") == "text")
         self.message.clear()
         _set_progress(self.progress, 0)
@@ -358,6 +361,9 @@ class TrainingDock(QDockWidget):
         boundary = run.record.extras.get("boundary")
         if boundary and (force or self.boundary.isVisible()):
             self.boundary.show_boundary(boundary)
+        samples = run.record.extras.get("samples")
+        if samples and (force or self.samples.isVisible()):
+            self.samples.show_samples(samples)
 
     def _pace(self) -> None:
         """Space the ticks so this process (reading the worker's output and drawing) stays near
@@ -380,6 +386,9 @@ class TrainingDock(QDockWidget):
         boundary = run.record.extras.get("boundary") if run is not None else None
         if boundary and self.boundary.isVisible():
             self.boundary.show_boundary(boundary)
+        samples = run.record.extras.get("samples") if run is not None else None
+        if samples and self.samples.isVisible():
+            self.samples.show_samples(samples)
 
     def _show_results(self, run_id: str) -> None:
         rec = self.trainer.history.get(run_id)
@@ -495,6 +504,7 @@ class TrainingDock(QDockWidget):
             self.plots.set_record(None)
             self.results.clear()
             self.boundary.clear()
+            self.samples.clear()
             self.message.clear()
             self.status.setText(self.tr("Ready."))
         self._load_saved_runs()
@@ -542,7 +552,12 @@ def _status_text(run) -> str:
         parts.append(f"epoch {int(rec.epochs.last('epoch')) if rec.epochs.n else 0}/{info['epochs']}")
     if rec.batches.n:
         parts.append(f"step {int(rec.batches.last('step'))}")
-        parts.append(f"loss {rec.batches.last('smoothed'):.4g}")
+        d_loss, g_loss = rec.batches.last("d_smoothed"), rec.batches.last("g_smoothed")
+        if math.isnan(d_loss) or math.isnan(g_loss):
+            parts.append(f"loss {rec.batches.last('smoothed'):.4g}")
+        else:  # a GAN: its discriminator's and generator's losses
+            text = QCoreApplication.translate("TrainingDock", "D loss %1 · G loss %2")
+            parts.append(text.replace("%1", f"{d_loss:.4g}").replace("%2", f"{g_loss:.4g}"))
         speed = rec.batches.last("samples_per_s")
         if not math.isnan(speed):
             parts.append(f"{speed:,.0f} samples/s")

@@ -37,7 +37,17 @@ CURVES = (
     ("val_acc", "accuracy", "epochs", "epoch", "val_accuracy", "validation", 2, 255),
     ("lr", "lr", "batches", "step", "lr", "lr", 2, 255),
     ("speed", "speed", "batches", "step", "samples_per_s", "samples/s", 2, 255),
+    # A GAN's two losses, shown instead of the summed loss (and its validation, which a GAN has not).
+    ("d_raw", "batch_loss", "batches", "step", "d_loss", "", 1, 90),
+    ("d_smoothed", "batch_loss", "batches", "step", "d_smoothed", "discriminator", 2, 255),
+    ("g_raw", "batch_loss", "batches", "step", "g_loss", "", 1, 90),
+    ("g_smoothed", "batch_loss", "batches", "step", "g_smoothed", "generator", 2, 255),
+    ("d_loss", "loss", "epochs", "epoch", "d_loss", "discriminator", 2, 255),
+    ("g_loss", "loss", "epochs", "epoch", "g_loss", "generator", 2, 255),
 )
+GAN_ONLY = {"d_raw", "d_smoothed", "g_raw", "g_smoothed", "d_loss", "g_loss"}
+NOT_GAN = {"raw", "smoothed", "train_loss", "val_loss", "val_acc"}
+CURVE_COLORS = {"d": COLORS[0], "g": COLORS[1]}  # discriminator blue, generator orange
 # Overlaid runs show the curves that compare best: smoothed batch loss, validation loss and accuracy.
 OVERLAY = ("smoothed", "val_loss", "val_acc", "train_loss", "train_acc")
 RANGE_CHANGES_PER_FRAME = 1  # axis redraws are the costly part of a frame: spread them over frames
@@ -92,10 +102,13 @@ class LivePlots(QWidget):
         grid.setRowStretchFactor(0, 3)
         grid.setRowStretchFactor(1, 2)
         self.curves: dict[str, pg.PlotDataItem] = {}
-        for key, plot_key, _, _, _, name, width, alpha in CURVES:
-            color = pg.mkColor(COLORS[1] if key.startswith("val") or key == "smoothed" else COLORS[0])
+        for key, plot_key, _, _, _, _name, width, alpha in CURVES:
+            if key in GAN_ONLY:
+                color = pg.mkColor(CURVE_COLORS[key[0]])
+            else:
+                color = pg.mkColor(COLORS[1] if key.startswith("val") or key == "smoothed" else COLORS[0])
             color.setAlpha(alpha)
-            self.curves[key] = self.plots[plot_key].plot([], [], pen=pg.mkPen(color, width=width), name=name)
+            self.curves[key] = self.plots[plot_key].plot([], [], pen=pg.mkPen(color, width=width))
         self.apply_palette()
         self.record: RunRecord | None = None
         self._follow = {key: True for key, *_ in PLOTS}  # False once the user zooms or pans that plot
@@ -104,6 +117,8 @@ class LivePlots(QWidget):
         self._unfitted: set[str] = set()  # plots whose range change waits for the next frame
         self.overlays: dict[str, tuple[RunRecord, dict[str, pg.PlotDataItem]]] = {}
         self.points_drawn = 0  # points handed to setData by the last refresh (tests, bench)
+        self.gan: bool | None = None  # the curves shown: a GAN's two losses, or the loss and its validation
+        self._show_gan(False)
 
     def apply_palette(self) -> None:
         background, foreground = plot_colors(self)
@@ -116,8 +131,39 @@ class LivePlots(QWidget):
             self.apply_palette()
         super().changeEvent(event)
 
+    def _curve_name(self, key: str, name: str) -> str:
+        """The legend's name for a curve (a GAN's accuracy is its discriminator's, on real and generated)."""
+        if name == "discriminator" or (key == "train_acc" and self.gan):
+            return self.tr("discriminator")
+        if name == "generator":
+            return self.tr("generator")
+        return name
+
+    def _shown(self, key: str) -> bool:
+        return key not in (NOT_GAN if self.gan else GAN_ONLY)
+
+    def _show_gan(self, gan: bool) -> None:
+        """Show a GAN's curves (discriminator and generator loss) or the others; legends to match."""
+        if gan == self.gan:
+            return
+        self.gan = gan
+        for key, *_ in CURVES:
+            self.curves[key].setVisible(self._shown(key))
+        for plot_key in {plot_key for _, plot_key, *_ in CURVES}:
+            legend = self.plots[plot_key].legend
+            ours = set(map(id, self.curves.values()))
+            overlays = [(sample.item, label.text) for sample, label in legend.items if id(sample.item) not in ours]
+            legend.clear()
+            for key, pk, *_, name, _width, _alpha in CURVES:
+                if pk == plot_key and name and self._shown(key):
+                    legend.addItem(self.curves[key], self._curve_name(key, name))
+            for item, text in overlays:
+                legend.addItem(item, text)
+        self._drawn.clear()  # every curve is given its data (or none) again
+
     def set_record(self, record: RunRecord | None) -> None:
         self.record = record
+        self._show_gan(record is not None and record.is_gan)
         self._drawn.clear()
         self._ranges.clear()
         self._unfitted.clear()
@@ -133,14 +179,17 @@ class LivePlots(QWidget):
         rec = self.record
         drawn = 0
         changed = set(self.plots) if tight else set()
+        if rec is not None and not self.gan and rec.is_gan:  # the first GAN losses arrived
+            self._show_gan(True)
+            changed.update(plot_key for _, plot_key, *_ in CURVES)
         for key, plot_key, series, xcol, ycol, *_ in CURVES:
-            s = getattr(rec, series) if rec is not None else None
+            s = getattr(rec, series) if rec is not None and self._shown(key) else None
             n = s.n if s is not None else 0
             if self._drawn.get(key) == n:
                 continue  # nothing new: leave the curve (and its axes) alone, no repaint
             self._drawn[key] = n
             changed.add(plot_key)
-            if s is None:
+            if s is None:  # no run, or a curve this run does not show (its data would set the range)
                 self.curves[key].setData([], [])
                 continue
             self.curves[key].setData(s.column(xcol), s.column(ycol), connect="finite")

@@ -80,6 +80,10 @@ _FAILURES = (
         "the data do not fit the model's Input (shape mismatch)",
     ),
     (
+        re.compile(r"can't open file .*train\.py", re.I),  # Python itself could not start the script
+        "the training script could not be started (it is missing from the run's folder)",
+    ),
+    (
         re.compile(
             r"No such file or directory|FileNotFoundError|cannot find|is not in the Keras cache|not found", re.I
         ),

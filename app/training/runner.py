@@ -42,7 +42,7 @@ def generate_script(project, framework: str, project_dir: str | None) -> tuple[s
 
 def runs_folder(project_path: str | None) -> Path | None:
     """Where a saved project's runs go: ``<project>.runs`` beside the file."""
-    return Path(project_path).with_suffix(".runs") if project_path else None
+    return Path(project_path).absolute().with_suffix(".runs") if project_path else None  # children run elsewhere
 
 
 def new_run_id(framework: str) -> str:

@@ -1,11 +1,11 @@
-"""Small views of the training dock: dataset preview, decision boundary, results (metrics, confusion
-matrix, misclassified samples, generated text)."""
+"""Small views of the training dock: dataset preview, decision boundary, a GAN's generated samples,
+results (metrics, confusion matrix, misclassified samples, generated text)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.training.plots import plot_colors, style_plot
 from app.training.preview import Preview, synthetic_points
 
 POINT_COLORS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75)]
@@ -207,6 +208,160 @@ def _class_tints(classes: int) -> pg.ColorMap:
     return pg.ColorMap(positions, tints, mapping=pg.ColorMap.CLIP)
 
 
+class SamplesView(QWidget):
+    """A GAN's latest ``samples`` event: its generated images in a grid, or its generated 2-D points
+    over the real ones; the colours follow the theme like the curves'."""
+
+    GAP = 1  # pixels between the images of the grid (the background shows through)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.layout_widget = pg.GraphicsLayoutWidget()
+        self.plot: pg.PlotItem = self.layout_widget.addPlot()
+        self.plot.setAspectLocked(True)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.plot.addItem(self.image)
+        self.legend = self.plot.addLegend(offset=(-5, 5))
+        self.real = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(128, 128, 128, 110))
+        self.generated = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(*POINT_COLORS[1], 200))
+        for item in (self.real, self.generated):
+            self.plot.addItem(item)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.label)
+        lay.addWidget(self.layout_widget, 1)
+        self.kind: str | None = None  # "images" | "points" | None (nothing shown)
+        self.image_count = 0
+        self.shown: tuple | None = None  # (epoch, step) of the event shown
+        self.clear()
+
+    def apply_palette(self) -> None:
+        background, foreground = plot_colors(self)
+        self.layout_widget.setBackground(background)
+        style_plot(self.plot, background, foreground)
+        self.legend.setLabelTextColor(foreground)
+        for _sample, label in self.legend.items:
+            label.setText(label.text, color=foreground.name())
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # light ↔ dark theme
+            self.apply_palette()
+        super().changeEvent(event)
+
+    def clear(self) -> None:
+        """Nothing shown (a new run, another project)."""
+        self.image.clear()
+        self.real.clear()
+        self.generated.clear()
+        self.legend.clear()
+        self.kind, self.image_count, self.shown = None, 0, None
+        self.plot.titleLabel.setText("")  # (style_plot redraws a title that has text)
+        self.plot.setTitle(None)
+        self.label.setText(self.tr("A GAN's generated samples appear here after each epoch while it trains."))
+        self.label.show()
+        self._axes(False)
+        self.apply_palette()
+
+    def _axes(self, on: bool) -> None:
+        for name in ("left", "bottom"):
+            self.plot.showAxis(name, on)
+        self.plot.showGrid(x=on, y=on, alpha=0.2)
+        self.plot.invertY(not on)  # an image's first row on top
+
+    def show_samples(self, event: dict | None) -> bool:
+        """Show one ``samples`` event (``images``: a list of H×W arrays 0–1; ``points``: generated and
+        ``real`` [x, y] lists); True when it was drawn (a malformed or already shown event is not)."""
+        if not event:
+            return False
+        key = (event.get("epoch"), event.get("step"))
+        if key == self.shown and self.kind is not None:
+            return False
+        kind = event.get("kind") or ("images" if "images" in event else "points")
+        try:
+            drawn = self._show_images(event["images"]) if kind == "images" else self._show_points(event)
+        except (KeyError, ValueError, TypeError):
+            return False
+        if not drawn:
+            return False
+        self.shown = key
+        epoch = event.get("epoch")
+        if epoch is None:
+            title = self.tr("Generated samples")
+        else:
+            title = self.tr("Generated samples after epoch %1").replace("%1", str(epoch))
+        self.plot.setTitle(title)
+        self.label.hide()
+        self.apply_palette()
+        return True
+
+    def _show_images(self, images) -> bool:
+        arr = np.asarray(images, dtype="float32")
+        if arr.ndim == 4 and arr.shape[1] in (1, 3) and arr.shape[-1] not in (1, 3):  # (n, c, h, w)
+            arr = np.moveaxis(arr, 1, -1)
+        if arr.ndim == 4 and arr.shape[-1] == 1:  # (n, h, w, 1): one channel
+            arr = arr[..., 0]
+        if arr.ndim == 2:  # one image
+            arr = arr[None]
+        if arr.ndim not in (3, 4) or (arr.ndim == 4 and arr.shape[-1] != 3) or not arr.size:
+            return False
+        self.image.setImage(image_grid(arr, self.GAP), autoLevels=False)
+        self.real.clear()
+        self.generated.clear()
+        self.legend.clear()
+        self.kind, self.image_count = "images", len(arr)
+        self._axes(False)
+        self.plot.autoRange(padding=0.02)
+        return True
+
+    def _show_points(self, event: dict) -> bool:
+        fake = _points(event.get("points"))
+        if fake is None:
+            return False
+        real = _points(event.get("real"))
+        self.image.clear()
+        self.legend.clear()
+        self.real.setData(pos=real if real is not None else np.zeros((0, 2)))
+        self.generated.setData(pos=fake)
+        if real is not None:
+            self.legend.addItem(self.real, self.tr("real"))
+        self.legend.addItem(self.generated, self.tr("generated"))
+        self.kind, self.image_count = "points", 0
+        self._axes(True)
+        self.plot.autoRange(padding=0.05)
+        return True
+
+
+def _points(value) -> np.ndarray | None:
+    """An (n, 2) float array of the finite [x, y] pairs in ``value``, or None when there are none."""
+    if value is None:
+        return None
+    arr = np.asarray(value, dtype="float64")
+    if arr.ndim != 2 or arr.shape[1] < 2 or not len(arr):
+        return None
+    arr = arr[:, :2]
+    arr = arr[np.isfinite(arr).all(axis=1)]
+    return arr if len(arr) else None
+
+
+def image_grid(images: np.ndarray, gap: int = 1) -> np.ndarray:
+    """(n, h, w) grey or (n, h, w, 3) RGB images 0–1 as one RGBA uint8 grid (row-major), about square
+    (16 images: 4×4), the gaps between them transparent."""
+    n, h, w = images.shape[:3]
+    cols = int(np.ceil(np.sqrt(n)))
+    rows = int(np.ceil(n / cols))
+    grid = np.zeros((rows * (h + gap) - gap, cols * (w + gap) - gap, 4), dtype="uint8")
+    pixels = (np.clip(np.nan_to_num(images), 0.0, 1.0) * 255).astype("uint8")
+    for i in range(n):
+        r, c = divmod(i, cols)
+        y, x = r * (h + gap), c * (w + gap)
+        grid[y : y + h, x : x + w, :3] = pixels[i][..., None] if pixels.ndim == 3 else pixels[i]
+        grid[y : y + h, x : x + w, 3] = 255
+    return grid
+
+
 class ResultsView(QWidget):
     """After training: test metrics, confusion matrix, misclassified samples, generated text."""
 
@@ -262,6 +417,9 @@ class ResultsView(QWidget):
             for k, v in metrics.items()
             if (k.startswith("test_") and v is not None) or k == "weights"
         ]
+        for key, name in (("d_loss", self.tr("discriminator loss")), ("g_loss", self.tr("generator loss"))):
+            if isinstance(metrics.get(key), int | float):  # a GAN's last losses
+                rows.append((name, _fmt(float(metrics[key]))))
         if metrics.get("stopped") is True:
             rows.append(("stopped", "early, by request"))
         body = "".join(f"<tr><td>{k}</td><td><b>{v}</b></td></tr>" for k, v in rows)

@@ -9,7 +9,7 @@ from codegen.lower_keras._common import lower
 from codegen.pyfmt import call, lit
 
 
-@lower("input.vector", "input.image", "input.volume", "input.sequence", "input.signal", "input.tokens")
+@lower("input.vector", "input.image", "input.volume", "input.sequence", "input.signal", "input.tokens", "input.noise")
 def _input(step: Step, ctx: Ctx) -> Rendered:
     t = step.out
     shape = tuple(t.dims[a] for a in stored_axes(t)[1:])

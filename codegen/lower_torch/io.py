@@ -7,6 +7,6 @@ from codegen.emitter import Step
 from codegen.lower_torch._common import lower
 
 
-@lower("input.vector", "input.image", "input.volume", "input.sequence", "input.signal", "input.tokens")
+@lower("input.vector", "input.image", "input.volume", "input.sequence", "input.signal", "input.tokens", "input.noise")
 def _input(step: Step, ctx: Ctx) -> Rendered:
     return Rendered()

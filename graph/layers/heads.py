@@ -55,6 +55,11 @@ def _regression_infer(p, i):
     return {}
 
 
+def _generated_infer(p, i):
+    expect_float(i["in"], "Generated")
+    return {}
+
+
 ORDER = 90  # palette position of this family (graph/layers/__init__.py)
 
 
@@ -149,5 +154,34 @@ SPECS = [
         head=Head("regression", "values", "mse"),
         icon="head",
         extra={"base_name": "regression"},
+    ),
+    LayerSpec(
+        "output.generated",
+        "Output",
+        "Generated",
+        "生成输出",
+        "The end of a GAN's generator: what it makes from noise. A discriminator (ending in a Binary head) "
+        "learns to tell these samples from real ones while the generator learns to fool it; the two train "
+        "in turns.",
+        "GAN 生成器的终点：由噪声生成的样本。判别器（以二分类输出结尾）学习区分这些样本和真实样本，"
+        "生成器则学习骗过它；两者轮流训练。",
+        params=(
+            float_param(
+                "label_smoothing",
+                0.0,
+                "One-sided label smoothing: the discriminator learns 1 − ε for real samples (0.1 is common).",
+                "单侧标签平滑：判别器对真实样本学习的目标为 1 − ε（常用 0.1）。",
+                0.0,
+                0.5,
+            ),
+        ),
+        inputs=IN,
+        outputs=(),
+        infer=_generated_infer,
+        formula="D: max log D(x) + log(1 − D(G(z)));  G: max log D(G(z))",
+        is_head=True,
+        head=Head("generation", "values", "adversarial"),
+        icon="head",
+        extra={"base_name": "generated"},
     ),
 ]

@@ -137,4 +137,20 @@ SPECS = [
         # Not filled from the data: text datasets adapt to the Input, and float data never fit a Token Input.
         extra={"base_name": "tokens", "shape_params": ()},
     ),
+    LayerSpec(
+        "input.noise",
+        "Input",
+        "Noise Input",
+        "噪声输入",
+        "Random numbers for a GAN's generator: each sample is a vector z drawn from N(0, 1), shape (N, Z). "
+        "The scripts draw it themselves; it never comes from the data.",
+        "GAN 生成器的随机输入：每个样本是从 N(0, 1) 抽取的向量 z，形状为 (N, Z)。由脚本自己抽取，不来自数据。",
+        params=(int_param("size", 16, "Length Z of each noise vector.", "每个噪声向量的长度 Z。", 1, 100_000),),
+        inputs=(),
+        outputs=OUT,
+        infer=lambda p, i: {"out": vector(p["size"])},
+        is_input=True,
+        icon="input",
+        extra={"base_name": "noise", "shape_params": ()},
+    ),
 ]

@@ -815,6 +815,14 @@
       <source>The project is not saved, so this run's files are in a temporary folder ({0}); save the project to keep its runs beside it.</source>
       <translation>项目尚未保存，因此本次运行的文件在临时文件夹中（{0}）；保存项目即可把运行记录保存在项目旁边。</translation>
     </message>
+    <message>
+      <source>Samples</source>
+      <translation>生成样本</translation>
+    </message>
+    <message>
+      <source>D loss %1 · G loss %2</source>
+      <translation>判别器损失 %1 · 生成器损失 %2</translation>
+    </message>
   </context>
   <context>
     <name>IntsRowEditor</name>
@@ -834,6 +842,51 @@
 or press Tab for a quick search. File ▸ Examples opens a ready model.</source>
       <translation>从左侧图层面板把图层拖到这里（先放一个输入层），或在面板中双击图层，
 也可以按 Tab 快速搜索。“文件 ▸ 示例”可以打开现成的模型。</translation>
+    </message>
+  </context>
+  <context>
+    <name>LivePlots</name>
+    <message>
+      <source>discriminator</source>
+      <translation>判别器</translation>
+    </message>
+    <message>
+      <source>generator</source>
+      <translation>生成器</translation>
+    </message>
+  </context>
+  <context>
+    <name>SamplesView</name>
+    <message>
+      <source>A GAN&apos;s generated samples appear here after each epoch while it trains.</source>
+      <translation>训练 GAN 时，每轮结束后会在这里显示生成的样本。</translation>
+    </message>
+    <message>
+      <source>Generated samples</source>
+      <translation>生成样本</translation>
+    </message>
+    <message>
+      <source>Generated samples after epoch %1</source>
+      <translation>第 %1 轮后的生成样本</translation>
+    </message>
+    <message>
+      <source>real</source>
+      <translation>真实</translation>
+    </message>
+    <message>
+      <source>generated</source>
+      <translation>生成</translation>
+    </message>
+  </context>
+  <context>
+    <name>ResultsView</name>
+    <message>
+      <source>discriminator loss</source>
+      <translation>判别器损失</translation>
+    </message>
+    <message>
+      <source>generator loss</source>
+      <translation>生成器损失</translation>
     </message>
   </context>
 </TS>

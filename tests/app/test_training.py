@@ -520,6 +520,8 @@ def test_tensorboard_checkbox_passes_the_flag_and_says_where_logs_go(qtbot, doc)
         ("two_input_digits", "tensorflow"),
         ("multi_task_digits", "pytorch"),
         ("multi_task_digits", "tensorflow"),
+        ("gan_moons", "pytorch"),
+        ("gan_digits", "tensorflow"),
     ],
 )
 def test_task_examples_train_in_the_app(qtbot, tmp_path, name, framework):
@@ -542,6 +544,9 @@ def test_task_examples_train_in_the_app(qtbot, tmp_path, name, framework):
     rec = run.record
     assert rec.outcome == "finished", rec.message + "\n" + run.tail.text()
     assert rec.epochs.n == 1 and Path(rec.metrics["weights"]).exists()
+    if name.startswith("gan_"):  # both losses, and what the generator made
+        assert rec.is_gan and rec.metrics["d_loss"] is not None and rec.metrics["g_loss"] is not None
+        return
     assert (rec.metrics["test_accuracy"] is None) == (name == "denoising_autoencoder")
 
 
@@ -606,3 +611,20 @@ def test_a_constant_learning_rate_is_drawn_in_the_middle_of_its_plot(qtbot):
     plots._follow_data("lr")
     low, high = plots._ranges["lr"][1]
     assert low < 0.001 < high and abs((0.001 - low) - (high - 0.001)) < 1e-12
+
+
+def test_a_project_opened_by_a_relative_path_trains(qtbot, tmp_path, monkeypatch):
+    """`layerlab open examples/x.json` from another folder: the run's script is found (it was not)."""
+    monkeypatch.chdir(tmp_path)
+    Document(EXAMPLES["spiral"]()).save("spiral.json")
+    d = Document(EXAMPLES["spiral"]())
+    d.open("spiral.json")
+    assert Path(d.path).is_absolute()
+    d.project.setup["epochs"] = 1
+    trainer = Trainer(d)
+    run = trainer.start(d.project, "pytorch", "cpu", project_path=d.path)
+    try:
+        qtbot.waitUntil(lambda: not run.active, timeout=120_000)
+    finally:
+        trainer.shutdown()
+    assert run.record.outcome == "finished", run.record.message + "\n" + run.tail.text()

@@ -99,7 +99,7 @@ def _chain(input_spec, layers, head, setup) -> Project:
 
 
 MISFITS = {
-    "two_inputs_no_dataset": None,
+    "two_inputs_on_digits": None,
     "digits_with_regression_head": (INPUTS[2], [("flatten", {}), ("dense", {"units": 10})], "output.regression", 0),
     "digits_with_binary_head": (INPUTS[2], [("flatten", {}), ("dense", {"units": 1})], "output.binary", 0),
     "masks_with_regression_head": (
@@ -124,8 +124,8 @@ MISFITS = {
 def test_misfits_are_refused_by_all_three(case, qapp, tmp_path, capsys):
     spec = MISFITS[case]
     if spec is None:
-        project = Project()
-        project.setup.update(DATASETS[-1])
+        project = Project()  # the digits have one input and one target: two Inputs need named arrays
+        project.setup.update(dataset="digits")
         g = project.graph
         a, b = g.add_node("input.vector", {"features": 3}), g.add_node("input.vector", {"features": 3})
         add, head = g.add_node("add"), g.add_node("output.regression")

@@ -41,7 +41,8 @@ DOCUMENTED = documented()
 def test_the_table_lists_every_trainable_example():
     from codegen_helpers import EXAMPLE_NAMES
 
-    assert set(DOCUMENTED) == set(EXAMPLE_NAMES) - {"mnist_mlp"}  # MNIST needs the Keras cache (online)
+    # MNIST needs the Keras cache (online); a GAN has no test metric (tests/codegen/test_gan.py measures it).
+    assert set(DOCUMENTED) == {n for n in EXAMPLE_NAMES if not n.startswith("gan_")} - {"mnist_mlp"}
 
 
 @pytest.mark.parametrize("framework", ["pytorch", "tensorflow"])

@@ -33,5 +33,7 @@ def test_examples_verify(name):
 
     report = verify(example(name), str(EXAMPLES))
     assert report.ok, report.text()
+    if name.startswith("gan_"):  # a GAN's own checks: tests/codegen/test_gan.py
+        return
     data = next(c for c in report.checks if c.name == "training data")
     assert name == "mnist_mlp" or "synthetic" not in data.detail, data.detail  # MNIST: only if cached
