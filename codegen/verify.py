@@ -99,14 +99,19 @@ def torch_outputs(plan: Plan, tmodel, x) -> dict:
     return {hp.name: o.numpy() for hp, o in zip(plan.heads, outs, strict=True)}
 
 
-def keras_outputs(plan: Plan, kmodel, x) -> dict:
-    """{head name: output in the graph's channels-first layout} of the Keras model (inference mode)."""
+def keras_outputs(plan: Plan, kmodel, x, raw: dict | None = None) -> dict:
+    """{head name: output in the graph's channels-first layout} of the Keras model (inference mode).
+
+    ``raw``, when given, receives each output as Keras returned it (channels last)."""
     if plan.multi:
         by_var = {step.var: step.out for step in plan.inputs}
         out = kmodel({k: to_keras_layout(v, by_var[k]) for k, v in x.items()}, training=False)
-        return {hp.name: from_keras_layout(np.asarray(out[hp.name]), hp.output_type) for hp in plan.heads}
-    out = np.asarray(kmodel(to_keras_layout(x, plan.input_step.out), training=False))
-    return {plan.heads[0].name: from_keras_layout(out, plan.output_type)}
+        outs = {hp.name: np.asarray(out[hp.name]) for hp in plan.heads}
+    else:
+        outs = {plan.heads[0].name: np.asarray(kmodel(to_keras_layout(x, plan.input_step.out), training=False))}
+    if raw is not None:
+        raw.update(outs)
+    return {hp.name: from_keras_layout(outs[hp.name], hp.output_type) for hp in plan.heads}
 
 
 def to_keras_layout(x: np.ndarray, t) -> np.ndarray:
@@ -143,14 +148,17 @@ def verify(
     copy_torch_to_keras(plan, tmodel, kmodel)
     x = sample_inputs(plan, batch, seed)
     tmodel.eval()
-    t_out, k_out = torch_outputs(plan, tmodel, x), keras_outputs(plan, kmodel, x)
+    raw: dict = {}
+    t_out, k_out = torch_outputs(plan, tmodel, x), keras_outputs(plan, kmodel, x, raw)
     report.max_diff = 0.0
     for hp in plan.heads:
         ty, ky = t_out[hp.name], k_out[hp.name]
         which = f" ({hp.display})" if len(plan.heads) > 1 else ""
         want = (batch, *hp.output_type.features)
         report.add(f"pytorch output shape{which}", ty.shape == want, f"{ty.shape} (inferred {want})")
-        report.add(f"keras output shape{which}", ky.shape == want, f"{ky.shape} (inferred {want}, channels first)")
+        stored = raw[hp.name].shape
+        layout = ", channels last" if stored != ky.shape else ""
+        report.add(f"keras output shape{which}", ky.shape == want, f"{stored} (inferred {want}{layout})")
         if ty.shape == ky.shape:
             diff = float(np.max(np.abs(ty - ky))) if ty.size else 0.0
             report.max_diff = max(report.max_diff, diff)

@@ -94,7 +94,8 @@ def test_the_moons_gan_learns_the_moons(framework, tmp_path):
     samples = [e for e in events if e["event"] == "samples"]
     assert events[-1]["event"] == "end" and len(samples) == events[-1].get("epoch", len(samples))
     first, last = np.array(samples[0]["points"]), np.array(samples[-1]["points"])
-    assert _near_moons(last) < 0.12 < _near_moons(first), (_near_moons(first), _near_moons(last))
+    # Measured: 0.377 → 0.072 (PyTorch), 0.48 → 0.099 (Keras); real points with this noise: 0.038.
+    assert _near_moons(last) < min(0.15, _near_moons(first) / 2), (_near_moons(first), _near_moons(last))
     assert {"d_loss", "g_loss"} <= set(events[-1])
 
 
