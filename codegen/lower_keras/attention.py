@@ -59,8 +59,8 @@ def _attention(step: Step, ctx: Ctx) -> Rendered:
     extra["return_attention_scores"] = "True"
     r.apply.append((f"{step.var}, {weights}", call(layer, q, v, **extra)))
     # Keras returns the weights as (N, heads, T, S); the graph stores a map channels-last: (N, T, S, heads).
-    permute = call("layers.Permute", lit((2, 3, 1)), name=lit(ctx.aux(step, "weights_channels_last")))
-    r.apply.append((weights, Call(permute, (weights,))))
+    ctx.imports.add("ops")  # ops, not a Permute layer: the weights carry Keras' mask, which Permute would drop
+    r.apply.append((weights, call("ops.transpose", weights, lit((0, 2, 3, 1)))))
     return r
 
 

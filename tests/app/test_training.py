@@ -514,13 +514,15 @@ def test_tensorboard_checkbox_passes_the_flag_and_says_where_logs_go(qtbot, doc)
         ("unet_segmenter", "tensorflow"),
         ("audio_cnn", "pytorch"),
         ("binary_moons", "tensorflow"),
-        ("transformer_classifier", "pytorch"),
-        ("squeeze_excitation", "tensorflow"),
+        # The families of issue 9, each in both frameworks.
+        *[
+            (name, framework)
+            for name in ("transformer_classifier", "squeeze_excitation", "two_input_digits", "multi_task_digits")
+            for framework in ("pytorch", "tensorflow")
+        ],
         ("mobilenet_block", "pytorch"),
-        ("two_input_digits", "tensorflow"),
-        ("multi_task_digits", "pytorch"),
-        ("multi_task_digits", "tensorflow"),
         ("gan_moons", "pytorch"),
+        ("gan_moons", "tensorflow"),
         ("gan_digits", "tensorflow"),
     ],
 )
