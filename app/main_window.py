@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
                 training = self.docks.get("training") if hasattr(self, "docks") else None
                 if training in group:
                     training.raise_()
-                self.resizeDocks([group[0]], [max(240, int(self.height() * 0.36))], Qt.Orientation.Vertical)
+                self.resizeDocks([group[0]], [max(300, int(self.height() * 0.48))], Qt.Orientation.Vertical)
 
     def closeEvent(self, event) -> None:
         if not self.maybe_save():

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
@@ -18,14 +18,34 @@ from app.training.history import RunRecord
 
 COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
-# (plot key, title, left label, x axis: "batches" | "epochs")
+# (plot key, title, left label, x axis: "batches" | "epochs"); texts are translated where they are shown.
 PLOTS = (
-    ("batch_loss", "Training loss per batch", "loss", "batches"),
-    ("loss", "Loss per epoch", "loss", "epochs"),
-    ("accuracy", "Accuracy per epoch", "accuracy", "epochs"),
-    ("lr", "Learning rate", "lr", "batches"),
-    ("speed", "Throughput", "samples/s", "batches"),
+    (
+        "batch_loss",
+        QT_TRANSLATE_NOOP("LivePlots", "Training loss per batch"),
+        QT_TRANSLATE_NOOP("LivePlots", "loss"),
+        "batches",
+    ),
+    ("loss", QT_TRANSLATE_NOOP("LivePlots", "Loss per epoch"), QT_TRANSLATE_NOOP("LivePlots", "loss"), "epochs"),
+    (
+        "accuracy",
+        QT_TRANSLATE_NOOP("LivePlots", "Accuracy per epoch"),
+        QT_TRANSLATE_NOOP("LivePlots", "accuracy"),
+        "epochs",
+    ),
+    ("lr", QT_TRANSLATE_NOOP("LivePlots", "Learning rate"), QT_TRANSLATE_NOOP("LivePlots", "lr"), "batches"),
+    ("speed", QT_TRANSLATE_NOOP("LivePlots", "Throughput"), QT_TRANSLATE_NOOP("LivePlots", "samples/s"), "batches"),
 )
+AXIS_WORDS = (QT_TRANSLATE_NOOP("LivePlots", "step"), QT_TRANSLATE_NOOP("LivePlots", "epoch"))
+CURVE_WORDS = tuple(
+    QT_TRANSLATE_NOOP("LivePlots", w) for w in ("raw", "smoothed", "train", "validation", "lr", "samples/s")
+)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("LivePlots", text)
+
+
 PLOT_AXES = {key: xaxis for key, _, _, xaxis in PLOTS}
 # (curve key, plot key, series, x column, y column, name, width, alpha)
 CURVES = (
@@ -82,9 +102,9 @@ class LivePlots(QWidget):
         self.plots: dict[str, pg.PlotItem] = {}
         for i, (key, title, ylabel, xaxis) in enumerate(PLOTS):
             # The three curves people watch on top; learning rate and throughput below, smaller.
-            plot = self.layout_widget.addPlot(row=0 if i < 3 else 1, col=i if i < 3 else i - 3, title=title)
-            plot.setLabel("left", ylabel)
-            plot.setLabel("bottom", "step" if xaxis == "batches" else "epoch")
+            plot = self.layout_widget.addPlot(row=0 if i < 3 else 1, col=i if i < 3 else i - 3, title=_tr(title))
+            plot.setLabel("left", _tr(ylabel))
+            plot.setLabel("bottom", _tr("step" if xaxis == "batches" else "epoch"))
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
@@ -137,7 +157,7 @@ class LivePlots(QWidget):
             return self.tr("discriminator")
         if name == "generator":
             return self.tr("generator")
-        return name
+        return _tr(name) if name else name
 
     def _shown(self, key: str) -> bool:
         return key not in (NOT_GAN if self.gan else GAN_ONLY)

@@ -854,7 +854,67 @@ or press Tab for a quick search. File ▸ Examples opens a ready model.</source>
       <source>generator</source>
       <translation>生成器</translation>
     </message>
-  </context>
+      <message>
+        <source>Training loss per batch</source>
+        <translation>每批训练损失</translation>
+    </message>
+    <message>
+        <source>Loss per epoch</source>
+        <translation>每轮损失</translation>
+    </message>
+    <message>
+        <source>Accuracy per epoch</source>
+        <translation>每轮准确率</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Throughput</source>
+        <translation>吞吐量</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>lr</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>samples/s</source>
+        <translation>样本/秒</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>轮</translation>
+    </message>
+    <message>
+        <source>raw</source>
+        <translation>原始值</translation>
+    </message>
+    <message>
+        <source>smoothed</source>
+        <translation>平滑</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>validation</source>
+        <translation>验证</translation>
+    </message>
+</context>
   <context>
     <name>SamplesView</name>
     <message>

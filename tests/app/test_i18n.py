@@ -41,3 +41,19 @@ def test_resolve_language():
     assert i18n.resolve_language("zh_CN") == "zh_CN"
     assert i18n.resolve_language("en") == "en"
     assert i18n.resolve_language("auto") in ("en", "zh_CN")
+
+
+def test_training_plots_speak_chinese(qapp):
+    """Plot titles, axis labels and legends follow the UI language (issue 11: they stayed English)."""
+    from app.training.plots import LivePlots
+
+    try:
+        i18n.install_translator(qapp, "zh_CN")
+        plots = LivePlots()
+        assert plots.plots["batch_loss"].titleLabel.text == "每批训练损失"
+        assert plots.plots["loss"].getAxis("bottom").labelText == "轮"
+        assert plots.plots["accuracy"].getAxis("left").labelText == "准确率"
+        assert plots._curve_name("val_loss", "validation") == "验证"
+    finally:
+        i18n.install_translator(qapp, "en")
+    assert LivePlots().plots["batch_loss"].titleLabel.text == "Training loss per batch"
