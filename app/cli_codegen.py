@@ -16,6 +16,14 @@ FRAMEWORK_CHOICES = ("pytorch", "torch", "tensorflow", "tf", "keras")
 def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", help="a LayerLab project (.json)")
     p.add_argument("--framework", "-f", choices=FRAMEWORK_CHOICES, default="pytorch")
+    p.add_argument(
+        "--format",
+        choices=("script", "onnx"),
+        default="script",
+        help="script: the full training script (default); onnx: the PyTorch model as ONNX (needs -o), "
+        "checked with onnxruntime",
+    )
+    p.add_argument("--weights", help="onnx: a state dict (.pt) from a run to put in the file")
     p.add_argument("-o", "--output", help="write the script here (default: print it)")
 
 
@@ -26,6 +34,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     project = load_project(args.file)
     if project is None:
         return EXIT_UNREADABLE
+    if args.format == "onnx":
+        return _export_onnx(args, project)
     code = generate(project, args.framework, str(Path(args.file).resolve().parent))
     for problem in code.problems:
         say(f"error: {problem}", error=True)
@@ -34,6 +44,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(code.source)
     return EXIT_INVALID if code.problems else EXIT_OK
+
+
+def _export_onnx(args: argparse.Namespace, project) -> int:
+    from codegen.onnx_export import export_onnx
+
+    if not args.output:
+        say("error: --format onnx needs -o FILE.onnx", error=True)
+        return EXIT_INVALID
+    report = export_onnx(project, args.output, str(Path(args.file).resolve().parent), args.weights)
+    say(report.text(), error=not report.ok)
+    return EXIT_OK if report.ok else EXIT_INVALID
 
 
 def _verify_args(p: argparse.ArgumentParser) -> None:
