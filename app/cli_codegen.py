@@ -18,10 +18,10 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--framework", "-f", choices=FRAMEWORK_CHOICES, default="pytorch")
     p.add_argument(
         "--format",
-        choices=("script", "onnx"),
+        choices=("script", "model", "onnx"),
         default="script",
-        help="script: the full training script (default); onnx: the PyTorch model as ONNX (needs -o), "
-        "checked with onnxruntime",
+        help="script: the full training script (default); model: an importable module with only the model; "
+        "onnx: the PyTorch model as ONNX (needs -o), checked with onnxruntime",
     )
     p.add_argument("--weights", help="onnx: a state dict (.pt) from a run to put in the file")
     p.add_argument("-o", "--output", help="write the script here (default: print it)")
@@ -36,7 +36,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     if args.format == "onnx":
         return _export_onnx(args, project)
-    code = generate(project, args.framework, str(Path(args.file).resolve().parent))
+    code = generate(project, args.framework, str(Path(args.file).resolve().parent), form=args.format)
     for problem in code.problems:
         say(f"error: {problem}", error=True)
     if args.output:

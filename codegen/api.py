@@ -43,8 +43,12 @@ def script_name(project, framework: str) -> str:
     return f"{stem}_{'pytorch' if framework == 'pytorch' else 'keras'}.py"
 
 
-def generate(project, framework: str, project_dir: str | None = None) -> GeneratedCode:
-    """The script for ``framework``; for an invalid graph, a stub that explains the problems (never raises)."""
+FORMATS = ("script", "model")  # the full training script, or an importable module with only the model
+
+
+def generate(project, framework: str, project_dir: str | None = None, form: str = "script") -> GeneratedCode:
+    """The script (``form="script"``) or model module (``"model"``) for ``framework``; for an invalid
+    graph, a stub that explains the problems (never raises)."""
     framework = canonical_framework(framework)
     try:
         info, _ = project.dataset_info(project_dir)
@@ -53,13 +57,13 @@ def generate(project, framework: str, project_dir: str | None = None) -> Generat
     plan = build_plan(project.graph, info)
     if plan.ok:
         try:
-            return _generate(project, plan, framework, project_dir, info)
+            return _generate(project, plan, framework, project_dir, info, form)
         except Exception as err:  # a renderer bug: report it instead of crashing the editor
             plan.problems.append((None, f"internal error while generating code: {type(err).__name__}: {err}"))
     return _stub(plan, framework)
 
 
-def _generate(project, plan: Plan, framework: str, project_dir, info) -> GeneratedCode:
+def _generate(project, plan: Plan, framework: str, project_dir, info, form: str = "script") -> GeneratedCode:
     from codegen.backend import BACKENDS, render_all
 
     backend = BACKENDS[framework]
@@ -67,6 +71,9 @@ def _generate(project, plan: Plan, framework: str, project_dir, info) -> Generat
     if plan.problems:
         return _stub(plan, framework)
     ctx.info = info
+    if form == "model":
+        em = backend.write_model(project, plan, rendered, ctx)
+        return GeneratedCode(framework, em.source(), em.node_lines(), [], plan)
     em = backend.write_script(project, plan, rendered, ctx, project_dir, script_name(project, framework))
     return GeneratedCode(framework, em.source(), em.node_lines(), [], plan)
 

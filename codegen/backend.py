@@ -127,6 +127,10 @@ class Backend:
     def write_script(self, *args, **kwargs):
         return importlib.import_module(self.writer).write(*args, **kwargs)
 
+    def write_model(self, *args, **kwargs):
+        """Only the model, as an importable module (``layerlab export --format model``)."""
+        return importlib.import_module(self.writer).write_model(*args, **kwargs)
+
 
 BACKENDS = {
     "pytorch": Backend("pytorch", TORCH, "codegen.script_torch"),

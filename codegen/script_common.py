@@ -193,3 +193,24 @@ def expected_targets(plan: Plan, channels_last: bool) -> str:
 def label_smoothing(plan: Plan) -> float:
     """The Classification head's label smoothing ε (0 for every other head)."""
     return float(plan.head_params.get("label_smoothing", 0.0) or 0.0)
+
+
+def model_module(project, plan: Plan, body: Emitter, framework: str, names: str, imports) -> Emitter:
+    """``layerlab export --format model``: a docstring, the imports ``body`` uses, then ``body``."""
+    title = safe_title(project)
+    em = Emitter()
+    em.line(f'"""{title}: the model drawn in LayerLab, for {framework} (no data or training code).')
+    em.blank()
+    if framework == "PyTorch":
+        usage = "it starts from Keras' initial values (reset_parameters), as the Keras model does"
+    else:
+        usage = "the same layers and names as in LayerLab's training script"
+    em.line(f"Import {names} from this file; {usage}.")
+    em.line('"""')
+    em.blank()
+    for line in imports("\n".join(body.lines)):
+        em.line(line)
+    em.blank(2)
+    for line, owner in zip(body.lines, body._owner, strict=True):  # node lines move with the body
+        em.line(line, 0, owner)
+    return em

@@ -124,38 +124,41 @@ def write_keras(project, plan: Plan, rendered: dict[str, Rendered], ctx, project
     c = context(project, plan, ctx, project_dir, script_name, "TensorFlow/Keras", channels_last=True)
     c.update(ops="ops" in ctx.imports, optimizer="\n".join(format_stmt("return ", optimizer, 4)))
     c["stdlib"] = sorted({*c["stdlib"], "os"})
+    return script_common.write("gan_keras.py.j2", c, lambda em: keras_models(em, plan, rendered))
 
-    def models(em: Emitter) -> None:
-        gan = plan.gan
-        for fn, doc, members, inp, out in (
-            (
-                "build_generator",
-                "The generator drawn in LayerLab: noise in, a sample out.",
-                gan.generator,
-                c["noise_var"],
-                c["generator_out"],
-            ),
-            (
-                "build_discriminator",
-                "The discriminator drawn in LayerLab: a sample in, a real-or-fake logit out.",
-                gan.discriminator,
-                c["real_var"],
-                c["critic_out"],
-            ),
-        ):
-            em.line(f"def {fn}():")
-            em.line(f'"""{doc}"""', 1)
-            for step in plan.steps:
-                r = rendered.get(step.id)
-                if step.id not in members or r is None:
-                    continue
-                for comment in r.comments:
-                    em.line(comment, 1, step.id)
-                for target, expr in r.apply:
-                    em.stmt(f"{target} = " if target else "", expr, 1, step.id)
-            name = "generator" if fn == "build_generator" else "discriminator"
-            em.stmt("return ", call("keras.Model", inp, out, name=lit(name)), 1)
-            if fn == "build_generator":
-                em.blank(2)
 
-    return script_common.write("gan_keras.py.j2", c, models)
+def keras_models(em: Emitter, plan: Plan, rendered: dict[str, Rendered]) -> None:
+    """build_generator() and build_discriminator(), emitted node by node."""
+    gan = plan.gan
+    var = {s.id: s.var for s in plan.steps}
+    out = {h.id: h.output_var for h in plan.heads}
+    for fn, doc, members, inp, result in (
+        (
+            "build_generator",
+            "The generator drawn in LayerLab: noise in, a sample out.",
+            gan.generator,
+            var[gan.noise],
+            out[gan.generated],
+        ),
+        (
+            "build_discriminator",
+            "The discriminator drawn in LayerLab: a sample in, a real-or-fake logit out.",
+            gan.discriminator,
+            var[gan.real],
+            out[gan.critic],
+        ),
+    ):
+        em.line(f"def {fn}():")
+        em.line(f'"""{doc}"""', 1)
+        for step in plan.steps:
+            r = rendered.get(step.id)
+            if step.id not in members or r is None:
+                continue
+            for comment in r.comments:
+                em.line(comment, 1, step.id)
+            for target, expr in r.apply:
+                em.stmt(f"{target} = " if target else "", expr, 1, step.id)
+        name = "generator" if fn == "build_generator" else "discriminator"
+        em.stmt("return ", call("keras.Model", inp, result, name=lit(name)), 1)
+        if fn == "build_generator":
+            em.blank(2)

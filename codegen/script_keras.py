@@ -57,6 +57,30 @@ def _head_loss(h: dict):
     return call("keras.losses.MeanSquaredError"), ""
 
 
+def write_model(project, plan: Plan, rendered: dict[str, Rendered], ctx) -> Emitter:
+    """An importable module with only the model (and the layers it defines); imports only what it uses."""
+    body = Emitter()
+    for source in ctx.helpers.values():
+        body.block(source)
+        body.blank(2)
+    if plan.gan is not None:
+        from codegen import script_gan
+
+        script_gan.keras_models(body, plan, rendered)
+        names = "build_generator, build_discriminator"
+    else:
+        _model(body, plan, rendered)
+        names = "build_model"
+    return script_common.model_module(project, plan, body, "TensorFlow/Keras", names, _keras_imports)
+
+
+def _keras_imports(text: str) -> list[str]:
+    lines = ["import numpy as np", ""] if "np." in text else []
+    lines.append("import keras")
+    lines.append("from keras import layers, ops" if "ops." in text else "from keras import layers")
+    return lines
+
+
 def _predicted(plan: Plan) -> str:
     if plan.head.task == "binary":
         return '(logits[:, 0] > 0).astype("int64")'

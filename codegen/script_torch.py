@@ -50,6 +50,60 @@ def _loss_fn(loss: str, smoothing: float) -> str:
     return "nn.MSELoss()"
 
 
+def write_model(project, plan: Plan, rendered: dict[str, Rendered], ctx) -> Emitter:
+    """An importable module with only the model (and the helpers it needs); imports only what it uses."""
+    body = Emitter()
+    for source in ctx.helpers.values():
+        body.block(source)
+        body.blank(2)
+    if plan.gan is not None:
+        gan = plan.gan
+        noise = next(s.var for s in plan.steps if s.id == gan.noise)
+        real = next(s.var for s in plan.steps if s.id == gan.real)
+        gen_out = next(h.output_var for h in plan.heads if h.id == gan.generated)
+        critic_out = next(h.output_var for h in plan.heads if h.id == gan.critic)
+        module_class(
+            body,
+            "Generator",
+            "The generator drawn in LayerLab: noise in, a sample out.",
+            plan,
+            [s for s in plan.steps if s.id in gan.generator],
+            rendered,
+            [noise],
+            [gen_out],
+        )
+        body.blank(2)
+        module_class(
+            body,
+            "Discriminator",
+            "The discriminator drawn in LayerLab: a sample in, a real-or-fake logit out.",
+            plan,
+            [s for s in plan.steps if s.id in gan.discriminator],
+            rendered,
+            [real],
+            [critic_out],
+        )
+        names = "Generator, Discriminator"
+    else:
+        _model(body, plan, rendered)
+        names = "Model"
+    return script_common.model_module(project, plan, body, "PyTorch", names, _torch_imports)
+
+
+def _torch_imports(text: str) -> list[str]:
+    lines = [f"import {m}" for m in ("math",) if f"{m}." in text]
+    if lines:
+        lines.append("")
+    if "np." in text:
+        lines += ["import numpy as np"]
+    if "torch." in text.replace("nn.", "").replace("torch.nn", ""):
+        lines.append("import torch")
+    lines.append("from torch import nn")
+    if "F." in text:
+        lines.append("from torch.nn import functional as F")
+    return lines
+
+
 def _predicted(plan: Plan) -> str:
     if plan.head.task == "binary":
         return "model(xb)[:, 0] > 0"
