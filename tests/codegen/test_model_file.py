@@ -53,7 +53,8 @@ def test_the_module_builds_the_scripts_model(name):
     }
     with torch.no_grad():
         out_a, out_b = a(**feed), b(**feed)
-    for x, y in zip(out_a if isinstance(out_a, tuple) else (out_a,), out_b if isinstance(out_b, tuple) else (out_b,)):
+    out_a, out_b = (o if isinstance(o, tuple) else (o,) for o in (out_a, out_b))
+    for x, y in zip(out_a, out_b, strict=True):
         assert torch.equal(x, y)
     keras_script = exec_source(generate(project, "tensorflow", str(EXAMPLES)).source, "<keras script>")
     keras_module = exec_source(generate(project, "tensorflow", str(EXAMPLES), form="model").source, "<keras model>")
