@@ -18,11 +18,13 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--framework", "-f", choices=FRAMEWORK_CHOICES, default="pytorch")
     p.add_argument(
         "--format",
-        choices=("script", "model", "onnx"),
+        choices=("script", "model", "notebook", "onnx"),
         default="script",
         help="script: the full training script (default); model: an importable module with only the model; "
+        "notebook: the script as a Jupyter notebook that explains each step (needs -o); "
         "onnx: the PyTorch model as ONNX (needs -o), checked with onnxruntime",
     )
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="notebook: the language of its explanations")
     p.add_argument("--weights", help="onnx: a state dict (.pt) from a run to put in the file")
     p.add_argument("-o", "--output", help="write the script here (default: print it)")
 
@@ -36,6 +38,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     if args.format == "onnx":
         return _export_onnx(args, project)
+    if args.format == "notebook":
+        return _export_notebook(args, project)
     code = generate(project, args.framework, str(Path(args.file).resolve().parent), form=args.format)
     for problem in code.problems:
         say(f"error: {problem}", error=True)
@@ -44,6 +48,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(code.source)
     return EXIT_INVALID if code.problems else EXIT_OK
+
+
+def _export_notebook(args: argparse.Namespace, project) -> int:
+    import nbformat
+
+    from codegen.notebook import notebook
+
+    if not args.output:
+        say("error: --format notebook needs -o FILE.ipynb", error=True)
+        return EXIT_INVALID
+    nb, problems = notebook(project, args.framework, str(Path(args.file).resolve().parent), args.lang)
+    for problem in problems:
+        say(f"error: {problem}", error=True)
+    if nb is None:
+        return EXIT_INVALID
+    Path(args.output).write_text(nbformat.writes(nb), encoding="utf-8")
+    return EXIT_OK
 
 
 def _export_onnx(args: argparse.Namespace, project) -> int:
