@@ -18,9 +18,10 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--framework", "-f", choices=FRAMEWORK_CHOICES, default="pytorch")
     p.add_argument(
         "--format",
-        choices=("script", "model", "notebook", "onnx"),
+        choices=("script", "minimal", "model", "notebook", "onnx"),
         default="script",
-        help="script: the full training script (default); model: an importable module with only the model; "
+        help="script: the full training script (default); minimal: a short seed-style script; "
+        "model: an importable module with only the model; "
         "notebook: the script as a Jupyter notebook that explains each step (needs -o); "
         "onnx: the PyTorch model as ONNX (needs -o), checked with onnxruntime",
     )

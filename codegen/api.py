@@ -43,7 +43,7 @@ def script_name(project, framework: str) -> str:
     return f"{stem}_{'pytorch' if framework == 'pytorch' else 'keras'}.py"
 
 
-FORMATS = ("script", "model")  # the full training script, or an importable module with only the model
+FORMATS = ("script", "minimal", "model")  # the full training script, a short one, or only the model
 
 
 def generate(project, framework: str, project_dir: str | None = None, form: str = "script") -> GeneratedCode:
@@ -74,8 +74,28 @@ def _generate(project, plan: Plan, framework: str, project_dir, info, form: str 
     if form == "model":
         em = backend.write_model(project, plan, rendered, ctx)
         return GeneratedCode(framework, em.source(), em.node_lines(), [], plan)
+    if form == "minimal":
+        kind = project.setup["dataset"]
+        if plan.multi or plan.gan is not None or kind in ("text", "text_classes"):
+            what = "a GAN" if plan.gan else "several Inputs or heads" if plan.multi else f"{kind} data"
+            plan.problems.append((None, f"the short script does not cover {what} yet; export the full script"))
+            return _stub(plan, framework)
+        template = "minimal_pytorch.py.j2" if framework == "pytorch" else "minimal_keras.py.j2"
+        em = backend.write_script(project, plan, rendered, ctx, project_dir, script_name(project, framework), template)
+        _drop_unused_imports(em)
+        return GeneratedCode(framework, em.source(), em.node_lines(), [], plan)
     em = backend.write_script(project, plan, rendered, ctx, project_dir, script_name(project, framework))
     return GeneratedCode(framework, em.source(), em.node_lines(), [], plan)
+
+
+def _drop_unused_imports(em: Emitter) -> None:
+    """The short scripts import what the longest loader needs; drop a module-level import nothing uses."""
+    for line, used in (("from pathlib import Path", "Path"), ("import math", "math.")):
+        if line in em.lines:
+            rest = "\n".join(x for x in em.lines if x != line)
+            if used not in rest:
+                i = em.lines.index(line)
+                del em.lines[i], em._owner[i]
 
 
 def _stub(plan: Plan, framework: str) -> GeneratedCode:

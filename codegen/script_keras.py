@@ -9,7 +9,15 @@ from codegen.pyfmt import call, format_stmt, lit
 from codegen.script_common import label_smoothing
 
 
-def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, script_name: str) -> Emitter:
+def write(
+    project,
+    plan: Plan,
+    rendered: dict[str, Rendered],
+    ctx,
+    project_dir,
+    script_name: str,
+    template: str = "keras.py.j2",
+) -> Emitter:
     """templates/keras.py.j2 around build_model(), which is emitted node by node."""
     if plan.gan is not None:
         from codegen import script_gan
@@ -35,7 +43,7 @@ def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, 
     acc = context["acc_head"]
     several = len(context["heads"]) > 1  # Keras prefixes a metric with its output's name only then
     context["acc_key"] = f"{context['heads'][acc]['name']}_accuracy" if several and acc is not None else "accuracy"
-    return script_common.write("keras.py.j2", context, lambda em: _model(em, plan, rendered))
+    return script_common.write(template, context, lambda em: _model(em, plan, rendered))
 
 
 def lit_expr(expr) -> str:

@@ -9,7 +9,15 @@ from codegen.pyfmt import call, format_stmt, lit
 from codegen.script_common import label_smoothing
 
 
-def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, script_name: str) -> Emitter:
+def write(
+    project,
+    plan: Plan,
+    rendered: dict[str, Rendered],
+    ctx,
+    project_dir,
+    script_name: str,
+    template: str = "pytorch.py.j2",
+) -> Emitter:
     """templates/pytorch.py.j2 around the Model class, which is emitted node by node."""
     if plan.gan is not None:
         from codegen import script_gan
@@ -39,7 +47,7 @@ def write(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, 
             h["loss_args"] = f"{h['var']}.flatten(0, 1), y[{key}].flatten()"
         else:
             h["loss_args"] = f"{h['var']}, y[{key}]"
-    return script_common.write("pytorch.py.j2", context, lambda em: _model(em, plan, rendered))
+    return script_common.write(template, context, lambda em: _model(em, plan, rendered))
 
 
 def _loss_fn(loss: str, smoothing: float) -> str:
