@@ -45,6 +45,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("file.save", N("Actions", "&Save"), "save", "file", ("Ctrl+S",), group=1),
     Action("file.save_as", N("Actions", "Save &As…"), "save_as", "file", ("Ctrl+Shift+S",), group=1),
     Action("file.export", N("Actions", "&Export Code…"), "export_code", "file", ("Ctrl+E",), group=2),
+    Action("file.export_as", N("Actions", "Export &As"), "fill_export_menu", "file", group=2, submenu=True),
     Action("file.quit", N("Actions", "&Quit"), "close", "file", ("Ctrl+Q",), group=3),
     Action("edit.undo", N("Actions", "&Undo"), "undo", "edit", ("Ctrl+Z",)),
     Action("edit.redo", N("Actions", "&Redo"), "redo", "edit", ("Ctrl+Shift+Z", "Ctrl+Y")),

@@ -274,6 +274,20 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Saved {path}").format(path=path), 5000)
         return True
 
+    def fill_export_menu(self, menu) -> None:
+        """File ▸ Export As: the other forms of the code (the Code dock's framework; ONNX from PyTorch)."""
+        menu.clear()
+        dock = self.docks.get("code") if hasattr(self, "docks") else None
+        entries = (
+            ("minimal", self.tr("Short Script…")),
+            ("model", self.tr("Model Only…")),
+            ("notebook", self.tr("Jupyter Notebook…")),
+            ("onnx", self.tr("ONNX (PyTorch model)…")),
+        )
+        for form, text in entries:
+            action = menu.addAction(text, lambda f=form: dock.export_form(f) if dock is not None else None)
+            action.setEnabled(dock is not None and hasattr(dock, "export_form"))
+
     def export_code(self) -> None:
         """Hook for the code dock: it exports when it offers ``export_code()``."""
         dock = self.docks.get("code")

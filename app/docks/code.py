@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QPalette, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -59,6 +59,53 @@ def generate_all(generate, project, project_dir) -> dict:
 
 class _WorkerSignals(QObject):
     done = Signal(int, object, float)
+
+
+class _ExportSignals(QObject):
+    done = Signal(str, object)  # path, the report (or the exception)
+
+
+class _OnnxTask(QRunnable):
+    """ONNX export in a pool thread: it waits for its child process, so the editor never freezes."""
+
+    def __init__(self, snapshot: str, path: str, project_dir):
+        super().__init__()
+        self.snapshot, self.path, self.project_dir = snapshot, path, project_dir
+        self.signals = _ExportSignals()
+
+    def run(self) -> None:
+        try:
+            from codegen.onnx_export import export_onnx
+
+            result = export_onnx(loads(self.snapshot), self.path, self.project_dir)
+        except Exception as err:  # reported in the dock
+            result = err
+        self.signals.done.emit(self.path, result)
+
+
+# form -> (file suffix, file filter, caption): File ▸ Export As
+EXPORT_FORMS = {
+    "minimal": (
+        "_short.py",
+        QT_TRANSLATE_NOOP("CodeDock", "Python files (*.py)"),
+        QT_TRANSLATE_NOOP("CodeDock", "Export short script"),
+    ),
+    "model": (
+        "_model.py",
+        QT_TRANSLATE_NOOP("CodeDock", "Python files (*.py)"),
+        QT_TRANSLATE_NOOP("CodeDock", "Export model only"),
+    ),
+    "notebook": (
+        ".ipynb",
+        QT_TRANSLATE_NOOP("CodeDock", "Jupyter notebooks (*.ipynb)"),
+        QT_TRANSLATE_NOOP("CodeDock", "Export notebook"),
+    ),
+    "onnx": (
+        ".onnx",
+        QT_TRANSLATE_NOOP("CodeDock", "ONNX models (*.onnx)"),
+        QT_TRANSLATE_NOOP("CodeDock", "Export ONNX"),
+    ),
+}
 
 
 class _GenerateTask(QRunnable):
@@ -329,6 +376,62 @@ class CodeDock(QDockWidget):
     def export_code(self) -> str | None:
         """Export the script of the current tab (the main window's File ▸ Export hook)."""
         return self.export(self.current_framework())
+
+    def export_form(self, form: str, framework: str | None = None) -> str | None:
+        """File ▸ Export As: a short script, the model only, a notebook (both languages) or ONNX (PyTorch)."""
+        framework = "pytorch" if form == "onnx" else framework or self.current_framework()
+        suffix, filters, caption = EXPORT_FORMS[form]
+        stem = Path(self.document.path).stem if self.document.path else "model"
+        tag = "" if form == "onnx" else ("_pytorch" if framework == "pytorch" else "_keras")
+        start = str(Path(self.document.base_dir or Path.cwd()) / f"{stem}{tag}{suffix}")
+        path, _ = self.save_file_name(self, self.tr(caption), start, self.tr(filters))
+        if not path:
+            return None
+        project_dir = self.document.base_dir
+        try:
+            if form == "onnx":
+                task = _OnnxTask(dumps(self.document.project), path, project_dir)
+                task.signals.done.connect(self._onnx_done)
+                self._onnx_task = task  # keep the signals alive until the export ends
+                self.status.setStyleSheet("")
+                self.status.setText(self.tr("Exporting %1 to ONNX…").replace("%1", Path(path).name))
+                self.pool.start(task)
+                return path
+            if form == "notebook":
+                import nbformat
+
+                from app.i18n import ui_language
+                from codegen.notebook import notebook
+
+                nb, problems = notebook(self.document.project, framework, project_dir, lang=ui_language())
+                if nb is None:
+                    raise ValueError("; ".join(problems))
+                text = nbformat.writes(nb)
+            else:
+                result = self.generate(self.document.project, framework, project_dir=project_dir, form=form)
+                if result.problems:
+                    raise ValueError("; ".join(result.problems))
+                text = result.source
+            Path(path).write_text(text, encoding="utf-8")
+        except Exception as err:  # a model the format cannot express, a full disk: say so, keep the editor
+            self._export_failed(err)
+            return None
+        self.status.setStyleSheet("")
+        self.status.setText(self.tr("Saved %1").replace("%1", Path(path).name))
+        return path
+
+    def _onnx_done(self, path: str, report) -> None:
+        self._onnx_task = None
+        if isinstance(report, Exception) or not report.ok:
+            self._export_failed(report if isinstance(report, Exception) else report.message)
+            return
+        self.status.setStyleSheet("")
+        text = self.tr("Saved %1 (onnxruntime agrees with PyTorch within %2)")
+        self.status.setText(text.replace("%1", Path(path).name).replace("%2", f"{report.max_diff:.1g}"))
+
+    def _export_failed(self, err) -> None:
+        self.status.setText(self.tr("Export failed: %1").replace("%1", str(err)))
+        self.status.setStyleSheet(f"color: {severity_color('error').name()};")
 
     def export(self, framework: str) -> str | None:
         """Ask for a file name and write the freshly generated script there; returns the path."""

@@ -150,7 +150,11 @@
       <source>&amp;About LayerLab</source>
       <translation>关于 LayerLab(&amp;A)</translation>
     </message>
-  </context>
+      <message>
+        <source>Export &amp;As</source>
+        <translation>导出为(&amp;A)</translation>
+    </message>
+</context>
   <context>
     <name>CodeDock</name>
     <message>
@@ -230,7 +234,39 @@
       <source>Saved %1</source>
       <translation>已保存 %1</translation>
     </message>
-  </context>
+      <message>
+        <source>Export short script</source>
+        <translation>导出精简脚本</translation>
+    </message>
+    <message>
+        <source>Export model only</source>
+        <translation>仅导出模型</translation>
+    </message>
+    <message>
+        <source>Jupyter notebooks (*.ipynb)</source>
+        <translation>Jupyter 笔记本 (*.ipynb)</translation>
+    </message>
+    <message>
+        <source>Export notebook</source>
+        <translation>导出笔记本</translation>
+    </message>
+    <message>
+        <source>ONNX models (*.onnx)</source>
+        <translation>ONNX 模型 (*.onnx)</translation>
+    </message>
+    <message>
+        <source>Export ONNX</source>
+        <translation>导出 ONNX</translation>
+    </message>
+    <message>
+        <source>Exporting %1 to ONNX…</source>
+        <translation>正在把 %1 导出为 ONNX…</translation>
+    </message>
+    <message>
+        <source>Saved %1 (onnxruntime agrees with PyTorch within %2)</source>
+        <translation>已保存 %1（onnxruntime 与 PyTorch 的差异在 %2 以内）</translation>
+    </message>
+</context>
   <context>
     <name>GraphScene</name>
     <message>
@@ -450,7 +486,23 @@
       <source>LayerLab did not close properly last time. Restore the unsaved work from the recovery file?</source>
       <translation>LayerLab 上次没有正常关闭。要从恢复文件中找回未保存的工作吗？</translation>
     </message>
-  </context>
+      <message>
+        <source>Short Script…</source>
+        <translation>精简脚本…</translation>
+    </message>
+    <message>
+        <source>Model Only…</source>
+        <translation>仅模型…</translation>
+    </message>
+    <message>
+        <source>Jupyter Notebook…</source>
+        <translation>Jupyter 笔记本…</translation>
+    </message>
+    <message>
+        <source>ONNX (PyTorch model)…</source>
+        <translation>ONNX（PyTorch 模型）…</translation>
+    </message>
+</context>
   <context>
     <name>NodeItem</name>
     <message>
