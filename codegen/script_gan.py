@@ -12,7 +12,7 @@ from types import SimpleNamespace
 from codegen import data_code, script_common
 from codegen.backend import Rendered
 from codegen.emitter import Emitter, Plan
-from codegen.pyfmt import call, format_stmt, lit
+from codegen.pyfmt import format_stmt
 from graph.tasks import TargetNeed
 
 SAMPLE_IMAGES = 16  # generated images per samples event (a 4×4 grid)
@@ -24,7 +24,6 @@ def context(project, plan: Plan, ctx, project_dir, script_name: str, framework: 
     real = next(s for s in plan.steps if s.id == gan.real)
     noise = next(s for s in plan.steps if s.id == gan.noise)
     generated = next(hp for hp in plan.heads if hp.id == gan.generated)
-    critic = next(hp for hp in plan.heads if hp.id == gan.critic)
     kind, t = project.setup["dataset"], real.out
     # The loaders read the same constants as in the supervised scripts; targets are not used here.
     view = SimpleNamespace(multi=False, input_step=real, output_type=None, need=TargetNeed("generation", "values", ()))
@@ -67,10 +66,6 @@ def context(project, plan: Plan, ctx, project_dir, script_name: str, framework: 
         "images": images,
         "points": not images and tuple(t.features) == (2,),
         "sample_count": SAMPLE_IMAGES if images else SAMPLE_POINTS,
-        "generator_out": generated.output_var,
-        "critic_out": critic.output_var,
-        "noise_var": noise.var,
-        "real_var": real.var,
     }
 
 
@@ -91,33 +86,7 @@ def write_torch(project, plan: Plan, rendered: dict[str, Rendered], ctx, project
     c = context(project, plan, ctx, project_dir, script_name, "PyTorch", channels_last=False)
     c.update(functional="F" in ctx.imports, optimizer="\n".join(format_stmt("return ", optimizer, 4)))
 
-    def models(em: Emitter) -> None:
-        from codegen.script_torch import module_class
-
-        gan = plan.gan
-        module_class(
-            em,
-            "Generator",
-            "The generator drawn in LayerLab: noise in, a sample out.",
-            plan,
-            [s for s in plan.steps if s.id in gan.generator],
-            rendered,
-            [c["noise_var"]],
-            [c["generator_out"]],
-        )
-        em.blank(2)
-        module_class(
-            em,
-            "Discriminator",
-            "The discriminator drawn in LayerLab: a sample in, a real-or-fake logit out.",
-            plan,
-            [s for s in plan.steps if s.id in gan.discriminator],
-            rendered,
-            [c["real_var"]],
-            [c["critic_out"]],
-        )
-
-    return script_common.write("gan_pytorch.py.j2", c, models)
+    return script_common.write("gan_pytorch.py.j2", c, lambda em: torch_models(em, plan, rendered))
 
 
 def write_keras(project, plan: Plan, rendered: dict[str, Rendered], ctx, project_dir, script_name, optimizer):
@@ -127,38 +96,34 @@ def write_keras(project, plan: Plan, rendered: dict[str, Rendered], ctx, project
     return script_common.write("gan_keras.py.j2", c, lambda em: keras_models(em, plan, rendered))
 
 
+def _parts(plan: Plan):
+    """(generator steps, noise var, generated var, discriminator steps, real var, logit var)."""
+    gan, var = plan.gan, {s.id: s.var for s in plan.steps}
+    out = {h.id: h.output_var for h in plan.heads}
+    gen = [s for s in plan.steps if s.id in gan.generator]
+    dis = [s for s in plan.steps if s.id in gan.discriminator]
+    return gen, var[gan.noise], out[gan.generated], dis, var[gan.real], out[gan.critic]
+
+
+GENERATOR_DOC = "The generator drawn in LayerLab: noise in, a sample out."
+DISCRIMINATOR_DOC = "The discriminator drawn in LayerLab: a sample in, a real-or-fake logit out."
+
+
+def torch_models(em: Emitter, plan: Plan, rendered: dict[str, Rendered]) -> None:
+    """class Generator and class Discriminator, emitted node by node."""
+    from codegen.script_torch import module_class
+
+    gen, noise, made, dis, real, logit = _parts(plan)
+    module_class(em, "Generator", GENERATOR_DOC, plan, gen, rendered, [noise], [made])
+    em.blank(2)
+    module_class(em, "Discriminator", DISCRIMINATOR_DOC, plan, dis, rendered, [real], [logit])
+
+
 def keras_models(em: Emitter, plan: Plan, rendered: dict[str, Rendered]) -> None:
     """build_generator() and build_discriminator(), emitted node by node."""
-    gan = plan.gan
-    var = {s.id: s.var for s in plan.steps}
-    out = {h.id: h.output_var for h in plan.heads}
-    for fn, doc, members, inp, result in (
-        (
-            "build_generator",
-            "The generator drawn in LayerLab: noise in, a sample out.",
-            gan.generator,
-            var[gan.noise],
-            out[gan.generated],
-        ),
-        (
-            "build_discriminator",
-            "The discriminator drawn in LayerLab: a sample in, a real-or-fake logit out.",
-            gan.discriminator,
-            var[gan.real],
-            out[gan.critic],
-        ),
-    ):
-        em.line(f"def {fn}():")
-        em.line(f'"""{doc}"""', 1)
-        for step in plan.steps:
-            r = rendered.get(step.id)
-            if step.id not in members or r is None:
-                continue
-            for comment in r.comments:
-                em.line(comment, 1, step.id)
-            for target, expr in r.apply:
-                em.stmt(f"{target} = " if target else "", expr, 1, step.id)
-        name = "generator" if fn == "build_generator" else "discriminator"
-        em.stmt("return ", call("keras.Model", inp, result, name=lit(name)), 1)
-        if fn == "build_generator":
-            em.blank(2)
+    from codegen.script_keras import model_function
+
+    gen, noise, made, dis, real, logit = _parts(plan)
+    model_function(em, "build_generator", GENERATOR_DOC, gen, rendered, noise, made, "generator")
+    em.blank(2)
+    model_function(em, "build_discriminator", DISCRIMINATOR_DOC, dis, rendered, real, logit, "discriminator")

@@ -39,15 +39,11 @@ def write(
         shown=_image_sample(plan) if kind == "image_folder" else "x_test[i]",
     )
     for h in context["heads"]:
-        h["keras_loss"], h["keras_metric"] = (lit_expr(e) for e in _head_loss(h))
+        h["keras_loss"], h["keras_metric"] = (e if isinstance(e, str) else e.flat() for e in _head_loss(h))
     acc = context["acc_head"]
     several = len(context["heads"]) > 1  # Keras prefixes a metric with its output's name only then
     context["acc_key"] = f"{context['heads'][acc]['name']}_accuracy" if several and acc is not None else "accuracy"
     return script_common.write(template, context, lambda em: _model(em, plan, rendered))
-
-
-def lit_expr(expr) -> str:
-    return expr if isinstance(expr, str) else expr.flat()
 
 
 def _head_loss(h: dict):
@@ -104,9 +100,20 @@ def _image_sample(plan: Plan) -> str:
 
 
 def _model(em: Emitter, plan: Plan, rendered: dict[str, Rendered]) -> None:
-    em.line("def build_model():")
-    em.line('"""The network drawn in LayerLab (functional API, channels last)."""', 1)
-    for step in plan.steps:
+    if plan.multi:  # named inputs and outputs: the data are dicts keyed by the same names
+        inputs = "{" + ", ".join(f"{lit(s.var)}: {s.var}" for s in plan.inputs) + "}"
+        outputs = "{" + ", ".join(f"{lit(hp.name)}: {hp.output_var}" for hp in plan.heads) + "}"
+    else:
+        inputs, outputs = plan.input_step.var, plan.output_var
+    doc = "The network drawn in LayerLab (functional API, channels last)."
+    model_function(em, "build_model", doc, plan.steps, rendered, inputs, outputs, "model")
+
+
+def model_function(em: Emitter, fn: str, doc: str, steps, rendered, inputs: str, outputs: str, name: str) -> None:
+    """``def fn():`` building a functional keras.Model from these steps, node by node."""
+    em.line(f"def {fn}():")
+    em.line(f'"""{doc}"""', 1)
+    for step in steps:
         r = rendered.get(step.id)
         if r is None:
             continue
@@ -114,27 +121,13 @@ def _model(em: Emitter, plan: Plan, rendered: dict[str, Rendered]) -> None:
             em.line(comment, 1, step.id)
         for target, expr in r.apply:
             em.stmt(f"{target} = " if target else "", expr, 1, step.id)
-    if plan.multi:  # named inputs and outputs: the data are dicts keyed by the same names
-        inputs = "{" + ", ".join(f"{lit(s.var)}: {s.var}" for s in plan.inputs) + "}"
-        outputs = "{" + ", ".join(f"{lit(hp.name)}: {hp.output_var}" for hp in plan.heads) + "}"
-        em.stmt("return ", call("keras.Model", inputs, outputs, name=lit("model")), 1)
-        return
-    em.stmt("return ", call("keras.Model", plan.input_step.var, plan.output_var, name=lit("model")), 1)
+    em.stmt("return ", call("keras.Model", inputs, outputs, name=lit(name)), 1)
 
 
 def _loss_and_metric(plan: Plan):
     """The Keras loss (an expression) and the accuracy metric that goes with it ("" for none)."""
     smoothing = label_smoothing(plan)
-    if plan.head.loss == "cross_entropy":
-        if smoothing:
-            loss = call("keras.losses.CategoricalCrossentropy", from_logits="True", label_smoothing=lit(smoothing))
-            return loss, 'keras.metrics.CategoricalAccuracy(name="accuracy")'
-        loss = call("keras.losses.SparseCategoricalCrossentropy", from_logits="True")
-        return loss, 'keras.metrics.SparseCategoricalAccuracy(name="accuracy")'
-    if plan.head.loss == "binary_cross_entropy":
-        loss = call("keras.losses.BinaryCrossentropy", from_logits="True")
-        return loss, 'keras.metrics.BinaryAccuracy(name="accuracy", threshold=0.0)'
-    return call("keras.losses.MeanSquaredError"), ""
+    return _head_loss({"loss": plan.head.loss, "one_hot": smoothing > 0, "smoothing": smoothing})
 
 
 def _optimizer(s: dict):

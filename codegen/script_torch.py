@@ -30,8 +30,7 @@ def write(
         stdlib=sorted(["argparse", "json", "math", "sys", "time", *data_code.stdlib_imports(kind)]),
         functional="F" in ctx.imports,
         optimizer="\n".join(format_stmt("return ", _optimizer(project.setup), 4)),
-        loss=head.loss,
-        smoothing=label_smoothing(plan),
+        loss_fn=_loss_fn(head.loss, label_smoothing(plan)),
         has_accuracy=head.metric == "accuracy",
         out=head.output_name,
         per_step_labels=need.kind == "labels" and plan.output_type.rank == 3,  # (N, T, K) scores
@@ -65,32 +64,9 @@ def write_model(project, plan: Plan, rendered: dict[str, Rendered], ctx) -> Emit
         body.block(source)
         body.blank(2)
     if plan.gan is not None:
-        gan = plan.gan
-        noise = next(s.var for s in plan.steps if s.id == gan.noise)
-        real = next(s.var for s in plan.steps if s.id == gan.real)
-        gen_out = next(h.output_var for h in plan.heads if h.id == gan.generated)
-        critic_out = next(h.output_var for h in plan.heads if h.id == gan.critic)
-        module_class(
-            body,
-            "Generator",
-            "The generator drawn in LayerLab: noise in, a sample out.",
-            plan,
-            [s for s in plan.steps if s.id in gan.generator],
-            rendered,
-            [noise],
-            [gen_out],
-        )
-        body.blank(2)
-        module_class(
-            body,
-            "Discriminator",
-            "The discriminator drawn in LayerLab: a sample in, a real-or-fake logit out.",
-            plan,
-            [s for s in plan.steps if s.id in gan.discriminator],
-            rendered,
-            [real],
-            [critic_out],
-        )
+        from codegen import script_gan
+
+        script_gan.torch_models(body, plan, rendered)
         names = "Generator, Discriminator"
     else:
         _model(body, plan, rendered)
