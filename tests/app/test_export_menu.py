@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from graph.examples import EXAMPLES
+from graph.fileformat import dumps
 
 pytestmark = pytest.mark.gui
 
@@ -53,9 +52,10 @@ def test_a_form_that_cannot_express_the_model_says_so(window, tmp_path):
 @pytest.mark.frameworks
 def test_onnx_export_runs_in_the_background_and_reports(window, qtbot, tmp_path):
     dock, target = _dock(window, tmp_path, "digits.onnx")
+    before = dumps(window.doc.project)
     assert dock.export_form("onnx") == str(target)
     assert "ONNX" in dock.status.text()  # still exporting: the editor stays responsive
     qtbot.waitUntil(lambda: "Saved" in dock.status.text() or "failed" in dock.status.text(), timeout=120_000)
     assert "onnxruntime agrees" in dock.status.text(), dock.status.text()
     assert target.stat().st_size > 1000
-    assert json.dumps(window.doc.project.setup)  # the project is untouched
+    assert dumps(window.doc.project) == before and window.doc.undo_stack.isClean()  # the project is untouched

@@ -8,7 +8,7 @@ import sys
 
 import onnx
 import pytest
-from codegen_helpers import EXAMPLES, ROOT, example
+from codegen_helpers import EXAMPLE_NAMES, EXAMPLES, ROOT, example
 
 from codegen import generate
 from codegen.onnx_export import export_onnx
@@ -16,7 +16,7 @@ from codegen.onnx_export import export_onnx
 pytestmark = pytest.mark.frameworks
 
 
-@pytest.mark.parametrize("name", ["small_cnn", "transformer_classifier", "two_input_digits", "multi_task_digits"])
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)  # the README says every example
 def test_examples_export_to_onnx_and_match_pytorch(name, tmp_path):
     out = tmp_path / f"{name}.onnx"
     report = export_onnx(example(name), str(out), str(EXAMPLES))
