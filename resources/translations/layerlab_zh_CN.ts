@@ -59,8 +59,8 @@
       <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-      <source>&amp;Examples</source>
-      <translation>示例(&amp;E)</translation>
+      <source>E&amp;xamples</source>
+      <translation>示例(&amp;X)</translation>
     </message>
     <message>
       <source>&amp;Save</source>
@@ -99,8 +99,8 @@
       <translation>粘贴(&amp;P)</translation>
     </message>
     <message>
-      <source>D&amp;uplicate</source>
-      <translation>创建副本(&amp;U)</translation>
+      <source>Dupl&amp;icate</source>
+      <translation>创建副本(&amp;I)</translation>
     </message>
     <message>
       <source>&amp;Delete</source>
@@ -151,8 +151,8 @@
       <translation>关于 LayerLab(&amp;A)</translation>
     </message>
       <message>
-        <source>Export &amp;As</source>
-        <translation>导出为(&amp;A)</translation>
+        <source>Expor&amp;t As</source>
+        <translation>导出为(&amp;T)</translation>
     </message>
 </context>
   <context>

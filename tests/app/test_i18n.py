@@ -57,3 +57,23 @@ def test_training_plots_speak_chinese(qapp):
     finally:
         i18n.install_translator(qapp, "en")
     assert LivePlots().plots["batch_loss"].titleLabel.text == "Training loss per batch"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_menu_mnemonics_are_unique_in_each_menu(qapp, lang):
+    """Alt+letter reaches one entry: no two entries of a menu share their underlined letter."""
+    import re
+
+    from app.actions import ACTIONS, MENUS, translate
+
+    try:
+        i18n.install_translator(qapp, lang)
+        for menu, _ in MENUS:
+            keys = []
+            for spec in (a for a in ACTIONS if a.menu == menu):
+                found = re.search(r"&(\w)", translate(spec.text))
+                if found:
+                    keys.append(found.group(1).lower())
+            assert len(keys) == len(set(keys)), (lang, menu, keys)
+    finally:
+        i18n.install_translator(qapp, "en")
