@@ -131,7 +131,7 @@ def _load_optional_commands() -> None:
     """Import modules that register more commands (code generation, the GUI) if present."""
     import importlib
 
-    for module in ("app.cli_codegen", "app.cli_gui"):
+    for module in ("app.cli_codegen", "app.cli_import", "app.cli_gui"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as err:

@@ -37,6 +37,7 @@ def context(project, plan: Plan, ctx, project_dir, script_name: str, framework: 
         "title": safe_title(project),
         "script": script_name,
         "text": kind == "text",  # character-level text: sample from the model
+        "initial_weights": bool(project.setup.get("initial_weights")),  # --weights: start from a weights file
         "report": classifies(plan, kind),  # confusion matrix and misclassified samples
         "boundary": draws_boundary(plan, kind),  # decision-boundary events for 2-D points
         "samples": kind in ("csv", "npz", "image_folder"),  # misclassified samples carry their input
@@ -164,6 +165,8 @@ def constants(project, plan: Plan, info, project_dir) -> list[tuple[str, object,
         ("SHUFFLE", bool(s["shuffle"]), ""),
         *data_code.constants(project, plan, info),
     ]
+    if s.get("initial_weights"):
+        rows.append(("INITIAL_WEIGHTS", resolved(s["initial_weights"], project_dir), "LayerLab weights to start from"))
     if plan.need.kind != "labels" and classifies(plan, s["dataset"]):
         rows.append(("NUM_CLASSES", num_classes(plan), "classes the model predicts"))
     return rows
@@ -171,7 +174,11 @@ def constants(project, plan: Plan, info, project_dir) -> list[tuple[str, object,
 
 def data_path(project, project_dir) -> str:
     """The dataset path as the script should see it: relative paths resolved from the project folder."""
-    raw = project.setup.get("dataset_path") or ""
+    return resolved(project.setup.get("dataset_path") or "", project_dir)
+
+
+def resolved(raw: str, project_dir) -> str:
+    """A path from the setup as the script should see it: relative ones resolved from the project folder."""
     if not raw or project_dir is None:
         return raw
     from pathlib import Path

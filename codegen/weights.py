@@ -62,3 +62,44 @@ def copy_torch_to_keras(plan, torch_model, keras_model, steps=None) -> None:
             arrays = module_arrays(getattr(torch_model, step.name))
             for name, weights in keras_weights(plan, step, arrays):
                 keras_model.get_layer(name).set_weights(weights)
+
+
+def keras_to_torch(
+    step: Step, lists: dict[str, list[np.ndarray]], shapes: dict[str, tuple[int, ...]]
+) -> dict[str, np.ndarray]:
+    """Keras → PyTorch: the inverse of ``keras_weight_lists`` for one node, derived from it.
+
+    Every Keras conversion rearranges PyTorch's values (transposes, gate reorders, splits); LSTM's one
+    Keras bias is the sum of PyTorch's two. So each PyTorch tensor is sent through the conversion alone,
+    numbered 1..n, and each number's place in the Keras lists says where its value comes from. A Keras
+    value already claimed by an earlier tensor (LSTM's bias_hh after bias_ih) leaves the later one at 0,
+    which keeps the sum. No per-layer inverse to write: a new layer's import comes from its export.
+    ``shapes``: the node's PyTorch ``state_dict`` shapes. ValueError when the lists do not fit."""
+    convert = KERAS.get(step.type).weights
+    expected = {k: [np.shape(a) for a in v] for k, v in _as_dict(convert(step, _zeros(shapes))).items()}
+    given = {k: [np.shape(a) for a in v] for k, v in lists.items()}
+    if expected != given:
+        raise ValueError(f"{step.name}: Keras weights {given} do not fit the layer (expected {expected})")
+    claimed = {k: [np.zeros(s, bool) for s in v] for k, v in expected.items()}
+    out: dict[str, np.ndarray] = {}
+    for key, shape in shapes.items():
+        probe = _zeros(shapes)
+        n = int(np.prod(shape))
+        probe[key] = np.arange(1, n + 1, dtype=np.float64).reshape(shape)
+        flat = np.zeros(n, np.float32)
+        for sfx, arrays in _as_dict(convert(step, probe)).items():
+            for i, a in enumerate(arrays):
+                a = np.asarray(a)
+                mask = (a != 0) & ~claimed[sfx][i]
+                flat[np.rint(a[mask]).astype(np.int64) - 1] = np.asarray(lists[sfx][i])[mask]
+                claimed[sfx][i] |= mask
+        out[key] = flat.reshape(shape)
+    return out
+
+
+def _zeros(shapes: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
+    return {k: np.zeros(s, np.float64) for k, s in shapes.items()}
+
+
+def _as_dict(out) -> dict:
+    return out if isinstance(out, dict) else {"": out}

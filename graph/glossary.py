@@ -37,6 +37,7 @@ PARAM_TITLES_ZH = {
     "Framework": "框架",
     "Groups": "分组数",
     "Height": "高度",
+    "Initial weights": "初始权重",
     "Input dim": "输入维度",
     "Interpolation": "插值方式",
     "Kernel size": "卷积核大小",

@@ -129,6 +129,16 @@ SETUP_PARAMS: tuple[Param, ...] = (
     ),
     Param("framework", CHOICE, "pytorch", "Framework used to train.", "训练使用的框架。", choices=FRAMEWORKS),
     Param("shuffle", BOOL, True, "Shuffle the training data each epoch.", "每轮打乱训练数据。"),
+    Param(
+        "initial_weights",
+        STR,
+        "",
+        "A LayerLab weights file (.npz, e.g. written by an import) to start training from: every layer whose "
+        "name and shape match takes its weights, the others keep their initial values (fine-tuning). Empty: "
+        "Keras' initial values.",
+        "开始训练时载入的 LayerLab 权重文件（.npz，例如导入模型时写出的）：名称和形状一致的层取用其中的权重，"
+        "其余层保持初始值（微调）。留空：使用 Keras 的初始值。",
+    ),
 )
 
 SETUP_BY_NAME = {p.name: p for p in SETUP_PARAMS}

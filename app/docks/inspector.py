@@ -37,7 +37,7 @@ SETUP_GROUPS = (
         ("dataset", "dataset_path", "dataset_target", "samples", "noise", "validation_split", "test_split", "shuffle"),
     ),
     ("Optimiser", ("optimizer", "learning_rate", "momentum", "beta1", "beta2", "epsilon", "weight_decay")),
-    ("Training", ("batch_size", "epochs", "seed", "framework")),
+    ("Training", ("batch_size", "epochs", "seed", "framework", "initial_weights")),
 )
 
 
