@@ -40,6 +40,7 @@ N = QT_TRANSLATE_NOOP
 ACTIONS: tuple[Action, ...] = (
     Action("file.new", N("Actions", "&New"), "new_project", "file", ("Ctrl+N",)),
     Action("file.open", N("Actions", "&Open…"), "open_dialog", "file", ("Ctrl+O",)),
+    Action("file.import", N("Actions", "&Import Model…"), "import_dialog", "file", ("Ctrl+I",)),
     Action("file.recent", N("Actions", "Open &Recent"), "fill_recent_menu", "file", submenu=True),
     Action("file.examples", N("Actions", "E&xamples"), "fill_examples_menu", "file", submenu=True),
     Action("file.save", N("Actions", "&Save"), "save", "file", ("Ctrl+S",), group=1),

@@ -18,12 +18,13 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--framework", "-f", choices=FRAMEWORK_CHOICES, default="pytorch")
     p.add_argument(
         "--format",
-        choices=("script", "minimal", "model", "notebook", "onnx"),
+        choices=("script", "minimal", "model", "notebook", "onnx", "png", "svg"),
         default="script",
         help="script: the full training script (default); minimal: a short seed-style script; "
         "model: an importable module with only the model; "
         "notebook: the script as a Jupyter notebook that explains each step (needs -o); "
-        "onnx: the PyTorch model as ONNX (needs -o), checked with onnxruntime",
+        "onnx: the PyTorch model as ONNX (needs -o), checked with onnxruntime; "
+        "png, svg: the model diagram as the editor draws it (needs -o)",
     )
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="notebook: the language of its explanations")
     p.add_argument("--weights", help="onnx: a state dict (.pt) from a run to put in the file")
@@ -41,6 +42,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _export_onnx(args, project)
     if args.format == "notebook":
         return _export_notebook(args, project)
+    if args.format in ("png", "svg"):
+        return _export_diagram(args, project)
     code = generate(project, args.framework, str(Path(args.file).resolve().parent), form=args.format)
     for problem in code.problems:
         say(f"error: {problem}", error=True)
@@ -77,6 +80,20 @@ def _export_onnx(args: argparse.Namespace, project) -> int:
     report = export_onnx(project, args.output, str(Path(args.file).resolve().parent), args.weights)
     say(report.text(), error=not report.ok)
     return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def _export_diagram(args: argparse.Namespace, project) -> int:
+    if not args.output:
+        say(f"error: --format {args.format} needs -o FILE.{args.format}", error=True)
+        return EXIT_INVALID
+    from app.diagram import render  # Qt only here; offscreen when there is no display
+
+    try:
+        render(project, args.format, args.output, path=str(Path(args.file).resolve()))
+    except OSError as err:
+        say(f"error: cannot write {args.output}: {err}", error=True)
+        return EXIT_INVALID
+    return EXIT_OK
 
 
 def _verify_args(p: argparse.ArgumentParser) -> None:

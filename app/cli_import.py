@@ -25,7 +25,9 @@ def _shape_input(text: str) -> dict:
 
 
 def _import_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("model", help="a .keras file or Keras JSON config, a .onnx file, or a .py file with a PyTorch module")
+    p.add_argument(
+        "model", help="a .keras file or Keras JSON config, a .onnx file, or a .py file with a PyTorch module"
+    )
     p.add_argument("-o", "--output", required=True, help="the LayerLab project to write (.json)")
     p.add_argument("--class", dest="class_name", help="PyTorch: the nn.Module class in the .py file")
     p.add_argument("--args", default=None, help="PyTorch: the constructor's arguments as JSON (a list or an object)")

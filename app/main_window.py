@@ -78,7 +78,9 @@ class MainWindow(QMainWindow):
         self.show_error = self._show_error
         self.get_open_path = self._get_open_path
         self.get_save_path = self._get_save_path
+        self.save_file_name = QFileDialog.getSaveFileName  # injectable: (parent, caption, dir, filter)
         self.ask_restore = self._ask_restore
+        self.import_request = self._import_request  # injectable: the dialog's request, or None
         self.docks = self._add_docks()
         self.action_map = build_menus(self, self.menuBar())
         self._build_status_bar()
@@ -227,6 +229,35 @@ class MainWindow(QMainWindow):
         self.add_recent(str(path))
         return True
 
+    def import_dialog(self) -> None:
+        """File ▸ Import Model: ask what to import, run it in a child process, open the new project."""
+        request = self.import_request()
+        if request is None:
+            return
+        from app.import_dialog import start_import
+
+        self.statusBar().showMessage(self.tr("Importing {name}…").format(name=Path(request["path"]).name))
+        start_import(self, request, self._import_done)
+
+    def _import_request(self) -> dict | None:
+        from app.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self, self._dialog_dir())
+        return dialog.request() if dialog.exec() else None
+
+    def _import_done(self, report) -> None:
+        self.last_import = report
+        if not report.ok:
+            self.statusBar().clearMessage()
+            problems = "\n".join(f"• {p}" for p in report.problems)
+            self.show_error(self.tr("Cannot import the model"), f"{report.message}\n\n{problems}".strip())
+            return
+        if self.open_file(report.project):
+            text = self.tr("Imported {layers} layers").format(layers=report.layers)
+            if report.weights:
+                text += self.tr(", with their weights (training starts from them)")
+            self.statusBar().showMessage(text, 10000)
+
     def open_example(self, path: Path) -> bool:
         """Open an example as an untitled copy, so Save never overwrites the bundled file."""
         if not self.maybe_save():
@@ -275,7 +306,7 @@ class MainWindow(QMainWindow):
         return True
 
     def fill_export_menu(self, menu) -> None:
-        """File ▸ Export As: the other forms of the code (the Code dock's framework; ONNX from PyTorch)."""
+        """File ▸ Export As: the other forms of the code (the Code dock's framework; ONNX from PyTorch), the diagram."""
         menu.clear()
         dock = self.docks.get("code") if hasattr(self, "docks") else None
         entries = (
@@ -287,6 +318,29 @@ class MainWindow(QMainWindow):
         for form, text in entries:
             action = menu.addAction(text, lambda f=form: dock.export_form(f) if dock is not None else None)
             action.setEnabled(dock is not None and hasattr(dock, "export_form"))
+        menu.addSeparator()
+        menu.addAction(self.tr("Diagram (PNG)…"), lambda: self.export_diagram("png"))
+        menu.addAction(self.tr("Diagram (SVG)…"), lambda: self.export_diagram("svg"))
+
+    def export_diagram(self, fmt: str) -> str | None:
+        """File ▸ Export As ▸ Diagram: the canvas's drawing of the model, fitted, as PNG or SVG."""
+        from app.diagram import render
+
+        stem = Path(self.doc.path).stem if self.doc.path else "model"
+        start = str(Path(self.doc.base_dir or self._dialog_dir()) / f"{stem}_diagram.{fmt}")
+        filters = self.tr("PNG images (*.png)") if fmt == "png" else self.tr("SVG images (*.svg)")
+        path, _ = self.save_file_name(self, self.tr("Export Diagram"), start, filters)
+        if not path:
+            return None
+        if not Path(path).suffix:
+            path += f".{fmt}"
+        try:
+            render(self.doc, fmt, path, colors=self.scene.colors)
+        except OSError as err:
+            self.show_error(self.tr("Cannot export the diagram"), str(err))
+            return None
+        self.statusBar().showMessage(self.tr("Saved {path}").format(path=path), 5000)
+        return path
 
     def export_code(self) -> None:
         """Hook for the code dock: it exports when it offers ``export_code()``."""

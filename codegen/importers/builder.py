@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
 import numpy as np
 
 from graph.analysis import analyze
@@ -170,8 +171,9 @@ class GraphBuilder:
         kinds += ["auto"] * (len(self.outputs) - len(kinds))
         bad = [k for k in kinds if k not in HEAD_ALIASES]
         if bad:
-            raise ImportFailed([f"unknown head kind {k!r}; choose {', '.join(sorted(set(HEAD_ALIASES) - set(HEADS)))}"
-                                for k in bad])
+            raise ImportFailed(
+                [f"unknown head kind {k!r}; choose {', '.join(sorted(set(HEAD_ALIASES) - set(HEADS)))}" for k in bad]
+            )
         analysis = analyze(self.graph)
         for (ref, name), kind in zip(self.outputs, kinds, strict=True):
             head = HEAD_ALIASES[kind]
@@ -206,7 +208,6 @@ def guess_head(graph: Graph, analysis, ref: Ref) -> str:
     if t is None or t.channels_first:  # an image out (autoencoder) by default; segmentation: say so
         return "output.regression"
     return "output.classification" if last and last > 1 else "output.regression"
-
 
 
 def suggest_data(project: Project) -> dict:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from codegen.importers.builder import ImportFailed, Imported
+from codegen.importers.builder import Imported, ImportFailed
 from codegen.verify import build_scripts, sample_inputs, torch_outputs
 from codegen.weights import has_weights, keras_to_torch, module_arrays
 
@@ -69,13 +69,17 @@ def complete(imported: Imported, reference: Reference | None = None, weights_pat
         for hp, a, b in zip(plan.heads, ours, theirs, strict=True):
             b = np.asarray(b, dtype=np.float32)
             if a.shape != b.shape:
-                raise ImportFailed([f"output {hp.display}: LayerLab gives {a.shape}, the source model {b.shape}"],
-                                   "the imported graph computes something else")
+                raise ImportFailed(
+                    [f"output {hp.display}: LayerLab gives {a.shape}, the source model {b.shape}"],
+                    "the imported graph computes something else",
+                )
             diff = max(diff, float(np.max(np.abs(a - b))) if a.size else 0.0)
             scale = max(1.0, float(np.max(np.abs(b))) if b.size else 1.0)
             if diff > TOLERANCE * scale:
-                raise ImportFailed([f"output {hp.display}: max |LayerLab - source| = {diff:.3g} on random inputs"],
-                                   "the imported graph computes something else (an importer bug; please report it)")
+                raise ImportFailed(
+                    [f"output {hp.display}: max |LayerLab - source| = {diff:.3g} on random inputs"],
+                    "the imported graph computes something else (an importer bug; please report it)",
+                )
         report.update(compared=True, max_diff=diff)
     if weights_path is not None and arrays:
         from codegen.weights_file import write_weights

@@ -38,7 +38,9 @@ class ImportReport:
         if self.weights:
             lines.append(f"weights: {self.tensors} tensors in {self.weights} (training starts from them)")
         if self.max_diff is not None:
-            lines.append(f"check: the imported model's outputs match the source model's (max |diff| {self.max_diff:.3g})")
+            lines.append(
+                f"check: the imported model's outputs match the source model's (max |diff| {self.max_diff:.3g})"
+            )
         lines += [f"note: {n}" for n in self.notes]
         return "\n".join(lines)
 
@@ -82,8 +84,11 @@ def import_file(
         req, rep = Path(tmp) / "request.json", Path(tmp) / "report.json"
         req.write_text(json.dumps(request), encoding="utf-8")
         root = str(Path(__file__).resolve().parents[2])
-        env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", ""),
-               "TF_CPP_MIN_LOG_LEVEL": "2"}
+        env = {
+            **os.environ,
+            "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", ""),
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+        }
         cmd = [sys.executable, "-m", "codegen.importers.child", str(req), str(rep)]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=str(path.parent))

@@ -154,6 +154,10 @@
         <source>Expor&amp;t As</source>
         <translation>导出为(&amp;T)</translation>
     </message>
+    <message>
+        <source>&amp;Import Model…</source>
+        <translation>导入模型(&amp;I)…</translation>
+    </message>
 </context>
   <context>
     <name>CodeDock</name>
@@ -501,6 +505,46 @@
     <message>
         <source>ONNX (PyTorch model)…</source>
         <translation>ONNX（PyTorch 模型）…</translation>
+    </message>
+    <message>
+        <source>Diagram (PNG)…</source>
+        <translation>图表（PNG）…</translation>
+    </message>
+    <message>
+        <source>Diagram (SVG)…</source>
+        <translation>图表（SVG）…</translation>
+    </message>
+    <message>
+        <source>Export Diagram</source>
+        <translation>导出图表</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <source>SVG images (*.svg)</source>
+        <translation>SVG 图像 (*.svg)</translation>
+    </message>
+    <message>
+        <source>Cannot export the diagram</source>
+        <translation>无法导出图表</translation>
+    </message>
+    <message>
+        <source>Importing {name}…</source>
+        <translation>正在导入 {name}…</translation>
+    </message>
+    <message>
+        <source>Cannot import the model</source>
+        <translation>无法导入模型</translation>
+    </message>
+    <message>
+        <source>Imported {layers} layers</source>
+        <translation>已导入 {layers} 层</translation>
+    </message>
+    <message>
+        <source>, with their weights (training starts from them)</source>
+        <translation>，并带有权重（训练将从这些权重开始）</translation>
     </message>
 </context>
   <context>
@@ -1001,4 +1045,115 @@ or press Tab for a quick search. File ▸ Examples opens a ready model.</source>
       <translation>生成器损失</translation>
     </message>
   </context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import Model</source>
+        <translation>导入模型</translation>
+    </message>
+    <message>
+        <source>a .keras, .json (Keras config), .onnx or .py (PyTorch) file</source>
+        <translation>.keras、.json（Keras 配置）、.onnx 或 .py（PyTorch）文件</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Model file</source>
+        <translation>模型文件</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>JSON, e.g. [10] or {"classes": 10}; empty: none</source>
+        <translation>JSON，例如 [10] 或 {"classes": 10}；留空表示无参数</translation>
+    </message>
+    <message>
+        <source>Module class</source>
+        <translation>模块类名</translation>
+    </message>
+    <message>
+        <source>Constructor arguments</source>
+        <translation>构造参数</translation>
+    </message>
+    <message>
+        <source>Inputs (per sample)</source>
+        <translation>输入（每个样本）</translation>
+    </message>
+    <message>
+        <source>Importing a PyTorch module runs the code in this file (in a separate process). Only import files you trust.</source>
+        <translation>导入 PyTorch 模块会运行这个文件中的代码（在单独的进程中）。只导入你信任的文件。</translation>
+    </message>
+    <message>
+        <source>Automatic (from the last layer)</source>
+        <translation>自动（根据最后一层）</translation>
+    </message>
+    <message>
+        <source>Classification</source>
+        <translation>分类</translation>
+    </message>
+    <message>
+        <source>Binary</source>
+        <translation>二分类</translation>
+    </message>
+    <message>
+        <source>Multi-label</source>
+        <translation>多标签</translation>
+    </message>
+    <message>
+        <source>Regression</source>
+        <translation>回归</translation>
+    </message>
+    <message>
+        <source>Loss of each output</source>
+        <translation>每个输出的损失</translation>
+    </message>
+    <message>
+        <source>New project</source>
+        <translation>新项目</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Models (*.keras *.json *.onnx *.py);;All files (*)</source>
+        <translation>模型 (*.keras *.json *.onnx *.py);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>unknown: choose a .keras, .json, .onnx or .py file</source>
+        <translation>未知：请选择 .keras、.json、.onnx 或 .py 文件</translation>
+    </message>
+    <message>
+        <source>Choose the model file to import.</source>
+        <translation>请选择要导入的模型文件。</translation>
+    </message>
+    <message>
+        <source>LayerLab imports .keras, .json (Keras config), .onnx and .py (PyTorch) files.</source>
+        <translation>LayerLab 可导入 .keras、.json（Keras 配置）、.onnx 和 .py（PyTorch）文件。</translation>
+    </message>
+    <message>
+        <source>The new project needs a file name ending in .json.</source>
+        <translation>新项目的文件名须以 .json 结尾。</translation>
+    </message>
+    <message>
+        <source>Name the nn.Module class to import.</source>
+        <translation>请填写要导入的 nn.Module 类名。</translation>
+    </message>
+    <message>
+        <source>The constructor arguments must be JSON, e.g. [10].</source>
+        <translation>构造参数必须是 JSON，例如 [10]。</translation>
+    </message>
+    <message>
+        <source>Write each input as name:shape, e.g. images:1x28x28 (not {part}).</source>
+        <translation>每个输入写成 名称:形状，例如 images:1x28x28（而不是 {part}）。</translation>
+    </message>
+    <message>
+        <source>{path} exists. Replace it?</source>
+        <translation>{path} 已存在。要替换吗？</translation>
+    </message>
+</context>
 </TS>

@@ -38,8 +38,9 @@ def test_the_menu_lists_the_forms(window):
 
     menu = QMenu()
     window.fill_export_menu(menu)
-    texts = [a.text() for a in menu.actions()]
-    assert len(texts) == 4 and all(a.isEnabled() for a in menu.actions()) and any("ONNX" in t for t in texts)
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert len(texts) == 6 and all(a.isEnabled() for a in menu.actions()) and any("ONNX" in t for t in texts)
+    assert any("Diagram (SVG)" in t for t in texts)
 
 
 def test_a_form_that_cannot_express_the_model_says_so(window, tmp_path):

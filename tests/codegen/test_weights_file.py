@@ -27,7 +27,11 @@ def _trained_like_weights(project):
                 b.uniform_(0.5, 2.0)
             elif "running_mean" in name:
                 b.normal_()
-    arrays = {s.name: module_arrays(getattr(model, s.name)) for s in plan.steps if module_arrays(getattr(model, s.name, torch.nn.Module()))}
+    arrays = {
+        s.name: module_arrays(getattr(model, s.name))
+        for s in plan.steps
+        if module_arrays(getattr(model, s.name, torch.nn.Module()))
+    }
     return plan, model, arrays
 
 
