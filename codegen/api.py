@@ -89,13 +89,50 @@ def _generate(project, plan: Plan, framework: str, project_dir, info, form: str 
 
 
 def _drop_unused_imports(em: Emitter) -> None:
-    """The short scripts import what the longest loader needs; drop a module-level import nothing uses."""
+    """The short scripts import what the longest loader needs and list the whole setup; drop a module-level
+    import, setting or the DataError class nothing uses."""
+    import re
+
     for line, used in (("from pathlib import Path", "Path"), ("import math", "math.")):
         if line in em.lines:
             rest = "\n".join(x for x in em.lines if x != line)
             if used not in rest:
                 i = em.lines.index(line)
                 del em.lines[i], em._owner[i]
+    for i in reversed(range(len(em.lines))):
+        m = re.match(r"([A-Z][A-Z0-9_]*) = ", em.lines[i])
+        if m and not re.search(rf"\b{m.group(1)}\b", "\n".join(em.lines[:i] + em.lines[i + 1 :])):
+            del em.lines[i], em._owner[i]
+    source = "\n".join(em.lines)
+    if source.count("DataError") == 1 and "class DataError(Exception):" in em.lines:
+        i = em.lines.index("class DataError(Exception):")
+        del em.lines[i : i + 4], em._owner[i : i + 4]  # the class, its docstring and two blank lines
+    _tidy_blank_lines(em)
+
+
+def _tidy_blank_lines(em: Emitter) -> None:
+    """After removals: one blank line between import groups, at most two anywhere (ruff format's rules)."""
+    header = True
+    i = 0
+    while i < len(em.lines):
+        line = em.lines[i]
+        if line.strip() and not line.startswith(("import ", "from ", '"""')) and not header_docstring(em, i):
+            header = False
+        limit = 1 if header else 2
+        if not line.strip() and i >= limit and all(not em.lines[i - k].strip() for k in range(1, limit + 1)):
+            del em.lines[i], em._owner[i]
+            continue
+        i += 1
+
+
+def header_docstring(em: Emitter, i: int) -> bool:
+    """Whether line ``i`` is inside the module docstring at the top."""
+    if not em.lines or not em.lines[0].startswith('"""'):
+        return False
+    if em.lines[0].count('"""') >= 2:
+        return i == 0
+    end = next((k for k in range(1, len(em.lines)) if '"""' in em.lines[k]), 0)
+    return i <= end
 
 
 def _stub(plan: Plan, framework: str) -> GeneratedCode:

@@ -16,6 +16,7 @@ from codegen.templating import render_around_model
 
 def write(template: str, context: dict, model: Callable[[Emitter], None]) -> Emitter:
     """The script: the template's ``before_model()``, the model emitted node by node, ``after_model()``."""
+    context = {**context, "short": template.startswith("minimal_")}  # the short script: no checks or protocol
     before, after = render_around_model(template, **context)
     em = Emitter()
     em.block(before)
