@@ -79,7 +79,8 @@ def write_model(project, plan: Plan, rendered: dict[str, Rendered], ctx) -> Emit
 
 
 def _keras_imports(text: str) -> list[str]:
-    lines = ["import numpy as np", ""] if "np." in text else []
+    lines = ["import math", ""] if "math." in text else []
+    lines += ["import numpy as np", ""] if "np." in text else []
     lines.append("import keras")
     lines.append("from keras import layers, ops" if "ops." in text else "from keras import layers")
     return lines

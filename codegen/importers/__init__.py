@@ -7,6 +7,6 @@ a child process (``codegen.importers.child``) because they import frameworks and
 user's code; ``codegen.importers.run`` starts it and never imports a framework itself.
 """
 
-from codegen.importers.builder import GraphBuilder, ImportFailed, Imported, Ref
+from codegen.importers.builder import GraphBuilder, Imported, ImportFailed, Ref
 
 __all__ = ["GraphBuilder", "ImportFailed", "Imported", "Ref"]

@@ -54,7 +54,7 @@ def complete(imported: Imported, reference: Reference | None = None, weights_pat
     for name, tensors in arrays.items():
         module = getattr(tmodel, name)
         state = module.state_dict()
-        state.update({k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in tensors.items()})
+        state.update({k: torch.from_numpy(np.array(v, dtype=np.float32)) for k, v in tensors.items()})
         module.load_state_dict(state)
     report = {"layers": len(project.graph), "tensors": sum(len(v) for v in arrays.values()), "compared": False}
     weighted = [s for s in plan.steps if has_weights(s)]
