@@ -24,22 +24,28 @@ TEXTS = {
         "## 1. 设置\n\n导入所需的库，并把训练设置写成常量：每个超参数都明确写出。",
     ),
     "data": (
-        "## 2. Data\n\nLoading the dataset, splitting it (a seeded shuffle, then test and validation parts) and "
+        "## 3. Data\n\nLoading the dataset, splitting it (a seeded shuffle, then test and validation parts) and "
         "putting inputs and targets in the shape the model and the loss expect.",
-        "## 2. 数据\n\n读取数据集、划分数据（先按随机种子打乱，再分出测试集和验证集），并把输入和目标整理成模型和损失函数需要的形状。",
+        "## 3. 数据\n\n读取数据集、划分数据（先按随机种子打乱，再分出测试集和验证集），并把输入和目标整理成模型和损失函数需要的形状。",
     ),
     "model": (
-        "## 3. The model\n\nThe network as drawn, layer by layer.",
-        "## 3. 模型\n\n按画好的网络逐层写出的模型。",
+        "## 2. The model\n\nThe network as drawn, layer by layer.",
+        "## 2. 模型\n\n按画好的网络逐层写出的模型。",
     ),
     "training": (
-        "## 4. Training\n\nProgress output, the optimiser, the loss, one pass over the training data, evaluation "
+        "## 4. Training\n\nThe optimiser, the loss, one pass over the training data, evaluation "
         "and the run itself (checkpoints after every epoch).",
-        "## 4. 训练\n\n进度输出、优化器、损失函数、遍历一次训练数据、评估，以及整个训练过程（每轮结束都保存检查点）。",
+        "## 4. 训练\n\n优化器、损失函数、遍历一次训练数据、评估，以及整个训练过程（每轮结束都保存检查点）。",
+    ),
+    "protocol": (
+        "## 5. The LayerLab app's protocol\n\nProgress output (text, or JSON lines for the app), the pause and stop "
+        "files, and the error reports. It changes nothing the model computes.",
+        "## 5. LayerLab 应用的通信部分\n\n进度输出（文本，或供应用读取的 JSON 行）、暂停和停止文件，以及错误报告。"
+        "它不改变模型计算的任何内容。",
     ),
     "run": (
-        "## 5. Train\n\nThe same as running the script: the weights and checkpoints go to `notebook_run/`.",
-        "## 5. 开始训练\n\n与运行脚本相同：权重和检查点保存在 `notebook_run/` 中。",
+        "## 6. Train\n\nThe same as running the script: the weights and checkpoints go to `notebook_run/`.",
+        "## 6. 开始训练\n\n与运行脚本相同：权重和检查点保存在 `notebook_run/` 中。",
     ),
 }
 DATA_NAMES = {
@@ -59,21 +65,23 @@ def _name(node: ast.stmt) -> str:
 
 
 def _sections(body: list[ast.stmt]) -> list[tuple[str, int, int]]:
-    """(section, first node, last node) of the script's steps, in order."""
+    """(section, first node, last node) of the script's steps, in order: setup, model, data, training,
+    the app's protocol (the scripts keep it last, from class Control on)."""
     names = [_name(n) for n in body]
     setup_end = 0
     while setup_end < len(body) and (
         isinstance(body[setup_end], (ast.Import, ast.ImportFrom, ast.Expr)) or names[setup_end].isupper()
     ):
         setup_end += 1
-    first_model = next(i for i, n in enumerate(names) if n in MODEL_NAMES)
     last_model = max(i for i, n in enumerate(names) if n in MODEL_NAMES)
-    data_end = max((i for i in range(setup_end, first_model) if names[i] in DATA_NAMES), default=setup_end - 1)
+    protocol = names.index("Control") if "Control" in names else len(body)
+    data_end = max((i for i in range(last_model + 1, protocol) if names[i] in DATA_NAMES), default=last_model)
     return [
         ("setup", 0, setup_end - 1),
-        ("data", setup_end, data_end),
-        ("model", data_end + 1, last_model),  # with the small layers and helpers the model needs
-        ("training", last_model + 1, len(body) - 1),
+        ("model", setup_end, last_model),  # with the small layers and helpers the model needs
+        ("data", last_model + 1, data_end),
+        ("training", data_end + 1, protocol - 1),
+        ("protocol", protocol, len(body) - 1),
     ]
 
 

@@ -19,7 +19,14 @@ def test_notebooks_are_valid_deterministic_and_in_order(name, framework):
     nbformat.validate(nb)
     assert nbformat.writes(nb) == nbformat.writes(notebook(example(name), framework, str(EXAMPLES))[0])
     headings = [c.source.split("\n")[0] for c in nb.cells if c.cell_type == "markdown"]
-    assert headings[1:] == ["## 1. Setup", "## 2. Data", "## 3. The model", "## 4. Training", "## 5. Train"]
+    assert headings[1:] == [
+        "## 1. Setup",
+        "## 2. The model",
+        "## 3. Data",
+        "## 4. Training",
+        "## 5. The LayerLab app's protocol",
+        "## 6. Train",
+    ]
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert "__main__" not in code and code.rstrip().endswith('main(["--out", "notebook_run"])')
 
@@ -27,7 +34,14 @@ def test_notebooks_are_valid_deterministic_and_in_order(name, framework):
 def test_the_chinese_notebook_explains_in_chinese():
     nb, _ = notebook(example("digits_mlp"), "pytorch", str(EXAMPLES), lang="zh")
     headings = [c.source.split("\n")[0] for c in nb.cells if c.cell_type == "markdown"]
-    assert headings[1:] == ["## 1. 设置", "## 2. 数据", "## 3. 模型", "## 4. 训练", "## 5. 开始训练"]
+    assert headings[1:] == [
+        "## 1. 设置",
+        "## 2. 模型",
+        "## 3. 数据",
+        "## 4. 训练",
+        "## 5. LayerLab 应用的通信部分",
+        "## 6. 开始训练",
+    ]
 
 
 @pytest.mark.frameworks

@@ -11,16 +11,7 @@ Run it:
 It loads the data, builds the model, trains it with a progress bar, evaluates it on
 held-out data and saves the weights (and a checkpoint after every epoch) in --out.
 
---progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
-    {"event": "start", ...}
-    {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ..., "lr": ...}
-    {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
-        "lr": ...}
-    {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...}
-    {"event": "error", "kind": "nan" | "oom" | "shape" | "data" | "device", "message": ...}
-
-While it trains, create the file DIR/pause to pause at the next batch boundary (delete
-it to go on), or DIR/stop to stop after the current batch; the weights are saved.
+The LayerLab app's protocol (progress events, the pause and stop files) comes last in this file.
 """
 
 import argparse
@@ -48,6 +39,46 @@ INPUT_SHAPE = (1, 32, 32)  # per-sample input shape, channels first
 TARGET_SHAPE = (1, 32, 32)  # per-sample target shape (images channels first)
 TARGETS = "values"  # labels (class ids), binary (0/1) or values
 TOKEN_IDS = False  # x holds integer token ids
+
+
+class Model(nn.Module):
+    """The network drawn in LayerLab."""
+
+    def __init__(self):
+        super().__init__()
+        self.enc1 = nn.Conv2d(1, 16, kernel_size=3, stride=1, padding=1)
+        self.enc1_relu = nn.ReLU()
+        self.down = nn.MaxPool2d(kernel_size=2, stride=2)
+        self.enc2 = nn.Conv2d(16, 32, kernel_size=3, stride=1, padding=1)
+        self.enc2_relu = nn.ReLU()
+        self.up = nn.Upsample(scale_factor=(2, 2), mode="nearest")
+        self.dec1 = nn.Conv2d(32, 16, kernel_size=3, stride=1, padding=1)
+        self.dec1_relu = nn.ReLU()
+        self.dec2 = nn.Conv2d(16, 1, kernel_size=3, stride=1, padding=1)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Keras' default initial values, so both scripts start from the same distributions."""
+        nn.init.xavier_uniform_(self.enc1.weight)
+        nn.init.zeros_(self.enc1.bias)
+        nn.init.xavier_uniform_(self.enc2.weight)
+        nn.init.zeros_(self.enc2.bias)
+        nn.init.xavier_uniform_(self.dec1.weight)
+        nn.init.zeros_(self.dec1.bias)
+        nn.init.xavier_uniform_(self.dec2.weight)
+        nn.init.zeros_(self.dec2.bias)
+
+    def forward(self, noisy):
+        x = self.enc1(noisy)
+        x = self.enc1_relu(x)
+        x = self.down(x)
+        x = self.enc2(x)
+        x = self.enc2_relu(x)
+        x = self.up(x)
+        x = self.dec1(x)
+        x = self.dec1_relu(x)
+        outputs = self.dec2(x)
+        return outputs
 
 
 class DataError(Exception):
@@ -120,130 +151,6 @@ def prepare_targets(y):
     if y.size == len(y) * math.prod(TARGET_SHAPE):  # else check_targets names both shapes
         y = y.reshape(len(y), *TARGET_SHAPE)
     return y
-
-
-class Model(nn.Module):
-    """The network drawn in LayerLab."""
-
-    def __init__(self):
-        super().__init__()
-        self.enc1 = nn.Conv2d(1, 16, kernel_size=3, stride=1, padding=1)
-        self.enc1_relu = nn.ReLU()
-        self.down = nn.MaxPool2d(kernel_size=2, stride=2)
-        self.enc2 = nn.Conv2d(16, 32, kernel_size=3, stride=1, padding=1)
-        self.enc2_relu = nn.ReLU()
-        self.up = nn.Upsample(scale_factor=(2, 2), mode="nearest")
-        self.dec1 = nn.Conv2d(32, 16, kernel_size=3, stride=1, padding=1)
-        self.dec1_relu = nn.ReLU()
-        self.dec2 = nn.Conv2d(16, 1, kernel_size=3, stride=1, padding=1)
-        self.reset_parameters()
-
-    def reset_parameters(self):
-        """Keras' default initial values, so both scripts start from the same distributions."""
-        nn.init.xavier_uniform_(self.enc1.weight)
-        nn.init.zeros_(self.enc1.bias)
-        nn.init.xavier_uniform_(self.enc2.weight)
-        nn.init.zeros_(self.enc2.bias)
-        nn.init.xavier_uniform_(self.dec1.weight)
-        nn.init.zeros_(self.dec1.bias)
-        nn.init.xavier_uniform_(self.dec2.weight)
-        nn.init.zeros_(self.dec2.bias)
-
-    def forward(self, noisy):
-        x = self.enc1(noisy)
-        x = self.enc1_relu(x)
-        x = self.down(x)
-        x = self.enc2(x)
-        x = self.enc2_relu(x)
-        x = self.up(x)
-        x = self.dec1(x)
-        x = self.dec1_relu(x)
-        outputs = self.dec2(x)
-        return outputs
-
-
-class Control:
-    """Progress output, and the pause/stop files in the output folder."""
-
-    def __init__(self, out_dir, mode):
-        self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
-        self.next_check = 0.0
-
-    def emit(self, event, **fields):
-        if self.jsonl:
-            fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
-            print(json.dumps({"event": event, **fields}), flush=True)
-        elif event == "batch":
-            print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
-        elif event == "error":
-            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
-        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
-            # Numbers and names only: the confusion matrix and samples are for the app.
-            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list))
-            print(f"\r{event}: {shown}", flush=True)
-
-    def due(self):
-        """True at most every 0.2 s, so progress costs no per-batch work."""
-        now = time.perf_counter()
-        if now < self.next_check:
-            return False
-        self.next_check = now + 0.2
-        return True
-
-    def should_stop(self):
-        """Wait while DIR/pause exists; True once DIR/stop exists."""
-        if self.exists("pause"):
-            self.emit("paused")
-            while self.exists("pause") and not self.exists("stop"):
-                time.sleep(0.1)
-            self.emit("resumed")
-        return self.exists("stop")
-
-    def exists(self, name):
-        return (self.out_dir / name).exists()
-
-
-def finite_or_none(value):
-    """Non-finite floats become None (null), so every event line is valid JSON."""
-    return None if isinstance(value, float) and not math.isfinite(value) else value
-
-
-def require_finite(name, value):
-    """A FloatingPointError when a loss is NaN or infinite (reported as an error of kind nan)."""
-    if value is not None and not math.isfinite(value):
-        raise FloatingPointError(f"the {name} became {value}")
-
-
-class DeviceError(Exception):
-    """The requested device is not available."""
-
-
-def _text(value):
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
-
-
-def require_targets(output, targets, expected):
-    """A DataError naming both shapes when the targets do not fit the model's output."""
-    if targets != expected:
-        raise DataError(
-            f"the targets have shape {targets} per sample, but the model's output {output} "
-            f"needs targets of shape {expected}"
-        )
-
-
-OOM_HINT = "try a smaller batch size or model, or --device cpu"
-
-
-def fail(control, kind, message):
-    """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
-    control.emit("error", kind=kind, message=message)
-    return 1
-
-
-def is_shape_error(err):
-    """True for the errors a model raises when the data have the wrong shape."""
-    text = str(err).lower()
-    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
 
 
 def make_optimizer(model, lr):
@@ -489,6 +396,107 @@ def main(argv=None):
             raise
         return fail(control, "shape", f"the data do not fit the model: {err}")
     return 0
+
+
+# ==================================================================================================
+# The LayerLab app's protocol. Everything above is the model, its data and its training; the code below
+# reports progress and obeys the app's pause and stop files; it changes nothing the model computes.
+#
+# --progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
+#     {"event": "start", ...}
+#     {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ..., "lr": ...}
+#     {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
+#         "lr": ...}
+#     {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...}
+#     {"event": "error", "kind": "nan" | "oom" | "shape" | "data" | "device", "message": ...}
+#
+# While it trains, create the file DIR/pause to pause at the next batch boundary (delete
+# it to go on), or DIR/stop to stop after the current batch; the weights are saved.
+# ==================================================================================================
+
+
+class Control:
+    """Progress output, and the pause/stop files in the output folder."""
+
+    def __init__(self, out_dir, mode):
+        self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
+        self.next_check = 0.0
+
+    def emit(self, event, **fields):
+        if self.jsonl:
+            fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
+            print(json.dumps({"event": event, **fields}), flush=True)
+        elif event == "batch":
+            print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
+        elif event == "error":
+            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
+        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
+            # Numbers and names only: the confusion matrix and samples are for the app.
+            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list))
+            print(f"\r{event}: {shown}", flush=True)
+
+    def due(self):
+        """True at most every 0.2 s, so progress costs no per-batch work."""
+        now = time.perf_counter()
+        if now < self.next_check:
+            return False
+        self.next_check = now + 0.2
+        return True
+
+    def should_stop(self):
+        """Wait while DIR/pause exists; True once DIR/stop exists."""
+        if self.exists("pause"):
+            self.emit("paused")
+            while self.exists("pause") and not self.exists("stop"):
+                time.sleep(0.1)
+            self.emit("resumed")
+        return self.exists("stop")
+
+    def exists(self, name):
+        return (self.out_dir / name).exists()
+
+
+def finite_or_none(value):
+    """Non-finite floats become None (null), so every event line is valid JSON."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def require_finite(name, value):
+    """A FloatingPointError when a loss is NaN or infinite (reported as an error of kind nan)."""
+    if value is not None and not math.isfinite(value):
+        raise FloatingPointError(f"the {name} became {value}")
+
+
+class DeviceError(Exception):
+    """The requested device is not available."""
+
+
+def _text(value):
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def require_targets(output, targets, expected):
+    """A DataError naming both shapes when the targets do not fit the model's output."""
+    if targets != expected:
+        raise DataError(
+            f"the targets have shape {targets} per sample, but the model's output {output} "
+            f"needs targets of shape {expected}"
+        )
+
+
+OOM_HINT = "try a smaller batch size or model, or --device cpu"
+
+
+def fail(control, kind, message):
+    """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
+    control.emit("error", kind=kind, message=message)
+    return 1
+
+
+def is_shape_error(err):
+    """True for the errors a model raises when the data have the wrong shape."""
+    text = str(err).lower()
+    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
 
 
 if __name__ == "__main__":

@@ -12,16 +12,7 @@ It loads the real samples, builds the generator and the discriminator, trains th
 (one discriminator step, then one generator step, per batch) and saves both (and a checkpoint
 after every epoch) in --out.
 
---progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
-    {"event": "start", ...}
-    {"event": "batch", "step": ..., "loss": ..., "d_loss": ..., "g_loss": ..., "samples_per_s": ..., "lr": ...}
-    {"event": "epoch", "epoch": ..., "loss": ..., "d_loss": ..., "g_loss": ..., "accuracy": ..., "lr": ...}
-    {"event": "samples", "epoch": ..., "kind": "images" | "points", "images" | "points": ..., ...}
-    {"event": "end", "d_loss": ..., "g_loss": ..., "weights": ...}
-    {"event": "error", "kind": "nan" | "oom" | "shape" | "data" | "device", "message": ...}
-
-While it trains, create the file DIR/pause to pause at the next batch boundary (delete
-it to go on), or DIR/stop to stop after the current batch; the weights are saved.
+The LayerLab app's protocol (progress events, the pause and stop files) comes last in this file.
 """
 
 import argparse
@@ -48,6 +39,55 @@ SAMPLE_SHAPE = (1, 8, 8)  # per-sample shape of the real and generated samples (
 NOISE_SIZE = 16  # length of each noise vector z
 SHOWN = 16  # generated samples sent to the app after each epoch
 REAL_LABEL = 0.9  # the discriminator's target for real samples (1 − ε)
+
+
+class Generator(nn.Module):
+    """The generator drawn in LayerLab: noise in, a sample out."""
+
+    def __init__(self):
+        super().__init__()
+        self.g_hidden = nn.Linear(16, 128)
+        self.g_pixels = nn.Linear(128, 64)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Keras' default initial values, so both scripts start from the same distributions."""
+        nn.init.xavier_uniform_(self.g_hidden.weight)
+        nn.init.zeros_(self.g_hidden.bias)
+        nn.init.xavier_uniform_(self.g_pixels.weight)
+        nn.init.zeros_(self.g_pixels.bias)
+
+    def forward(self, noise):
+        x = torch.relu(self.g_hidden(noise))
+        x = torch.tanh(self.g_pixels(x))
+        digits_outputs = x.reshape(-1, 1, 8, 8)
+        return digits_outputs
+
+
+class Discriminator(nn.Module):
+    """The discriminator drawn in LayerLab: a sample in, a real-or-fake logit out."""
+
+    def __init__(self):
+        super().__init__()
+        self.d_flatten = nn.Flatten()
+        self.d_hidden = nn.Linear(64, 128)
+        self.d_relu = nn.LeakyReLU(negative_slope=0.2)
+        self.d_score = nn.Linear(128, 1)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Keras' default initial values, so both scripts start from the same distributions."""
+        nn.init.xavier_uniform_(self.d_hidden.weight)
+        nn.init.zeros_(self.d_hidden.bias)
+        nn.init.xavier_uniform_(self.d_score.weight)
+        nn.init.zeros_(self.d_score.bias)
+
+    def forward(self, images):
+        x = self.d_flatten(images)
+        x = self.d_hidden(x)
+        x = self.d_relu(x)
+        real_or_fake_logits = self.d_score(x)
+        return real_or_fake_logits
 
 
 class DataError(Exception):
@@ -107,139 +147,6 @@ def samples_event(generated, real):
     """What the app shows after an epoch: a grid of generated images, or generated points over real ones."""
     images = generated[:, 0]  # the first channel, (N, H, W)
     return {"kind": "images", "images": np.round(np.clip(images, 0.0, 1.0), 3).tolist()}
-
-
-class Generator(nn.Module):
-    """The generator drawn in LayerLab: noise in, a sample out."""
-
-    def __init__(self):
-        super().__init__()
-        self.g_hidden = nn.Linear(16, 128)
-        self.g_pixels = nn.Linear(128, 64)
-        self.reset_parameters()
-
-    def reset_parameters(self):
-        """Keras' default initial values, so both scripts start from the same distributions."""
-        nn.init.xavier_uniform_(self.g_hidden.weight)
-        nn.init.zeros_(self.g_hidden.bias)
-        nn.init.xavier_uniform_(self.g_pixels.weight)
-        nn.init.zeros_(self.g_pixels.bias)
-
-    def forward(self, noise):
-        x = torch.relu(self.g_hidden(noise))
-        x = torch.tanh(self.g_pixels(x))
-        digits_outputs = x.reshape(-1, 1, 8, 8)
-        return digits_outputs
-
-
-class Discriminator(nn.Module):
-    """The discriminator drawn in LayerLab: a sample in, a real-or-fake logit out."""
-
-    def __init__(self):
-        super().__init__()
-        self.d_flatten = nn.Flatten()
-        self.d_hidden = nn.Linear(64, 128)
-        self.d_relu = nn.LeakyReLU(negative_slope=0.2)
-        self.d_score = nn.Linear(128, 1)
-        self.reset_parameters()
-
-    def reset_parameters(self):
-        """Keras' default initial values, so both scripts start from the same distributions."""
-        nn.init.xavier_uniform_(self.d_hidden.weight)
-        nn.init.zeros_(self.d_hidden.bias)
-        nn.init.xavier_uniform_(self.d_score.weight)
-        nn.init.zeros_(self.d_score.bias)
-
-    def forward(self, images):
-        x = self.d_flatten(images)
-        x = self.d_hidden(x)
-        x = self.d_relu(x)
-        real_or_fake_logits = self.d_score(x)
-        return real_or_fake_logits
-
-
-class Control:
-    """Progress output, and the pause/stop files in the output folder."""
-
-    def __init__(self, out_dir, mode):
-        self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
-        self.next_check = 0.0
-
-    def emit(self, event, **fields):
-        if self.jsonl:
-            fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
-            print(json.dumps({"event": event, **fields}), flush=True)
-        elif event == "batch":
-            print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
-        elif event == "error":
-            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
-        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
-            # Numbers and names only: the confusion matrix and samples are for the app.
-            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list))
-            print(f"\r{event}: {shown}", flush=True)
-
-    def due(self):
-        """True at most every 0.2 s, so progress costs no per-batch work."""
-        now = time.perf_counter()
-        if now < self.next_check:
-            return False
-        self.next_check = now + 0.2
-        return True
-
-    def should_stop(self):
-        """Wait while DIR/pause exists; True once DIR/stop exists."""
-        if self.exists("pause"):
-            self.emit("paused")
-            while self.exists("pause") and not self.exists("stop"):
-                time.sleep(0.1)
-            self.emit("resumed")
-        return self.exists("stop")
-
-    def exists(self, name):
-        return (self.out_dir / name).exists()
-
-
-def finite_or_none(value):
-    """Non-finite floats become None (null), so every event line is valid JSON."""
-    return None if isinstance(value, float) and not math.isfinite(value) else value
-
-
-def require_finite(name, value):
-    """A FloatingPointError when a loss is NaN or infinite (reported as an error of kind nan)."""
-    if value is not None and not math.isfinite(value):
-        raise FloatingPointError(f"the {name} became {value}")
-
-
-class DeviceError(Exception):
-    """The requested device is not available."""
-
-
-def _text(value):
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
-
-
-def require_targets(output, targets, expected):
-    """A DataError naming both shapes when the targets do not fit the model's output."""
-    if targets != expected:
-        raise DataError(
-            f"the targets have shape {targets} per sample, but the model's output {output} "
-            f"needs targets of shape {expected}"
-        )
-
-
-OOM_HINT = "try a smaller batch size or model, or --device cpu"
-
-
-def fail(control, kind, message):
-    """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
-    control.emit("error", kind=kind, message=message)
-    return 1
-
-
-def is_shape_error(err):
-    """True for the errors a model raises when the data have the wrong shape."""
-    text = str(err).lower()
-    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
 
 
 def make_optimizer(model, lr):
@@ -440,6 +347,107 @@ def main(argv=None):
             raise
         return fail(control, "shape", f"the data do not fit the model: {err}")
     return 0
+
+
+# ==================================================================================================
+# The LayerLab app's protocol. Everything above is the model, its data and its training; the code below
+# reports progress and obeys the app's pause and stop files; it changes nothing the model computes.
+#
+# --progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
+#     {"event": "start", ...}
+#     {"event": "batch", "step": ..., "loss": ..., "d_loss": ..., "g_loss": ..., "samples_per_s": ..., "lr": ...}
+#     {"event": "epoch", "epoch": ..., "loss": ..., "d_loss": ..., "g_loss": ..., "accuracy": ..., "lr": ...}
+#     {"event": "samples", "epoch": ..., "kind": "images" | "points", "images" | "points": ..., ...}
+#     {"event": "end", "d_loss": ..., "g_loss": ..., "weights": ...}
+#     {"event": "error", "kind": "nan" | "oom" | "shape" | "data" | "device", "message": ...}
+#
+# While it trains, create the file DIR/pause to pause at the next batch boundary (delete
+# it to go on), or DIR/stop to stop after the current batch; the weights are saved.
+# ==================================================================================================
+
+
+class Control:
+    """Progress output, and the pause/stop files in the output folder."""
+
+    def __init__(self, out_dir, mode):
+        self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
+        self.next_check = 0.0
+
+    def emit(self, event, **fields):
+        if self.jsonl:
+            fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
+            print(json.dumps({"event": event, **fields}), flush=True)
+        elif event == "batch":
+            print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
+        elif event == "error":
+            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
+        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
+            # Numbers and names only: the confusion matrix and samples are for the app.
+            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list))
+            print(f"\r{event}: {shown}", flush=True)
+
+    def due(self):
+        """True at most every 0.2 s, so progress costs no per-batch work."""
+        now = time.perf_counter()
+        if now < self.next_check:
+            return False
+        self.next_check = now + 0.2
+        return True
+
+    def should_stop(self):
+        """Wait while DIR/pause exists; True once DIR/stop exists."""
+        if self.exists("pause"):
+            self.emit("paused")
+            while self.exists("pause") and not self.exists("stop"):
+                time.sleep(0.1)
+            self.emit("resumed")
+        return self.exists("stop")
+
+    def exists(self, name):
+        return (self.out_dir / name).exists()
+
+
+def finite_or_none(value):
+    """Non-finite floats become None (null), so every event line is valid JSON."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def require_finite(name, value):
+    """A FloatingPointError when a loss is NaN or infinite (reported as an error of kind nan)."""
+    if value is not None and not math.isfinite(value):
+        raise FloatingPointError(f"the {name} became {value}")
+
+
+class DeviceError(Exception):
+    """The requested device is not available."""
+
+
+def _text(value):
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def require_targets(output, targets, expected):
+    """A DataError naming both shapes when the targets do not fit the model's output."""
+    if targets != expected:
+        raise DataError(
+            f"the targets have shape {targets} per sample, but the model's output {output} "
+            f"needs targets of shape {expected}"
+        )
+
+
+OOM_HINT = "try a smaller batch size or model, or --device cpu"
+
+
+def fail(control, kind, message):
+    """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
+    control.emit("error", kind=kind, message=message)
+    return 1
+
+
+def is_shape_error(err):
+    """True for the errors a model raises when the data have the wrong shape."""
+    text = str(err).lower()
+    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
 
 
 if __name__ == "__main__":

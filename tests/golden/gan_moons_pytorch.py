@@ -12,16 +12,7 @@ It loads the real samples, builds the generator and the discriminator, trains th
 (one discriminator step, then one generator step, per batch) and saves both (and a checkpoint
 after every epoch) in --out.
 
---progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
-    {"event": "start", ...}
-    {"event": "batch", "step": ..., "loss": ..., "d_loss": ..., "g_loss": ..., "samples_per_s": ..., "lr": ...}
-    {"event": "epoch", "epoch": ..., "loss": ..., "d_loss": ..., "g_loss": ..., "accuracy": ..., "lr": ...}
-    {"event": "samples", "epoch": ..., "kind": "images" | "points", "images" | "points": ..., ...}
-    {"event": "end", "d_loss": ..., "g_loss": ..., "weights": ...}
-    {"event": "error", "kind": "nan" | "oom" | "shape" | "data" | "device", "message": ...}
-
-While it trains, create the file DIR/pause to pause at the next batch boundary (delete
-it to go on), or DIR/stop to stop after the current batch; the weights are saved.
+The LayerLab app's protocol (progress events, the pause and stop files) comes last in this file.
 """
 
 import argparse
@@ -51,53 +42,6 @@ SAMPLE_SHAPE = (2,)  # per-sample shape of the real and generated samples (chann
 NOISE_SIZE = 4  # length of each noise vector z
 SHOWN = 500  # generated samples sent to the app after each epoch
 REAL_LABEL = 1.0  # the discriminator's target for real samples (1 − ε)
-
-
-class DataError(Exception):
-    """The dataset is missing or cannot be read, or does not fit the model."""
-
-
-def load_data(path):
-    """Two interleaving half circles (synthetic, seeded)."""
-    rng = np.random.default_rng(SEED)
-    n = SAMPLES // 2
-    t = np.linspace(0.0, np.pi, n)
-    upper = np.stack([np.cos(t), np.sin(t)], axis=1)
-    lower = np.stack([1.0 - np.cos(t), 0.5 - np.sin(t)], axis=1)
-    x = np.concatenate([upper, lower]) + rng.normal(0.0, NOISE, (2 * n, 2))
-    y = np.concatenate([np.zeros(n), np.ones(n)]).astype("int64")
-    return {"x": x.astype("float32"), "y": y}
-
-
-def read_data(path):
-    """load_data, with any failure to read the dataset reported as a DataError that names it."""
-    try:
-        data = load_data(path)
-        data["source"] = str(path) if path else DATASET  # named by errors found later (splits, targets)
-        return data
-    except DataError:
-        raise
-    except MemoryError:
-        raise
-    except Exception as err:  # a truncated, corrupt or wrongly shaped file: say which and why
-        raise DataError(f"cannot read the dataset {path!r}: {type(err).__name__}: {err}") from err
-
-
-def prepare_real(x):
-    """The real samples in the discriminator's input shape."""
-    x = x.reshape(len(x), *SAMPLE_SHAPE).astype("float32")
-    return x
-
-
-def noise(rng, n):
-    """n noise vectors z ~ N(0, 1), drawn with NumPy: both scripts draw the same numbers from one seed."""
-    return rng.standard_normal((n, NOISE_SIZE)).astype("float32")
-
-
-def samples_event(generated, real):
-    """What the app shows after an epoch: a grid of generated images, or generated points over real ones."""
-    shown = np.round(generated, 4).tolist()
-    return {"kind": "points", "points": shown, "real": np.round(real[: len(shown)], 4).tolist()}
 
 
 class Generator(nn.Module):
@@ -156,88 +100,51 @@ class Discriminator(nn.Module):
         return real_or_fake_logits
 
 
-class Control:
-    """Progress output, and the pause/stop files in the output folder."""
-
-    def __init__(self, out_dir, mode):
-        self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
-        self.next_check = 0.0
-
-    def emit(self, event, **fields):
-        if self.jsonl:
-            fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
-            print(json.dumps({"event": event, **fields}), flush=True)
-        elif event == "batch":
-            print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
-        elif event == "error":
-            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
-        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
-            # Numbers and names only: the confusion matrix and samples are for the app.
-            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list))
-            print(f"\r{event}: {shown}", flush=True)
-
-    def due(self):
-        """True at most every 0.2 s, so progress costs no per-batch work."""
-        now = time.perf_counter()
-        if now < self.next_check:
-            return False
-        self.next_check = now + 0.2
-        return True
-
-    def should_stop(self):
-        """Wait while DIR/pause exists; True once DIR/stop exists."""
-        if self.exists("pause"):
-            self.emit("paused")
-            while self.exists("pause") and not self.exists("stop"):
-                time.sleep(0.1)
-            self.emit("resumed")
-        return self.exists("stop")
-
-    def exists(self, name):
-        return (self.out_dir / name).exists()
+class DataError(Exception):
+    """The dataset is missing or cannot be read, or does not fit the model."""
 
 
-def finite_or_none(value):
-    """Non-finite floats become None (null), so every event line is valid JSON."""
-    return None if isinstance(value, float) and not math.isfinite(value) else value
+def load_data(path):
+    """Two interleaving half circles (synthetic, seeded)."""
+    rng = np.random.default_rng(SEED)
+    n = SAMPLES // 2
+    t = np.linspace(0.0, np.pi, n)
+    upper = np.stack([np.cos(t), np.sin(t)], axis=1)
+    lower = np.stack([1.0 - np.cos(t), 0.5 - np.sin(t)], axis=1)
+    x = np.concatenate([upper, lower]) + rng.normal(0.0, NOISE, (2 * n, 2))
+    y = np.concatenate([np.zeros(n), np.ones(n)]).astype("int64")
+    return {"x": x.astype("float32"), "y": y}
 
 
-def require_finite(name, value):
-    """A FloatingPointError when a loss is NaN or infinite (reported as an error of kind nan)."""
-    if value is not None and not math.isfinite(value):
-        raise FloatingPointError(f"the {name} became {value}")
+def read_data(path):
+    """load_data, with any failure to read the dataset reported as a DataError that names it."""
+    try:
+        data = load_data(path)
+        data["source"] = str(path) if path else DATASET  # named by errors found later (splits, targets)
+        return data
+    except DataError:
+        raise
+    except MemoryError:
+        raise
+    except Exception as err:  # a truncated, corrupt or wrongly shaped file: say which and why
+        raise DataError(f"cannot read the dataset {path!r}: {type(err).__name__}: {err}") from err
 
 
-class DeviceError(Exception):
-    """The requested device is not available."""
+def prepare_real(x):
+    """The real samples in the discriminator's input shape."""
+    x = x.reshape(len(x), *SAMPLE_SHAPE).astype("float32")
+    return x
 
 
-def _text(value):
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
+def noise(rng, n):
+    """n noise vectors z ~ N(0, 1), drawn with NumPy: both scripts draw the same numbers from one seed."""
+    return rng.standard_normal((n, NOISE_SIZE)).astype("float32")
 
 
-def require_targets(output, targets, expected):
-    """A DataError naming both shapes when the targets do not fit the model's output."""
-    if targets != expected:
-        raise DataError(
-            f"the targets have shape {targets} per sample, but the model's output {output} "
-            f"needs targets of shape {expected}"
-        )
-
-
-OOM_HINT = "try a smaller batch size or model, or --device cpu"
-
-
-def fail(control, kind, message):
-    """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
-    control.emit("error", kind=kind, message=message)
-    return 1
-
-
-def is_shape_error(err):
-    """True for the errors a model raises when the data have the wrong shape."""
-    text = str(err).lower()
-    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
+def samples_event(generated, real):
+    """What the app shows after an epoch: a grid of generated images, or generated points over real ones."""
+    shown = np.round(generated, 4).tolist()
+    return {"kind": "points", "points": shown, "real": np.round(real[: len(shown)], 4).tolist()}
 
 
 def make_optimizer(model, lr):
@@ -438,6 +345,107 @@ def main(argv=None):
             raise
         return fail(control, "shape", f"the data do not fit the model: {err}")
     return 0
+
+
+# ==================================================================================================
+# The LayerLab app's protocol. Everything above is the model, its data and its training; the code below
+# reports progress and obeys the app's pause and stop files; it changes nothing the model computes.
+#
+# --progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
+#     {"event": "start", ...}
+#     {"event": "batch", "step": ..., "loss": ..., "d_loss": ..., "g_loss": ..., "samples_per_s": ..., "lr": ...}
+#     {"event": "epoch", "epoch": ..., "loss": ..., "d_loss": ..., "g_loss": ..., "accuracy": ..., "lr": ...}
+#     {"event": "samples", "epoch": ..., "kind": "images" | "points", "images" | "points": ..., ...}
+#     {"event": "end", "d_loss": ..., "g_loss": ..., "weights": ...}
+#     {"event": "error", "kind": "nan" | "oom" | "shape" | "data" | "device", "message": ...}
+#
+# While it trains, create the file DIR/pause to pause at the next batch boundary (delete
+# it to go on), or DIR/stop to stop after the current batch; the weights are saved.
+# ==================================================================================================
+
+
+class Control:
+    """Progress output, and the pause/stop files in the output folder."""
+
+    def __init__(self, out_dir, mode):
+        self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
+        self.next_check = 0.0
+
+    def emit(self, event, **fields):
+        if self.jsonl:
+            fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
+            print(json.dumps({"event": event, **fields}), flush=True)
+        elif event == "batch":
+            print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
+        elif event == "error":
+            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
+        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
+            # Numbers and names only: the confusion matrix and samples are for the app.
+            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list))
+            print(f"\r{event}: {shown}", flush=True)
+
+    def due(self):
+        """True at most every 0.2 s, so progress costs no per-batch work."""
+        now = time.perf_counter()
+        if now < self.next_check:
+            return False
+        self.next_check = now + 0.2
+        return True
+
+    def should_stop(self):
+        """Wait while DIR/pause exists; True once DIR/stop exists."""
+        if self.exists("pause"):
+            self.emit("paused")
+            while self.exists("pause") and not self.exists("stop"):
+                time.sleep(0.1)
+            self.emit("resumed")
+        return self.exists("stop")
+
+    def exists(self, name):
+        return (self.out_dir / name).exists()
+
+
+def finite_or_none(value):
+    """Non-finite floats become None (null), so every event line is valid JSON."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def require_finite(name, value):
+    """A FloatingPointError when a loss is NaN or infinite (reported as an error of kind nan)."""
+    if value is not None and not math.isfinite(value):
+        raise FloatingPointError(f"the {name} became {value}")
+
+
+class DeviceError(Exception):
+    """The requested device is not available."""
+
+
+def _text(value):
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def require_targets(output, targets, expected):
+    """A DataError naming both shapes when the targets do not fit the model's output."""
+    if targets != expected:
+        raise DataError(
+            f"the targets have shape {targets} per sample, but the model's output {output} "
+            f"needs targets of shape {expected}"
+        )
+
+
+OOM_HINT = "try a smaller batch size or model, or --device cpu"
+
+
+def fail(control, kind, message):
+    """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
+    control.emit("error", kind=kind, message=message)
+    return 1
+
+
+def is_shape_error(err):
+    """True for the errors a model raises when the data have the wrong shape."""
+    text = str(err).lower()
+    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
 
 
 if __name__ == "__main__":

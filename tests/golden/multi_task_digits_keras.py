@@ -11,16 +11,7 @@ Run it:
 It loads the data, builds the model, trains it with a progress bar, evaluates it on
 held-out data and saves the weights (and a checkpoint after every epoch) in --out.
 
---progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
-    {"event": "start", ...}
-    {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ..., "lr": ...}
-    {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
-        "lr": ...}
-    {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...}
-    {"event": "error", "kind": "nan" | "oom" | "shape" | "data" | "device", "message": ...}
-
-While it trains, create the file DIR/pause to pause at the next batch boundary (delete
-it to go on), or DIR/stop to stop after the current batch; the weights are saved.
+The LayerLab app's protocol (progress events, the pause and stop files) comes last in this file.
 """
 
 import argparse
@@ -49,6 +40,21 @@ SEED = 0
 VALIDATION_SPLIT = 0.1
 TEST_SPLIT = 0.2
 SHUFFLE = True
+
+
+def build_model():
+    """The network drawn in LayerLab (functional API, channels last)."""
+    image = keras.Input(shape=(8, 8, 1), name="image")
+    x = layers.Conv2D(16, (3, 3), strides=(1, 1), padding="same", name="conv1")(image)
+    x = layers.ReLU(name="relu1")(x)
+    x = layers.MaxPooling2D((2, 2), strides=(2, 2), padding="valid", name="pool")(x)
+    # Back to channels-first order, so the flattened values match PyTorch's.
+    x = layers.Permute((3, 1, 2), name="flatten_to_channels_first")(x)
+    x = layers.Flatten(name="flatten")(x)
+    shared = layers.Dense(64, activation="relu", name="shared")(x)
+    digit_logits = layers.Dense(10, name="scores")(shared)
+    ink_outputs = layers.Dense(1, name="ink_value")(shared)
+    return keras.Model({"image": image}, {"digit": digit_logits, "ink": ink_outputs}, name="model")
 
 
 class DataError(Exception):
@@ -162,105 +168,6 @@ def values(y, shape):
     if y.size == len(y) * math.prod(shape):  # else check_targets names both shapes
         y = y.reshape(len(y), *shape)
     return y
-
-
-def build_model():
-    """The network drawn in LayerLab (functional API, channels last)."""
-    image = keras.Input(shape=(8, 8, 1), name="image")
-    x = layers.Conv2D(16, (3, 3), strides=(1, 1), padding="same", name="conv1")(image)
-    x = layers.ReLU(name="relu1")(x)
-    x = layers.MaxPooling2D((2, 2), strides=(2, 2), padding="valid", name="pool")(x)
-    # Back to channels-first order, so the flattened values match PyTorch's.
-    x = layers.Permute((3, 1, 2), name="flatten_to_channels_first")(x)
-    x = layers.Flatten(name="flatten")(x)
-    shared = layers.Dense(64, activation="relu", name="shared")(x)
-    digit_logits = layers.Dense(10, name="scores")(shared)
-    ink_outputs = layers.Dense(1, name="ink_value")(shared)
-    return keras.Model({"image": image}, {"digit": digit_logits, "ink": ink_outputs}, name="model")
-
-
-class Control:
-    """Progress output, and the pause/stop files in the output folder."""
-
-    def __init__(self, out_dir, mode):
-        self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
-        self.next_check = 0.0
-
-    def emit(self, event, **fields):
-        if self.jsonl:
-            fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
-            print(json.dumps({"event": event, **fields}), flush=True)
-        elif event == "batch":
-            print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
-        elif event == "error":
-            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
-        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
-            # Numbers and names only: the confusion matrix and samples are for the app.
-            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list))
-            print(f"\r{event}: {shown}", flush=True)
-
-    def due(self):
-        """True at most every 0.2 s, so progress costs no per-batch work."""
-        now = time.perf_counter()
-        if now < self.next_check:
-            return False
-        self.next_check = now + 0.2
-        return True
-
-    def should_stop(self):
-        """Wait while DIR/pause exists; True once DIR/stop exists."""
-        if self.exists("pause"):
-            self.emit("paused")
-            while self.exists("pause") and not self.exists("stop"):
-                time.sleep(0.1)
-            self.emit("resumed")
-        return self.exists("stop")
-
-    def exists(self, name):
-        return (self.out_dir / name).exists()
-
-
-def finite_or_none(value):
-    """Non-finite floats become None (null), so every event line is valid JSON."""
-    return None if isinstance(value, float) and not math.isfinite(value) else value
-
-
-def require_finite(name, value):
-    """A FloatingPointError when a loss is NaN or infinite (reported as an error of kind nan)."""
-    if value is not None and not math.isfinite(value):
-        raise FloatingPointError(f"the {name} became {value}")
-
-
-class DeviceError(Exception):
-    """The requested device is not available."""
-
-
-def _text(value):
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
-
-
-def require_targets(output, targets, expected):
-    """A DataError naming both shapes when the targets do not fit the model's output."""
-    if targets != expected:
-        raise DataError(
-            f"the targets have shape {targets} per sample, but the model's output {output} "
-            f"needs targets of shape {expected}"
-        )
-
-
-OOM_HINT = "try a smaller batch size or model, or --device cpu"
-
-
-def fail(control, kind, message):
-    """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
-    control.emit("error", kind=kind, message=message)
-    return 1
-
-
-def is_shape_error(err):
-    """True for the errors a model raises when the data have the wrong shape."""
-    text = str(err).lower()
-    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
 
 
 def make_optimizer(lr):
@@ -478,6 +385,107 @@ def main(argv=None):
             raise
         return fail(control, "shape", f"the data do not fit the model: {err}")
     return 0
+
+
+# ==================================================================================================
+# The LayerLab app's protocol. Everything above is the model, its data and its training; the code below
+# reports progress and obeys the app's pause and stop files; it changes nothing the model computes.
+#
+# --progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
+#     {"event": "start", ...}
+#     {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ..., "lr": ...}
+#     {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
+#         "lr": ...}
+#     {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...}
+#     {"event": "error", "kind": "nan" | "oom" | "shape" | "data" | "device", "message": ...}
+#
+# While it trains, create the file DIR/pause to pause at the next batch boundary (delete
+# it to go on), or DIR/stop to stop after the current batch; the weights are saved.
+# ==================================================================================================
+
+
+class Control:
+    """Progress output, and the pause/stop files in the output folder."""
+
+    def __init__(self, out_dir, mode):
+        self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
+        self.next_check = 0.0
+
+    def emit(self, event, **fields):
+        if self.jsonl:
+            fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
+            print(json.dumps({"event": event, **fields}), flush=True)
+        elif event == "batch":
+            print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
+        elif event == "error":
+            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
+        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
+            # Numbers and names only: the confusion matrix and samples are for the app.
+            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list))
+            print(f"\r{event}: {shown}", flush=True)
+
+    def due(self):
+        """True at most every 0.2 s, so progress costs no per-batch work."""
+        now = time.perf_counter()
+        if now < self.next_check:
+            return False
+        self.next_check = now + 0.2
+        return True
+
+    def should_stop(self):
+        """Wait while DIR/pause exists; True once DIR/stop exists."""
+        if self.exists("pause"):
+            self.emit("paused")
+            while self.exists("pause") and not self.exists("stop"):
+                time.sleep(0.1)
+            self.emit("resumed")
+        return self.exists("stop")
+
+    def exists(self, name):
+        return (self.out_dir / name).exists()
+
+
+def finite_or_none(value):
+    """Non-finite floats become None (null), so every event line is valid JSON."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def require_finite(name, value):
+    """A FloatingPointError when a loss is NaN or infinite (reported as an error of kind nan)."""
+    if value is not None and not math.isfinite(value):
+        raise FloatingPointError(f"the {name} became {value}")
+
+
+class DeviceError(Exception):
+    """The requested device is not available."""
+
+
+def _text(value):
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def require_targets(output, targets, expected):
+    """A DataError naming both shapes when the targets do not fit the model's output."""
+    if targets != expected:
+        raise DataError(
+            f"the targets have shape {targets} per sample, but the model's output {output} "
+            f"needs targets of shape {expected}"
+        )
+
+
+OOM_HINT = "try a smaller batch size or model, or --device cpu"
+
+
+def fail(control, kind, message):
+    """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
+    control.emit("error", kind=kind, message=message)
+    return 1
+
+
+def is_shape_error(err):
+    """True for the errors a model raises when the data have the wrong shape."""
+    text = str(err).lower()
+    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
 
 
 if __name__ == "__main__":

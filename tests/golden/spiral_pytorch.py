@@ -11,18 +11,7 @@ Run it:
 It loads the data, builds the model, trains it with a progress bar, evaluates it on
 held-out data and saves the weights (and a checkpoint after every epoch) in --out.
 
---progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
-    {"event": "start", ...}
-    {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ..., "lr": ...}
-    {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
-        "lr": ...}
-    {"event": "boundary", "epoch": ..., "step": ..., "values": ..., ...}
-    {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...,
-        "confusion": ..., "classes": ..., "misclassified": ...}
-    {"event": "error", "kind": "nan" | "oom" | "shape" | "data" | "device", "message": ...}
-
-While it trains, create the file DIR/pause to pause at the next batch boundary (delete
-it to go on), or DIR/stop to stop after the current batch; the weights are saved.
+The LayerLab app's protocol (progress events, the pause and stop files) comes last in this file.
 """
 
 import argparse
@@ -52,6 +41,32 @@ NUM_CLASSES = 2  # classes the model predicts
 SAMPLES = 1000
 NOISE = 0.1
 CLASSES = 2
+
+
+class Model(nn.Module):
+    """The network drawn in LayerLab."""
+
+    def __init__(self):
+        super().__init__()
+        self.hidden1 = nn.Linear(2, 32)
+        self.hidden2 = nn.Linear(32, 32)
+        self.scores = nn.Linear(32, 2)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Keras' default initial values, so both scripts start from the same distributions."""
+        nn.init.xavier_uniform_(self.hidden1.weight)
+        nn.init.zeros_(self.hidden1.bias)
+        nn.init.xavier_uniform_(self.hidden2.weight)
+        nn.init.zeros_(self.hidden2.bias)
+        nn.init.xavier_uniform_(self.scores.weight)
+        nn.init.zeros_(self.scores.bias)
+
+    def forward(self, point):
+        x = torch.tanh(self.hidden1(point))
+        x = torch.tanh(self.hidden2(x))
+        logits = self.scores(x)
+        return logits
 
 
 class DataError(Exception):
@@ -123,116 +138,6 @@ def prepare_targets(y):
         low, high = int(y.min()), int(y.max())
         raise DataError(f"class labels must be 0…{NUM_CLASSES - 1}; the data have {low}…{high}")
     return y
-
-
-class Model(nn.Module):
-    """The network drawn in LayerLab."""
-
-    def __init__(self):
-        super().__init__()
-        self.hidden1 = nn.Linear(2, 32)
-        self.hidden2 = nn.Linear(32, 32)
-        self.scores = nn.Linear(32, 2)
-        self.reset_parameters()
-
-    def reset_parameters(self):
-        """Keras' default initial values, so both scripts start from the same distributions."""
-        nn.init.xavier_uniform_(self.hidden1.weight)
-        nn.init.zeros_(self.hidden1.bias)
-        nn.init.xavier_uniform_(self.hidden2.weight)
-        nn.init.zeros_(self.hidden2.bias)
-        nn.init.xavier_uniform_(self.scores.weight)
-        nn.init.zeros_(self.scores.bias)
-
-    def forward(self, point):
-        x = torch.tanh(self.hidden1(point))
-        x = torch.tanh(self.hidden2(x))
-        logits = self.scores(x)
-        return logits
-
-
-class Control:
-    """Progress output, and the pause/stop files in the output folder."""
-
-    def __init__(self, out_dir, mode):
-        self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
-        self.next_check = 0.0
-
-    def emit(self, event, **fields):
-        if self.jsonl:
-            fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
-            print(json.dumps({"event": event, **fields}), flush=True)
-        elif event == "batch":
-            print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
-        elif event == "error":
-            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
-        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
-            # Numbers and names only: the confusion matrix and samples are for the app.
-            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list))
-            print(f"\r{event}: {shown}", flush=True)
-
-    def due(self):
-        """True at most every 0.2 s, so progress costs no per-batch work."""
-        now = time.perf_counter()
-        if now < self.next_check:
-            return False
-        self.next_check = now + 0.2
-        return True
-
-    def should_stop(self):
-        """Wait while DIR/pause exists; True once DIR/stop exists."""
-        if self.exists("pause"):
-            self.emit("paused")
-            while self.exists("pause") and not self.exists("stop"):
-                time.sleep(0.1)
-            self.emit("resumed")
-        return self.exists("stop")
-
-    def exists(self, name):
-        return (self.out_dir / name).exists()
-
-
-def finite_or_none(value):
-    """Non-finite floats become None (null), so every event line is valid JSON."""
-    return None if isinstance(value, float) and not math.isfinite(value) else value
-
-
-def require_finite(name, value):
-    """A FloatingPointError when a loss is NaN or infinite (reported as an error of kind nan)."""
-    if value is not None and not math.isfinite(value):
-        raise FloatingPointError(f"the {name} became {value}")
-
-
-class DeviceError(Exception):
-    """The requested device is not available."""
-
-
-def _text(value):
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
-
-
-def require_targets(output, targets, expected):
-    """A DataError naming both shapes when the targets do not fit the model's output."""
-    if targets != expected:
-        raise DataError(
-            f"the targets have shape {targets} per sample, but the model's output {output} "
-            f"needs targets of shape {expected}"
-        )
-
-
-OOM_HINT = "try a smaller batch size or model, or --device cpu"
-
-
-def fail(control, kind, message):
-    """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
-    control.emit("error", kind=kind, message=message)
-    return 1
-
-
-def is_shape_error(err):
-    """True for the errors a model raises when the data have the wrong shape."""
-    text = str(err).lower()
-    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
 
 
 def make_optimizer(model, lr):
@@ -552,6 +457,109 @@ def main(argv=None):
             raise
         return fail(control, "shape", f"the data do not fit the model: {err}")
     return 0
+
+
+# ==================================================================================================
+# The LayerLab app's protocol. Everything above is the model, its data and its training; the code below
+# reports progress and obeys the app's pause and stop files; it changes nothing the model computes.
+#
+# --progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
+#     {"event": "start", ...}
+#     {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ..., "lr": ...}
+#     {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
+#         "lr": ...}
+#     {"event": "boundary", "epoch": ..., "step": ..., "values": ..., ...}
+#     {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...,
+#         "confusion": ..., "classes": ..., "misclassified": ...}
+#     {"event": "error", "kind": "nan" | "oom" | "shape" | "data" | "device", "message": ...}
+#
+# While it trains, create the file DIR/pause to pause at the next batch boundary (delete
+# it to go on), or DIR/stop to stop after the current batch; the weights are saved.
+# ==================================================================================================
+
+
+class Control:
+    """Progress output, and the pause/stop files in the output folder."""
+
+    def __init__(self, out_dir, mode):
+        self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
+        self.next_check = 0.0
+
+    def emit(self, event, **fields):
+        if self.jsonl:
+            fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
+            print(json.dumps({"event": event, **fields}), flush=True)
+        elif event == "batch":
+            print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
+        elif event == "error":
+            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
+        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
+            # Numbers and names only: the confusion matrix and samples are for the app.
+            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list))
+            print(f"\r{event}: {shown}", flush=True)
+
+    def due(self):
+        """True at most every 0.2 s, so progress costs no per-batch work."""
+        now = time.perf_counter()
+        if now < self.next_check:
+            return False
+        self.next_check = now + 0.2
+        return True
+
+    def should_stop(self):
+        """Wait while DIR/pause exists; True once DIR/stop exists."""
+        if self.exists("pause"):
+            self.emit("paused")
+            while self.exists("pause") and not self.exists("stop"):
+                time.sleep(0.1)
+            self.emit("resumed")
+        return self.exists("stop")
+
+    def exists(self, name):
+        return (self.out_dir / name).exists()
+
+
+def finite_or_none(value):
+    """Non-finite floats become None (null), so every event line is valid JSON."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def require_finite(name, value):
+    """A FloatingPointError when a loss is NaN or infinite (reported as an error of kind nan)."""
+    if value is not None and not math.isfinite(value):
+        raise FloatingPointError(f"the {name} became {value}")
+
+
+class DeviceError(Exception):
+    """The requested device is not available."""
+
+
+def _text(value):
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def require_targets(output, targets, expected):
+    """A DataError naming both shapes when the targets do not fit the model's output."""
+    if targets != expected:
+        raise DataError(
+            f"the targets have shape {targets} per sample, but the model's output {output} "
+            f"needs targets of shape {expected}"
+        )
+
+
+OOM_HINT = "try a smaller batch size or model, or --device cpu"
+
+
+def fail(control, kind, message):
+    """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
+    control.emit("error", kind=kind, message=message)
+    return 1
+
+
+def is_shape_error(err):
+    """True for the errors a model raises when the data have the wrong shape."""
+    text = str(err).lower()
+    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
 
 
 if __name__ == "__main__":

@@ -11,17 +11,7 @@ Run it:
 It loads the data, builds the model, trains it with a progress bar, evaluates it on
 held-out data and saves the weights (and a checkpoint after every epoch) in --out.
 
---progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
-    {"event": "start", ...}
-    {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ..., "lr": ...}
-    {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
-        "lr": ...}
-    {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...,
-        "confusion": ..., "classes": ..., "misclassified": ...}
-    {"event": "error", "kind": "nan" | "oom" | "shape" | "data" | "device", "message": ...}
-
-While it trains, create the file DIR/pause to pause at the next batch boundary (delete
-it to go on), or DIR/stop to stop after the current batch; the weights are saved.
+The LayerLab app's protocol (progress events, the pause and stop files) comes last in this file.
 """
 
 import argparse
@@ -54,6 +44,93 @@ NUM_CLASSES = 4  # classes the model predicts
 STEPS = 48  # tokens per sample
 TOKENS = "char"  # char or word
 VOCAB_SIZE = 252  # token ids the model knows
+
+
+class PositionalEmbedding(nn.Module):
+    """Adds a learned vector per position: a (steps, features) table."""
+
+    def __init__(self, steps, features):
+        super().__init__()
+        self.table = nn.Parameter(torch.empty(steps, features))
+        nn.init.uniform_(self.table, -0.05, 0.05)  # as Keras' Embedding
+
+    def forward(self, x):
+        return x + self.table
+
+
+def masked_attention(attn, query, value, ids, causal, empty_rows_even):
+    """``attn`` (an nn.MultiheadAttention) computed as Keras' MultiHeadAttention does with a padding mask:
+    keys whose token id is 0 (and, when causal, later keys) get no weight. A query that may see no key
+    at all attends evenly to every key when ``empty_rows_even`` (Keras' fused kernel, used without
+    dropout and attention weights), else to none (its output is the projection's bias); never NaN."""
+    n, steps, width = query.shape
+    heads, size = attn.num_heads, width // attn.num_heads
+    if attn.in_proj_weight is not None:
+        w_q, w_k, w_v = attn.in_proj_weight.chunk(3)
+    else:
+        w_q, w_k, w_v = attn.q_proj_weight, attn.k_proj_weight, attn.v_proj_weight
+    b_q, b_k, b_v = attn.in_proj_bias.chunk(3) if attn.in_proj_bias is not None else (None, None, None)
+
+    def split(x, w, b):  # (N, L, E) -> (N, heads, L, size)
+        return F.linear(x, w, b).view(n, -1, heads, size).transpose(1, 2)
+
+    q, k, v = split(query, w_q, b_q), split(value, w_k, b_k), split(value, w_v, b_v)
+    scores = (q / math.sqrt(size)) @ k.transpose(-2, -1)
+    blocked = (ids == 0)[:, None, None, :].expand(-1, 1, steps, -1)
+    if causal:
+        blocked = blocked | torch.ones(steps, ids.shape[1], dtype=torch.bool, device=ids.device).triu(1)
+    weights = torch.softmax(scores.masked_fill(blocked, -1e9), dim=-1)
+    if not empty_rows_even:
+        weights = weights.masked_fill(blocked, 0.0)
+    weights = F.dropout(weights, attn.dropout, attn.training)
+    out = (weights @ v).transpose(1, 2).reshape(n, steps, width)
+    return attn.out_proj(out), weights
+
+
+class Model(nn.Module):
+    """The network drawn in LayerLab."""
+
+    def __init__(self):
+        super().__init__()
+        self.embed = nn.Embedding(252, 32)
+        self.positions = PositionalEmbedding(48, 32)
+        self.self_attention = nn.MultiheadAttention(32, 4, batch_first=True)
+        self.norm1 = nn.LayerNorm(32, eps=1e-05)
+        self.feed_forward = nn.Linear(32, 64)
+        self.feed_forward_out = nn.Linear(64, 32)
+        self.norm2 = nn.LayerNorm(32, eps=1e-05)
+        self.dropout = nn.Dropout(p=0.1)
+        self.scores = nn.Linear(32, 4)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Keras' default initial values, so both scripts start from the same distributions."""
+        nn.init.uniform_(self.embed.weight, -0.05, 0.05)
+        nn.init.uniform_(self.self_attention.in_proj_weight, -math.sqrt(6 / (32 + 32)), math.sqrt(6 / (32 + 32)))
+        nn.init.uniform_(self.self_attention.out_proj.weight, -math.sqrt(6 / (32 + 32)), math.sqrt(6 / (32 + 32)))
+        nn.init.zeros_(self.self_attention.in_proj_bias)
+        nn.init.zeros_(self.self_attention.out_proj.bias)
+        nn.init.xavier_uniform_(self.feed_forward.weight)
+        nn.init.zeros_(self.feed_forward.bias)
+        nn.init.xavier_uniform_(self.feed_forward_out.weight)
+        nn.init.zeros_(self.feed_forward_out.bias)
+        nn.init.xavier_uniform_(self.scores.weight)
+        nn.init.zeros_(self.scores.bias)
+
+    def forward(self, chars):
+        x = self.embed(chars)
+        positions = self.positions(x)
+        x, _ = masked_attention(self.self_attention, positions, positions, chars, False, True)
+        x = positions + x
+        norm1 = self.norm1(x)
+        x = torch.relu(self.feed_forward(norm1))
+        x = self.feed_forward_out(x)
+        x = norm1 + x
+        x = self.norm2(x)
+        x = torch.mean(x, dim=1)
+        x = self.dropout(x)
+        logits = self.scores(x)
+        return logits
 
 
 class DataError(Exception):
@@ -168,177 +245,6 @@ def prepare_targets(y):
         low, high = int(y.min()), int(y.max())
         raise DataError(f"class labels must be 0…{NUM_CLASSES - 1}; the data have {low}…{high}")
     return y
-
-
-class PositionalEmbedding(nn.Module):
-    """Adds a learned vector per position: a (steps, features) table."""
-
-    def __init__(self, steps, features):
-        super().__init__()
-        self.table = nn.Parameter(torch.empty(steps, features))
-        nn.init.uniform_(self.table, -0.05, 0.05)  # as Keras' Embedding
-
-    def forward(self, x):
-        return x + self.table
-
-
-def masked_attention(attn, query, value, ids, causal, empty_rows_even):
-    """``attn`` (an nn.MultiheadAttention) computed as Keras' MultiHeadAttention does with a padding mask:
-    keys whose token id is 0 (and, when causal, later keys) get no weight. A query that may see no key
-    at all attends evenly to every key when ``empty_rows_even`` (Keras' fused kernel, used without
-    dropout and attention weights), else to none (its output is the projection's bias); never NaN."""
-    n, steps, width = query.shape
-    heads, size = attn.num_heads, width // attn.num_heads
-    if attn.in_proj_weight is not None:
-        w_q, w_k, w_v = attn.in_proj_weight.chunk(3)
-    else:
-        w_q, w_k, w_v = attn.q_proj_weight, attn.k_proj_weight, attn.v_proj_weight
-    b_q, b_k, b_v = attn.in_proj_bias.chunk(3) if attn.in_proj_bias is not None else (None, None, None)
-
-    def split(x, w, b):  # (N, L, E) -> (N, heads, L, size)
-        return F.linear(x, w, b).view(n, -1, heads, size).transpose(1, 2)
-
-    q, k, v = split(query, w_q, b_q), split(value, w_k, b_k), split(value, w_v, b_v)
-    scores = (q / math.sqrt(size)) @ k.transpose(-2, -1)
-    blocked = (ids == 0)[:, None, None, :].expand(-1, 1, steps, -1)
-    if causal:
-        blocked = blocked | torch.ones(steps, ids.shape[1], dtype=torch.bool, device=ids.device).triu(1)
-    weights = torch.softmax(scores.masked_fill(blocked, -1e9), dim=-1)
-    if not empty_rows_even:
-        weights = weights.masked_fill(blocked, 0.0)
-    weights = F.dropout(weights, attn.dropout, attn.training)
-    out = (weights @ v).transpose(1, 2).reshape(n, steps, width)
-    return attn.out_proj(out), weights
-
-
-class Model(nn.Module):
-    """The network drawn in LayerLab."""
-
-    def __init__(self):
-        super().__init__()
-        self.embed = nn.Embedding(252, 32)
-        self.positions = PositionalEmbedding(48, 32)
-        self.self_attention = nn.MultiheadAttention(32, 4, batch_first=True)
-        self.norm1 = nn.LayerNorm(32, eps=1e-05)
-        self.feed_forward = nn.Linear(32, 64)
-        self.feed_forward_out = nn.Linear(64, 32)
-        self.norm2 = nn.LayerNorm(32, eps=1e-05)
-        self.dropout = nn.Dropout(p=0.1)
-        self.scores = nn.Linear(32, 4)
-        self.reset_parameters()
-
-    def reset_parameters(self):
-        """Keras' default initial values, so both scripts start from the same distributions."""
-        nn.init.uniform_(self.embed.weight, -0.05, 0.05)
-        nn.init.uniform_(self.self_attention.in_proj_weight, -math.sqrt(6 / (32 + 32)), math.sqrt(6 / (32 + 32)))
-        nn.init.uniform_(self.self_attention.out_proj.weight, -math.sqrt(6 / (32 + 32)), math.sqrt(6 / (32 + 32)))
-        nn.init.zeros_(self.self_attention.in_proj_bias)
-        nn.init.zeros_(self.self_attention.out_proj.bias)
-        nn.init.xavier_uniform_(self.feed_forward.weight)
-        nn.init.zeros_(self.feed_forward.bias)
-        nn.init.xavier_uniform_(self.feed_forward_out.weight)
-        nn.init.zeros_(self.feed_forward_out.bias)
-        nn.init.xavier_uniform_(self.scores.weight)
-        nn.init.zeros_(self.scores.bias)
-
-    def forward(self, chars):
-        x = self.embed(chars)
-        positions = self.positions(x)
-        x, _ = masked_attention(self.self_attention, positions, positions, chars, False, True)
-        x = positions + x
-        norm1 = self.norm1(x)
-        x = torch.relu(self.feed_forward(norm1))
-        x = self.feed_forward_out(x)
-        x = norm1 + x
-        x = self.norm2(x)
-        x = torch.mean(x, dim=1)
-        x = self.dropout(x)
-        logits = self.scores(x)
-        return logits
-
-
-class Control:
-    """Progress output, and the pause/stop files in the output folder."""
-
-    def __init__(self, out_dir, mode):
-        self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
-        self.next_check = 0.0
-
-    def emit(self, event, **fields):
-        if self.jsonl:
-            fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
-            print(json.dumps({"event": event, **fields}), flush=True)
-        elif event == "batch":
-            print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
-        elif event == "error":
-            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
-        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
-            # Numbers and names only: the confusion matrix and samples are for the app.
-            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list))
-            print(f"\r{event}: {shown}", flush=True)
-
-    def due(self):
-        """True at most every 0.2 s, so progress costs no per-batch work."""
-        now = time.perf_counter()
-        if now < self.next_check:
-            return False
-        self.next_check = now + 0.2
-        return True
-
-    def should_stop(self):
-        """Wait while DIR/pause exists; True once DIR/stop exists."""
-        if self.exists("pause"):
-            self.emit("paused")
-            while self.exists("pause") and not self.exists("stop"):
-                time.sleep(0.1)
-            self.emit("resumed")
-        return self.exists("stop")
-
-    def exists(self, name):
-        return (self.out_dir / name).exists()
-
-
-def finite_or_none(value):
-    """Non-finite floats become None (null), so every event line is valid JSON."""
-    return None if isinstance(value, float) and not math.isfinite(value) else value
-
-
-def require_finite(name, value):
-    """A FloatingPointError when a loss is NaN or infinite (reported as an error of kind nan)."""
-    if value is not None and not math.isfinite(value):
-        raise FloatingPointError(f"the {name} became {value}")
-
-
-class DeviceError(Exception):
-    """The requested device is not available."""
-
-
-def _text(value):
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
-
-
-def require_targets(output, targets, expected):
-    """A DataError naming both shapes when the targets do not fit the model's output."""
-    if targets != expected:
-        raise DataError(
-            f"the targets have shape {targets} per sample, but the model's output {output} "
-            f"needs targets of shape {expected}"
-        )
-
-
-OOM_HINT = "try a smaller batch size or model, or --device cpu"
-
-
-def fail(control, kind, message):
-    """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
-    control.emit("error", kind=kind, message=message)
-    return 1
-
-
-def is_shape_error(err):
-    """True for the errors a model raises when the data have the wrong shape."""
-    text = str(err).lower()
-    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
 
 
 def make_optimizer(model, lr):
@@ -623,6 +529,108 @@ def main(argv=None):
             raise
         return fail(control, "shape", f"the data do not fit the model: {err}")
     return 0
+
+
+# ==================================================================================================
+# The LayerLab app's protocol. Everything above is the model, its data and its training; the code below
+# reports progress and obeys the app's pause and stop files; it changes nothing the model computes.
+#
+# --progress jsonl prints one JSON object per line instead (the LayerLab app reads it):
+#     {"event": "start", ...}
+#     {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ..., "lr": ...}
+#     {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
+#         "lr": ...}
+#     {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...,
+#         "confusion": ..., "classes": ..., "misclassified": ...}
+#     {"event": "error", "kind": "nan" | "oom" | "shape" | "data" | "device", "message": ...}
+#
+# While it trains, create the file DIR/pause to pause at the next batch boundary (delete
+# it to go on), or DIR/stop to stop after the current batch; the weights are saved.
+# ==================================================================================================
+
+
+class Control:
+    """Progress output, and the pause/stop files in the output folder."""
+
+    def __init__(self, out_dir, mode):
+        self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
+        self.next_check = 0.0
+
+    def emit(self, event, **fields):
+        if self.jsonl:
+            fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
+            print(json.dumps({"event": event, **fields}), flush=True)
+        elif event == "batch":
+            print(f"\r  step {fields['step']}  loss {fields['loss']:.4f}", end="")
+        elif event == "error":
+            print(f"\rerror: {fields['message']}", file=sys.stderr, flush=True)
+        elif event in ("epoch", "end", "paused", "resumed", "tensorboard"):
+            # Numbers and names only: the confusion matrix and samples are for the app.
+            shown = ", ".join(f"{k} {_text(v)}" for k, v in fields.items() if not isinstance(v, list))
+            print(f"\r{event}: {shown}", flush=True)
+
+    def due(self):
+        """True at most every 0.2 s, so progress costs no per-batch work."""
+        now = time.perf_counter()
+        if now < self.next_check:
+            return False
+        self.next_check = now + 0.2
+        return True
+
+    def should_stop(self):
+        """Wait while DIR/pause exists; True once DIR/stop exists."""
+        if self.exists("pause"):
+            self.emit("paused")
+            while self.exists("pause") and not self.exists("stop"):
+                time.sleep(0.1)
+            self.emit("resumed")
+        return self.exists("stop")
+
+    def exists(self, name):
+        return (self.out_dir / name).exists()
+
+
+def finite_or_none(value):
+    """Non-finite floats become None (null), so every event line is valid JSON."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def require_finite(name, value):
+    """A FloatingPointError when a loss is NaN or infinite (reported as an error of kind nan)."""
+    if value is not None and not math.isfinite(value):
+        raise FloatingPointError(f"the {name} became {value}")
+
+
+class DeviceError(Exception):
+    """The requested device is not available."""
+
+
+def _text(value):
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def require_targets(output, targets, expected):
+    """A DataError naming both shapes when the targets do not fit the model's output."""
+    if targets != expected:
+        raise DataError(
+            f"the targets have shape {targets} per sample, but the model's output {output} "
+            f"needs targets of shape {expected}"
+        )
+
+
+OOM_HINT = "try a smaller batch size or model, or --device cpu"
+
+
+def fail(control, kind, message):
+    """Report why training failed (kind: nan, oom, shape, data or device); the exit code."""
+    control.emit("error", kind=kind, message=message)
+    return 1
+
+
+def is_shape_error(err):
+    """True for the errors a model raises when the data have the wrong shape."""
+    text = str(err).lower()
+    return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
 
 
 if __name__ == "__main__":
