@@ -35,6 +35,11 @@ What the ONNX file does not keep (and the round-trip tests tolerate, exactly thi
 * Names of layers that are plain tensor code (see above), and a few layers that the same ONNX graph
   stands for: ``reduce_mean(axis=time)`` of a sequence is ``global_avg_pool``; ``conv2d(groups=C)``
   with C input channels is ``depthwise_conv2d``; Flatten of a vector disappears.
+* Attention (nn.MultiheadAttention, or LayerLab's MaskedAttention when the layer has a mask) comes back
+  from the module's scope only (with metadata): its dropout as 0; causal from the constant mask above
+  the diagonal; the ``weights`` port when the scope's attention weights are used outside it. A masked
+  attention whose queries that see no key attend to none although its weights are unused (LayerLab does
+  that only with attention dropout) is refused. Without metadata attention is refused.
 * Head kinds and their loss settings (``loss_weight``, ``label_smoothing``) are training facts: pass
   ``heads`` (default: guessed).
 
@@ -521,9 +526,149 @@ class _OnnxImporter:
         return None
 
     def _m_MultiheadAttention(self, name, nodes, ext, outs):
+        """nn.MultiheadAttention (batch first) or LayerLab's MaskedAttention (its ``ids`` input is the mask
+        port): one multi_head_attention layer. Weights in the module's state_dict layout: the initializers
+        the exporter kept under the module's name, the rest (weights folded into a transposed MatMul
+        constant) from the linear that reads them (``fx_node`` text). Dropout is 0 (inference)."""
+        b = self.b
+        masked = self.scope(nodes[0])[1] == "MaskedAttention"
+        cls = "MaskedAttention" if masked else "MultiheadAttention"
+
+        def refuse(why):
+            for o in outs:
+                self.val[o] = b.unsupported(name, cls, why)
+
+        floats = [t for t in ext if self.vals[t].dtype.kind == "f"]
+        ids = [t for t in ext if t not in floats]
+        if len(floats) not in (1, 2) or len(ids) != (1 if masked else 0):
+            return refuse(
+                "attention over inputs LayerLab's layer does not take (keys and values from one tensor"
+                + (", a mask of token ids" if masked else ", no key padding or attention mask tensor")
+                + ")"
+            )
+        q_t, v_t = floats[0], floats[-1]
+        if any(f"{name}.{k}" in self.inits for k in ("bias_k", "bias_v")):
+            return refuse("add_bias_kv (LayerLab's attention has no extra key and value biases)")
+        w, use_bias = self._attention_arrays(name, nodes)
+        e, ev = self.shape(q_t)[-1], self.shape(v_t)[-1]
+        need = ["in_proj_weight"] if ev == e else ["q_proj_weight", "k_proj_weight", "v_proj_weight"]
+        if ev == e and "in_proj_weight" not in w and all(f"{k}_proj_weight" in w for k in "qkv"):
+            w["in_proj_weight"] = np.concatenate([w.pop(f"{k}_proj_weight") for k in "qkv"])
+        need.append("out_proj.weight")
+        missing = [k for k in need if k not in w]
+        if missing:
+            return refuse(f"its weights {', '.join(missing)} are not constants LayerLab can read")
+        weights = {k: w[k] for k in need}
+        if use_bias:
+            weights["in_proj_bias"] = w.get("in_proj_bias", np.zeros(3 * e, np.float32))
+            weights["out_proj.bias"] = w.get("out_proj.bias", np.zeros(e, np.float32))
+        soft = self._find(nodes, "Softmax")
+        heads = self._attention_heads(soft, q_t)
+        if soft is None or heads is None or e % heads:
+            return refuse("the number of heads cannot be read from its scores (no Softmax over (N, heads, T, S))")
+        scores = self._attention_scores(soft, nodes)
+        uses_weights = any(o in scores for o in outs)
+        if masked:
+            even = not any(c.op_type == "Where" for c in self.consumers.get(soft.output[0], []))
+            if even == uses_weights:  # LayerLab's choice: even exactly without dropout and attention weights
+                return refuse(
+                    "queries that may see no key attend to none although the attention weights are not used: "
+                    "the source had attention dropout, which an ONNX file does not keep (set dropout to 0 "
+                    "and export again)"
+                )
+        inputs = {"query": self.ref(q_t)}
+        if v_t != q_t:
+            inputs["value"] = self.ref(v_t)
+        if ids:
+            inputs["mask"] = self.ref(ids[0])
+        ref = b.layer(
+            "multi_head_attention",
+            inputs,
+            name,
+            weights=weights,
+            num_heads=heads,
+            dropout=0.0,
+            causal=self._causal(nodes, self.shape(q_t)[1], self.shape(v_t)[1]),
+            use_bias=use_bias,
+        )
         for o in outs:
-            self.val[o] = self.b.unsupported(name, "MultiheadAttention", "attention is not imported from ONNX yet")
+            self.val[o] = ref
+            if o in scores:
+                self.val[o] = b.port(ref, "weights")
+                batch, shape = self.shape(q_t)[0], self.shape(o)
+                if len(shape) == 3 and shape[0] == batch * heads:
+                    # (N * heads, T, S): the exporter merged PyTorch's view(N, heads, T, S) into the Reshape
+                    # that follows (a Flatten); the port is (N, heads, T, S), and so is the tensor read now.
+                    self.vals[o] = self.vals[o].reshape(batch, heads, *shape[1:])
         return None
+
+    def _attention_scores(self, soft, nodes) -> set:
+        """The tensors that are the attention weights: the Softmax's result and its views and masking."""
+        inside = {id(n) for n in nodes}
+        out, todo = set(), [soft.output[0]]
+        while todo:
+            t = todo.pop()
+            out.add(t)
+            for c in self.consumers.get(t, []):
+                if id(c) in inside and c.op_type in ("Where", "Reshape", "Identity", "Dropout", "Squeeze", "Unsqueeze"):
+                    todo.append(c.output[0])
+        return out
+
+    _m_MaskedAttention = _m_MultiheadAttention
+
+    ATTENTION_KEYS = (
+        "in_proj_weight",
+        "q_proj_weight",
+        "k_proj_weight",
+        "v_proj_weight",
+        "out_proj.weight",
+        "in_proj_bias",
+        "out_proj.bias",
+    )
+
+    def _attention_arrays(self, name, nodes) -> tuple[dict, bool]:
+        """({state_dict key: array}, use_bias) of an attention module's scope."""
+        w = {k: self.vals[f"{name}.{k}"] for k in self.ATTENTION_KEYS if f"{name}.{k}" in self.inits}
+        use_bias = "in_proj_bias" in w or "out_proj.bias" in w
+        for n in nodes:
+            if n.op_type not in ("MatMul", "Gemm") or "aten.linear" not in self.fx(n):
+                continue
+            args = [a.strip().lstrip("%") for a in self._fx_args(n).split(",")]
+            use_bias = use_bias or (len(args) > 2 and args[2] != "None")
+            key = next((k for k in self.ATTENTION_KEYS if args[1:2] and args[1].endswith(k.replace(".", "_"))), None)
+            m = self.cval(n.input[1])
+            if key is None or key in w or m is None or m.ndim != 2:
+                continue
+            trans = n.op_type == "Gemm" and _attrs(n).get("transB", 0)
+            w[key] = m if trans else m.T  # MatMul(x, Wᵀ); Gemm with transB reads W itself
+        return w, use_bias
+
+    def _attention_heads(self, soft, q_t) -> int | None:
+        """Heads from the scores' shape: (N, heads, T, S), or (N * heads, T, S) in PyTorch's own path."""
+        if soft is None:
+            return None
+        shape, batch = self.shape(soft.input[0]), self.shape(q_t)[0]
+        if len(shape) == 4 and shape[0] == batch:
+            return int(shape[1])
+        if len(shape) == 3 and shape[0] % batch == 0:
+            return int(shape[0] // batch)
+        return None
+
+    def _causal(self, nodes, steps, keys) -> bool:
+        """Whether a constant (steps, keys) mask of the scope blocks exactly the future (above the diagonal)."""
+        future = np.triu(np.ones((steps, keys), bool), 1)
+        if not future.any():
+            return False
+        for n in nodes:
+            for t in n.input:
+                v = self.cval(t)
+                if v is None or v.size != future.size or v.shape[-2:] != future.shape or v.dtype.kind not in "bf":
+                    continue
+                v = v.reshape(future.shape)
+                blocked = v if v.dtype == bool else v < -1e4
+                if np.array_equal(blocked, future) and (v.dtype == bool or not np.any(v[~future])):
+                    return True
+        return False
 
     # ------------------------------------------------------------------ single ops
     def _has_bias(self, n, name, present: bool) -> bool:
@@ -861,6 +1006,14 @@ class _OnnxImporter:
             return
         if op in ("InstanceNormalization", "GroupNormalization"):
             self._norm(n, name, x, x_t, out)
+            return
+        if op == "MatMul" and len(ins) == 2:
+            self.val[out] = b.unsupported(
+                where,
+                op,
+                "a product of two computed tensors, as in attention: LayerLab imports attention only from files "
+                "whose nodes name their PyTorch module (torch.onnx's dynamo exporter metadata)",
+            )
             return
         self.val[out] = b.unsupported(where, op, "LayerLab has no layer for this operation")
 

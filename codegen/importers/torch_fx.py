@@ -28,8 +28,7 @@ from codegen.importers.builder import POISON, GraphBuilder, Imported, ImportFail
 
 Reference = Callable[[dict[str, np.ndarray]], list[np.ndarray]]
 
-LAYERLAB_LEAVES = {"PositionalEmbedding", "SinusoidalPosition"}  # codegen/lower_torch/attention.py
-LAYERLAB_FUNCTIONS = {"masked_attention"}
+LAYERLAB_LEAVES = {"PositionalEmbedding", "SinusoidalPosition", "MaskedAttention"}  # codegen/lower_torch/attention.py
 TRACE_BATCH = 2
 
 
@@ -248,7 +247,6 @@ class _Importer:
     # ------------------------------------------------------------------ tracing
     def _trace(self):
         fx = self.fx
-        wrapped = _layerlab_functions(self.module)
 
         class Tracer(fx.Tracer):
             def is_leaf_module(self, m, qualified_name):
@@ -256,7 +254,7 @@ class _Importer:
                     return True
                 return super().is_leaf_module(m, qualified_name)
 
-        tracer = Tracer(autowrap_functions=tuple(wrapped))
+        tracer = Tracer()
         tracer.record_stack_traces = True
         try:
             graph = tracer.trace(self.module)
@@ -511,7 +509,7 @@ class _Importer:
                     and all(isinstance(i, slice) for i in u.args[1])
                 ):
                     return u.args[1][2] != slice(None)
-                if name in ("transpose", "permute", "movedim", "masked_attention", "linear", "pad", "interpolate"):
+                if name in ("transpose", "permute", "movedim", "linear", "pad", "interpolate"):
                     return name in ("pad", "interpolate")
             todo += list(u.users)
         return False
@@ -545,6 +543,8 @@ class _Importer:
         name = clean_name(node.target)
         where = f"self.{node.target}"
         cls = type(m).__name__
+        if cls == "MaskedAttention" and isinstance(m, nn.MultiheadAttention):
+            return self._masked_attention(node, m, args, kwargs, name, where)
         if cls in LAYERLAB_LEAVES:
             return self._position(node, m, args, name, where)
         sep = _separable(m)
@@ -1148,17 +1148,26 @@ class _Importer:
             return POISON
         return _Attention(r, weights_ok)
 
-    def _masked_attention(self, node, args, kwargs):
-        attn, q, v, ids, causal, even = (
-            list(args) + [kwargs.get(k) for k in ("attn", "query", "value", "ids", "causal", "empty_rows_even")]
-        )[:6]
-        if not isinstance(attn, self.torch.nn.MultiheadAttention):
-            raise _Refuse("masked_attention without an nn.MultiheadAttention")
+    def _masked_attention(self, node, m, args, kwargs, name, where):
+        """LayerLab's MaskedAttention (codegen/lower_torch/attention.py): the ids input is the mask port."""
+        try:
+            bound = inspect.signature(m.forward).bind(*args, **kwargs).arguments
+        except TypeError as err:
+            raise _Refuse(str(err)) from None
+        if set(bound) != {"query", "value", "ids"}:
+            raise _Refuse("a MaskedAttention whose forward is not LayerLab's (query, value, ids)")
+        if not m.batch_first:
+            raise _Refuse("batch_first=False (LayerLab's sequences are batch first, (N, T, F))")
+        if m.bias_k is not None or m.add_zero_attn:
+            raise _Refuse("add_bias_kv or add_zero_attn")
         uses_weights = any(_item(u) == 1 and u.users for u in node.users)
-        if bool(even) != (not attn.dropout and not uses_weights):
-            raise _Refuse("masked_attention with empty_rows_even other than LayerLab's choice")
-        name = clean_name(node.args[0].target) if hasattr(node.args[0], "target") else None
-        return self._attention(attn, q, v, self.ref(ids), bool(causal), True, name, name)
+        even = getattr(m, "empty_rows_even", None)
+        if even is None or bool(even) != (not m.dropout and not uses_weights):
+            raise _Refuse("MaskedAttention with empty_rows_even other than LayerLab's choice")
+        causal = getattr(m, "causal", None)
+        if not isinstance(causal, bool):
+            raise _Refuse("MaskedAttention without a causal attribute (True or False)")
+        return self._attention(m, bound["query"], bound["value"], self.ref(bound["ids"]), causal, True, name, where)
 
     def _position_param(self, x, p: _Param, name):
         t = self.ttype(x)
@@ -1180,8 +1189,6 @@ class _Importer:
     def _function(self, node, fn, args, kwargs):
         torch, F = self.torch, self.torch.nn.functional
         fname = getattr(fn, "__name__", "")
-        if fname in LAYERLAB_FUNCTIONS:
-            return self._masked_attention(node, args, kwargs)
         if fn is operator.getitem:
             return self._getitem(node, args[0], args[1])
         if fn is getattr:
@@ -1447,53 +1454,49 @@ class _Importer:
 # ----------------------------------------------------------------------------- small helpers
 
 MERGES = {"add", "iadd", "mul", "imul", "sub", "maximum", "minimum"}
-KNOWN_FUNCTIONS = (
-    MERGES
-    | LAYERLAB_FUNCTIONS
-    | {
-        "getitem",
-        "getattr",
-        "relu",
-        "relu_",
-        "sigmoid",
-        "tanh",
-        "silu",
-        "relu6",
-        "hardswish",
-        "softplus",
-        "leaky_relu",
-        "gelu",
-        "elu",
-        "softmax",
-        "dropout",
-        "truediv",
-        "div",
-        "cat",
-        "concat",
-        "concatenate",
-        "flatten",
-        "view",
-        "reshape",
-        "squeeze",
-        "unsqueeze",
-        "permute",
-        "transpose",
-        "movedim",
-        "swapaxes",
-        "contiguous",
-        "clone",
-        "float",
-        "detach",
-        "to",
-        "size",
-        "dim",
-        "mean",
-        "amax",
-        "pad",
-        "interpolate",
-        "eq",
-    }
-)
+KNOWN_FUNCTIONS = MERGES | {
+    "getitem",
+    "getattr",
+    "relu",
+    "relu_",
+    "sigmoid",
+    "tanh",
+    "silu",
+    "relu6",
+    "hardswish",
+    "softplus",
+    "leaky_relu",
+    "gelu",
+    "elu",
+    "softmax",
+    "dropout",
+    "truediv",
+    "div",
+    "cat",
+    "concat",
+    "concatenate",
+    "flatten",
+    "view",
+    "reshape",
+    "squeeze",
+    "unsqueeze",
+    "permute",
+    "transpose",
+    "movedim",
+    "swapaxes",
+    "contiguous",
+    "clone",
+    "float",
+    "detach",
+    "to",
+    "size",
+    "dim",
+    "mean",
+    "amax",
+    "pad",
+    "interpolate",
+    "eq",
+}
 
 
 def KNOWN_MODULES(nn) -> tuple:
@@ -1742,19 +1745,6 @@ def _separable(m):
     if p.stride != (1, 1) or p.padding != (0, 0) or p.in_channels != d.out_channels or p.dilation != (1, 1):
         return None
     return d
-
-
-def _layerlab_functions(module) -> list:
-    """LayerLab's helper functions the model's forward calls (masked_attention), kept as single nodes."""
-    out = []
-    for m in module.modules():
-        fwd = getattr(type(m), "forward", None)
-        glb = getattr(fwd, "__globals__", {})
-        for name in LAYERLAB_FUNCTIONS:
-            fn = glb.get(name)
-            if callable(fn) and fn not in out:
-                out.append(fn)
-    return out
 
 
 def _source_files(module) -> set[str]:

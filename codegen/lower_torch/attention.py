@@ -10,33 +10,39 @@ from codegen.pyfmt import call, lit
 # ----------------------------------------------------------------------------- multi-head attention
 
 MASKED_ATTENTION = '''
-def masked_attention(attn, query, value, ids, causal, empty_rows_even):
-    """``attn`` (an nn.MultiheadAttention) computed as Keras' MultiHeadAttention does with a padding mask:
-    keys whose token id is 0 (and, when causal, later keys) get no weight. A query that may see no key
+class MaskedAttention(nn.MultiheadAttention):
+    """nn.MultiheadAttention computed as Keras' MultiHeadAttention does with a padding mask:
+    keys whose token id is 0 (and, when ``causal``, later keys) get no weight. A query that may see no key
     at all attends evenly to every key when ``empty_rows_even`` (Keras' fused kernel, used without
     dropout and attention weights), else to none (its output is the projection's bias); never NaN."""
-    n, steps, width = query.shape
-    heads, size = attn.num_heads, width // attn.num_heads
-    if attn.in_proj_weight is not None:
-        w_q, w_k, w_v = attn.in_proj_weight.chunk(3)
-    else:
-        w_q, w_k, w_v = attn.q_proj_weight, attn.k_proj_weight, attn.v_proj_weight
-    b_q, b_k, b_v = attn.in_proj_bias.chunk(3) if attn.in_proj_bias is not None else (None, None, None)
 
-    def split(x, w, b):  # (N, L, E) -> (N, heads, L, size)
-        return F.linear(x, w, b).view(n, -1, heads, size).transpose(1, 2)
+    def __init__(self, *args, causal=False, empty_rows_even=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.causal, self.empty_rows_even = causal, empty_rows_even
 
-    q, k, v = split(query, w_q, b_q), split(value, w_k, b_k), split(value, w_v, b_v)
-    scores = (q / math.sqrt(size)) @ k.transpose(-2, -1)
-    blocked = (ids == 0)[:, None, None, :].expand(-1, 1, steps, -1)
-    if causal:
-        blocked = blocked | torch.ones(steps, ids.shape[1], dtype=torch.bool, device=ids.device).triu(1)
-    weights = torch.softmax(scores.masked_fill(blocked, -1e9), dim=-1)
-    if not empty_rows_even:
-        weights = weights.masked_fill(blocked, 0.0)
-    weights = F.dropout(weights, attn.dropout, attn.training)
-    out = (weights @ v).transpose(1, 2).reshape(n, steps, width)
-    return attn.out_proj(out), weights
+    def forward(self, query, value, ids):
+        n, steps, width = query.shape
+        heads, size = self.num_heads, width // self.num_heads
+        if self.in_proj_weight is not None:
+            w_q, w_k, w_v = self.in_proj_weight.chunk(3)
+        else:
+            w_q, w_k, w_v = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight
+        b_q, b_k, b_v = self.in_proj_bias.chunk(3) if self.in_proj_bias is not None else (None, None, None)
+
+        def split(x, w, b):  # (N, L, E) -> (N, heads, L, size)
+            return F.linear(x, w, b).view(n, -1, heads, size).transpose(1, 2)
+
+        q, k, v = split(query, w_q, b_q), split(value, w_k, b_k), split(value, w_v, b_v)
+        scores = (q / math.sqrt(size)) @ k.transpose(-2, -1)
+        blocked = (ids == 0)[:, None, None, :].expand(-1, 1, steps, -1)
+        if self.causal:
+            blocked = blocked | torch.ones(steps, ids.shape[1], dtype=torch.bool, device=ids.device).triu(1)
+        weights = torch.softmax(scores.masked_fill(blocked, -1e9), dim=-1)
+        if not self.empty_rows_even:
+            weights = weights.masked_fill(blocked, 0.0)
+        weights = F.dropout(weights, self.dropout, self.training)
+        out = (weights @ v).transpose(1, 2).reshape(n, steps, width)
+        return self.out_proj(out), weights
 '''
 
 
@@ -59,21 +65,22 @@ def _attention(step: Step, ctx: Ctx) -> Rendered:
         kw["bias"] = "False"
     if ev != e:
         kw.update(kdim=lit(ev), vdim=lit(ev))
-    r = Rendered(build=[(_self(step), call("nn.MultiheadAttention", lit(e), lit(heads), **kw))])
     q = step.port_inputs["query"][0]
     v = step.port_inputs.get("value", [q])[0]
-    args = [q, v, v]
-    extra = {}
     mask = step.port_inputs.get("mask")
     steps = step.out.dims[1]
     weights = step.outs.get("weights")
     if mask:  # Keras' masking, written out (docs/equivalence.md §4): the same weights, no NaN
-        fn = ctx.helper("masked_attention", MASKED_ATTENTION)
+        cls = ctx.helper("MaskedAttention", MASKED_ATTENTION)
         ctx.imports.update({"F", "math"})
-        even = not p["dropout"] and weights is None  # Keras' fused kernel (see masked_attention)
-        args = (_self(step), q, v, mask[0], lit(p["causal"]), lit(even))
-        r.apply.append((f"{step.var}, {weights or '_'}", call(fn, *args)))
+        kw["causal"] = lit(p["causal"])
+        kw["empty_rows_even"] = lit(not p["dropout"] and weights is None)  # Keras' fused kernel (see the class)
+        r = Rendered(build=[(_self(step), call(cls, lit(e), lit(heads), **kw))])
+        r.apply.append((f"{step.var}, {weights or '_'}", call(_self(step), q, v, mask[0])))
         return r
+    r = Rendered(build=[(_self(step), call("nn.MultiheadAttention", lit(e), lit(heads), **kw))])
+    args = [q, v, v]
+    extra = {}
     if p["causal"]:
         keys = step.port_types.get("value", step.port_types["query"])[0].dims[1]
         ones = call("torch.ones", lit(steps), lit(keys), dtype="torch.bool", device=f"{q}.device")

@@ -111,5 +111,5 @@ def assert_same(original, imported):
     assert not diff, "\n".join(diff)
 
 
-# masked_attention is tensor code around nn.MultiheadAttention's parameters: no module to recognise.
-REFUSED_EXAMPLES = {"transformer_classifier": "cannot be imported"}
+# Examples the ONNX import refuses ({name: what the refusal says}); none at present.
+REFUSED_EXAMPLES: dict[str, str] = {}

@@ -21,7 +21,7 @@ import warnings
 import numpy as np
 import pytest
 from catalog_cases import CATALOG, project_for
-from codegen_helpers import chain
+from codegen_helpers import chain, no_data_project
 from onnx_roundtrip import assert_same, canonical
 from roundtrip import head_kinds
 
@@ -132,12 +132,24 @@ CATALOG_CASES = [
     ("minimum", "vector", {}),
     ("concatenate", "image", {}),
     ("average", "vector", {}),
+    ("multi_head_attention", "sequence", {}),
+    ("multi_head_attention", "sequence", {"num_heads": 2, "causal": True}),
+    ("multi_head_attention", "sequence", {"num_heads": 1, "use_bias": False}),
+    ("multi_head_attention", "cross", {"num_heads": 2}),
+    ("multi_head_attention", "cross_kdim", {"num_heads": 2}),
+    ("multi_head_attention", "cross_kdim", {"num_heads": 2, "use_bias": False}),
+    ("multi_head_attention", "weights", {"num_heads": 2, "causal": True}),
+    ("multi_head_attention", "cross_kdim_weights", {"num_heads": 2}),
+    ("multi_head_attention", "masked", {"num_heads": 2}),
+    ("multi_head_attention", "masked", {"num_heads": 2, "causal": True}),
+    ("multi_head_attention", "masked_weights", {"num_heads": 2, "causal": True}),
+    ("multi_head_attention", "masked_cross_kdim", {"num_heads": 2}),
+    ("multi_head_attention", "masked_cross_kdim_weights", {"num_heads": 2, "causal": True}),
 ]
 # Types that do not come back exactly, and why (asserted: they are refused or differ, as stated).
 NOT_EXACT = {
     "group_norm": "exported as reshapes around InstanceNormalization, not one op",
     "instance_norm": "exported as its decomposition (ReduceMean/Sub/Div…), not InstanceNormalization",
-    "multi_head_attention": "nn.MultiheadAttention is exported as its decomposition; not imported yet",
     "sinusoidal_position": "its fixed table is indistinguishable from a learned PositionalEmbedding",
     "dropout": "absent at inference",
     "simple_rnn": "torch 2.13's exporter unrolls nn.RNN into per-step MatMul/Tanh nodes (no RNN op): refused",
@@ -160,11 +172,50 @@ def _rename_inputs(project):
             g.rename(node.id, "x_" + node.type.split(".")[1])
 
 
+def attention_project(params: dict, kind: str):
+    """Attention in the graphs ``project_for`` does not make; ``kind`` names its parts: ``cross`` (a second
+    sequence of the same width as the value), ``cross_kdim`` (of another width: kdim ≠ E), ``masked``
+    (token ids → Embedding → query, the ids → mask; with ``cross`` the embedded ids are the value) and
+    ``weights`` (the weights port flattened and joined to the output)."""
+    project = no_data_project()
+    g = project.graph
+    width = 6 if "kdim" in kind else 8
+    if "masked" in kind:
+        ids = g.add_node("input.tokens", {"steps": 5, "vocab_size": 9}, "x_ids")
+        emb = g.add_node("embedding", {"input_dim": 9, "output_dim": width if "cross" in kind else 8}, "embed")
+        g.connect(ids.id, "out", emb.id, "in")
+    query = emb if kind.startswith("masked") and "cross" not in kind else None
+    if query is None:
+        query = g.add_node("input.sequence", {"steps": 4 if "cross" in kind else 5, "features": 8}, "x_query")
+    attn = g.add_node("multi_head_attention", params, "attention")
+    g.connect(query.id, "out", attn.id, "query")
+    if "cross" in kind:
+        value = emb if "masked" in kind else g.add_node("input.sequence", {"steps": 5, "features": width}, "x_value")
+        g.connect(value.id, "out", attn.id, "value")
+    if "masked" in kind:
+        g.connect(ids.id, "out", attn.id, "mask")
+    last = g.add_node("flatten", {}, "flat")
+    g.connect(attn.id, "out", last.id, "in")
+    if "weights" in kind:
+        wflat = g.add_node("flatten", {}, "weights_flat")
+        g.connect(attn.id, "weights", wflat.id, "in")
+        cat = g.add_node("concatenate", {"axis": -1})
+        g.connect(last.id, "out", cat.id, "in")
+        g.connect(wflat.id, "out", cat.id, "in")
+        last = cat
+    head = g.add_node("output.regression", {}, "y")
+    g.connect(last.id, "out", head.id, "in")
+    return project
+
+
 @pytest.mark.parametrize("case", CATALOG_CASES, ids=_case_id)
 def test_catalog_round_trip(case, tmp_path):
     type_id, kind, params = case
-    project = project_for(CATALOG.get(type_id), params, kind)
-    _rename_inputs(project)
+    if type_id == "multi_head_attention" and kind != "sequence":
+        project = attention_project(params, kind)  # its Inputs have free names already
+    else:
+        project = project_for(CATALOG.get(type_id), params, kind)
+        _rename_inputs(project)
     out = tmp_path / "layer.onnx"
     export_in_process(project, out)
     imported, reference = import_onnx(str(out), heads=head_kinds(project))
@@ -236,3 +287,23 @@ def test_without_metadata_by_op_patterns(net, tmp_path):
     assert [n[1:] for n in na] == [n[1:] for n in nb] and len(ea) == len(eb)
     result = complete(imported, reference)
     assert result["compared"] and result["max_diff"] <= 1e-5
+
+
+def test_attention_without_metadata_is_refused(tmp_path):
+    """Without module names attention is only tensor products: refused, saying why."""
+    project = attention_project({"num_heads": 2}, "masked")
+    full, bare = tmp_path / "full.onnx", tmp_path / "bare.onnx"
+    export_in_process(project, full)
+    _strip_metadata(full, bare)
+    with pytest.raises(ImportFailed) as err:
+        import_onnx(str(bare))
+    assert "LayerLab imports attention only from files whose nodes name their PyTorch module" in str(err.value)
+
+
+def test_masked_attention_with_dropout_is_refused(tmp_path):
+    """Its queries that see no key attend to none (LayerLab's choice with dropout); ONNX keeps no dropout."""
+    project = attention_project({"num_heads": 2, "dropout": 0.1}, "masked")
+    out = tmp_path / "layer.onnx"
+    export_in_process(project, out)
+    with pytest.raises(ImportFailed, match="the source had attention dropout"):
+        import_onnx(str(out))

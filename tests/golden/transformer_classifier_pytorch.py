@@ -58,33 +58,39 @@ class PositionalEmbedding(nn.Module):
         return x + self.table
 
 
-def masked_attention(attn, query, value, ids, causal, empty_rows_even):
-    """``attn`` (an nn.MultiheadAttention) computed as Keras' MultiHeadAttention does with a padding mask:
-    keys whose token id is 0 (and, when causal, later keys) get no weight. A query that may see no key
+class MaskedAttention(nn.MultiheadAttention):
+    """nn.MultiheadAttention computed as Keras' MultiHeadAttention does with a padding mask:
+    keys whose token id is 0 (and, when ``causal``, later keys) get no weight. A query that may see no key
     at all attends evenly to every key when ``empty_rows_even`` (Keras' fused kernel, used without
     dropout and attention weights), else to none (its output is the projection's bias); never NaN."""
-    n, steps, width = query.shape
-    heads, size = attn.num_heads, width // attn.num_heads
-    if attn.in_proj_weight is not None:
-        w_q, w_k, w_v = attn.in_proj_weight.chunk(3)
-    else:
-        w_q, w_k, w_v = attn.q_proj_weight, attn.k_proj_weight, attn.v_proj_weight
-    b_q, b_k, b_v = attn.in_proj_bias.chunk(3) if attn.in_proj_bias is not None else (None, None, None)
 
-    def split(x, w, b):  # (N, L, E) -> (N, heads, L, size)
-        return F.linear(x, w, b).view(n, -1, heads, size).transpose(1, 2)
+    def __init__(self, *args, causal=False, empty_rows_even=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.causal, self.empty_rows_even = causal, empty_rows_even
 
-    q, k, v = split(query, w_q, b_q), split(value, w_k, b_k), split(value, w_v, b_v)
-    scores = (q / math.sqrt(size)) @ k.transpose(-2, -1)
-    blocked = (ids == 0)[:, None, None, :].expand(-1, 1, steps, -1)
-    if causal:
-        blocked = blocked | torch.ones(steps, ids.shape[1], dtype=torch.bool, device=ids.device).triu(1)
-    weights = torch.softmax(scores.masked_fill(blocked, -1e9), dim=-1)
-    if not empty_rows_even:
-        weights = weights.masked_fill(blocked, 0.0)
-    weights = F.dropout(weights, attn.dropout, attn.training)
-    out = (weights @ v).transpose(1, 2).reshape(n, steps, width)
-    return attn.out_proj(out), weights
+    def forward(self, query, value, ids):
+        n, steps, width = query.shape
+        heads, size = self.num_heads, width // self.num_heads
+        if self.in_proj_weight is not None:
+            w_q, w_k, w_v = self.in_proj_weight.chunk(3)
+        else:
+            w_q, w_k, w_v = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight
+        b_q, b_k, b_v = self.in_proj_bias.chunk(3) if self.in_proj_bias is not None else (None, None, None)
+
+        def split(x, w, b):  # (N, L, E) -> (N, heads, L, size)
+            return F.linear(x, w, b).view(n, -1, heads, size).transpose(1, 2)
+
+        q, k, v = split(query, w_q, b_q), split(value, w_k, b_k), split(value, w_v, b_v)
+        scores = (q / math.sqrt(size)) @ k.transpose(-2, -1)
+        blocked = (ids == 0)[:, None, None, :].expand(-1, 1, steps, -1)
+        if self.causal:
+            blocked = blocked | torch.ones(steps, ids.shape[1], dtype=torch.bool, device=ids.device).triu(1)
+        weights = torch.softmax(scores.masked_fill(blocked, -1e9), dim=-1)
+        if not self.empty_rows_even:
+            weights = weights.masked_fill(blocked, 0.0)
+        weights = F.dropout(weights, self.dropout, self.training)
+        out = (weights @ v).transpose(1, 2).reshape(n, steps, width)
+        return self.out_proj(out), weights
 
 
 class Model(nn.Module):
@@ -94,7 +100,7 @@ class Model(nn.Module):
         super().__init__()
         self.embed = nn.Embedding(252, 32)
         self.positions = PositionalEmbedding(48, 32)
-        self.self_attention = nn.MultiheadAttention(32, 4, batch_first=True)
+        self.self_attention = MaskedAttention(32, 4, batch_first=True, causal=False, empty_rows_even=True)
         self.norm1 = nn.LayerNorm(32, eps=1e-05)
         self.feed_forward = nn.Linear(32, 64)
         self.feed_forward_out = nn.Linear(64, 32)
@@ -120,7 +126,7 @@ class Model(nn.Module):
     def forward(self, chars):
         x = self.embed(chars)
         positions = self.positions(x)
-        x, _ = masked_attention(self.self_attention, positions, positions, chars, False, True)
+        x, _ = self.self_attention(positions, positions, chars)
         x = positions + x
         norm1 = self.norm1(x)
         x = torch.relu(self.feed_forward(norm1))
