@@ -16,7 +16,7 @@ STDLIB = {"csv": ("csv",), "text_classes": ("collections", "csv"), "audio_folder
 
 def loader(kind: str) -> str:
     """DataError, the load_data function for one dataset kind and read_data (templates/_loader.py.j2)."""
-    return render("_loader.py.j2", kind=kind, multi=False)
+    return render("_loader.py.j2", kind=kind, multi=False, short=False)
 
 
 def stdlib_imports(kind: str) -> tuple[str, ...]:

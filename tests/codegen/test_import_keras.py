@@ -151,6 +151,15 @@ def types(imported) -> list[str]:
     return [n.type for n in imported.project.graph.nodes()]
 
 
+def verified(imported):
+    """Import, check, verify: the imported graph's PyTorch and Keras scripts agree on the outputs, the
+    loss and the gradients (the training path, as `layerlab verify` checks it)."""
+    from codegen.verify import verify
+
+    report = verify(imported.project)
+    assert report.ok, report.text()
+
+
 def randomize_bn(model, seed=0):
     """Moving statistics away from 0/1, so that inference-mode BatchNorm is really checked."""
     rng = np.random.default_rng(seed)
@@ -203,6 +212,7 @@ def test_lenet5_flatten_reorders_the_dense_rows(tmp_path):
     assert g.find_by_name("conv2d").params["padding"] == [2, 2, 2, 2]
     assert g.find_by_name("dense_2").params["activation"] == "softmax"  # folded into the head's loss
     check(imported, reference)
+    verified(imported)
 
 
 def test_plain_flatten_feeding_anything_but_dense_is_refused():
@@ -245,6 +255,7 @@ def test_small_resnet():
     # stride 2 'same' on 16 pixels: TensorFlow pads (0, 1)
     assert imported.project.graph.find_by_name("b2_conv1").params["padding"] == [0, 1, 0, 1]
     check(imported, reference)
+    verified(imported)
 
 
 def test_small_transformer_encoder():
@@ -266,6 +277,7 @@ def test_small_transformer_encoder():
     assert g.find_by_name("tokens").params == {"steps": steps, "vocab_size": vocab}
     assert not g.in_edges(g.find_by_name("attention").id, "value")  # self-attention
     check(imported, reference)
+    verified(imported)
 
 
 def test_char_rnn_two_stacked_lstms():
@@ -278,6 +290,7 @@ def test_char_rnn_two_stacked_lstms():
     assert types(imported) == ["input.tokens", "embedding", "lstm", "lstm", "dense", "output.classification"]
     assert imported.project.graph.find_by_name("lstm2").params["return_sequences"] is True
     check(imported, reference)
+    verified(imported)
 
 
 def test_signal_input_and_bidirectional_state():

@@ -335,3 +335,22 @@ def test_load_module_errors(tmp_path):
 def test_input_shapes_are_required():
     with pytest.raises(ImportFailed, match="image"):
         import_module(_load("LeNet5"), None)
+
+
+@pytest.mark.parametrize(
+    "cls,inputs",
+    [
+        ("LeNet5", [("image", (1, 28, 28), "float32")]),
+        ("SmallResNet", [("x", (3, 16, 16), "float32")]),
+        ("TinyTransformer", [("ids", (12,), "int64")]),
+        ("CharRNN", [("chars", (20,), "int64")]),
+    ],
+)
+def test_hand_written_models_verify_after_import(cls, inputs):
+    """Import, check, verify: the imported graph's PyTorch and Keras scripts compute the same function
+    and the same loss and gradients (the whole training path, as `layerlab verify` checks it)."""
+    from codegen.verify import verify
+
+    imported, _ = import_module(_load(cls), inputs, heads=["classification"])
+    report = verify(imported.project)
+    assert report.ok, report.text()
