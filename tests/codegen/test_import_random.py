@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from catalog_cases import case_id, cases
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from roundtrip import differences, head_kinds
 from test_random_graphs import OPS, _build
@@ -65,3 +65,27 @@ def test_random_graphs_round_trip_through_keras(choices):
     if _exact(project, EXPECTED_DIFFERENT, EXPECTED_DIFFERENT_TYPES):
         assert differences(keras_visible(project), imported.project) == []
     check(imported, reference)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(choices=CHOICES)
+def test_random_graphs_round_trip_through_onnx(choices, tmp_path_factory):
+    """The same through ONNX, with the layer types whose ONNX form LayerLab reads back exactly
+    (test_import_onnx lists the others and why)."""
+    pytest.importorskip("onnxscript")
+    from onnx_roundtrip import assert_same
+    from test_import_onnx import CATALOG_CASES, NOT_EXACT, _rename_inputs, export_in_process
+
+    from codegen.importers.finish import complete
+    from codegen.importers.onnx_import import import_onnx
+
+    readable = {t for t, _k, _p in CATALOG_CASES} - set(NOT_EXACT)
+    project = _live(_build([c for c in choices if OPS[c[0]][0] in readable]))
+    assume(len(project.graph) > 2)  # an Input wired straight to its head: ONNX renames the pass-through
+    _rename_inputs(project)
+    out = tmp_path_factory.mktemp("onnx") / "random.onnx"
+    export_in_process(project, out)
+    imported, reference = import_onnx(str(out), heads=head_kinds(project))
+    assert_same(project, imported.project)
+    result = complete(imported, reference)
+    assert result["compared"] and result["max_diff"] <= 1e-5
