@@ -90,7 +90,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     if project is None:
         return EXIT_UNREADABLE
     analysis = analyze_project(project, args.file)
-    say(summary_table(project.graph, analysis, project.meta.get("title") or Path(args.file).stem))
+    title = project.meta.get("title") or Path(args.file).stem
+    say(summary_table(project.graph, analysis, title, batch_size=project.setup.get("batch_size", 1)))
     return EXIT_OK if analysis.ok else EXIT_INVALID
 
 
@@ -131,7 +132,7 @@ def _load_optional_commands() -> None:
     """Import modules that register more commands (code generation, the GUI) if present."""
     import importlib
 
-    for module in ("app.cli_codegen", "app.cli_import", "app.cli_gui"):
+    for module in ("app.cli_codegen", "app.cli_import", "app.cli_diff", "app.cli_gui"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as err:

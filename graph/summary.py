@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graph.analysis import Analysis
+from graph.costs import compute_costs, format_bytes, format_flops
 from graph.model import Graph
 
 
@@ -48,26 +49,43 @@ def _diagnostic_lines(graph: Graph, analysis: Analysis) -> list[str]:
     return out
 
 
-def summary_table(graph: Graph, analysis: Analysis, title: str = "model") -> str:
-    """A table in the style of Keras' ``model.summary()``."""
+def summary_table(graph: Graph, analysis: Analysis, title: str = "model", batch_size: int = 1) -> str:
+    """A table in the style of Keras' ``model.summary()``, with FLOPs and activation memory per sample
+    (conventions in graph/costs.py) and the memory of a batch of ``batch_size`` in the totals."""
+    costs = compute_costs(graph, analysis, batch_size)
     rows = []
     for nid in analysis.order or graph.node_ids():
         node = graph.node(nid)
         spec = graph.spec(nid)
+        cost = costs.layers[nid]
         rows.append(
-            (f"{node.name} ({spec.display_name})", _shape_text(graph, analysis, nid), _count_text(analysis, nid))
+            (
+                f"{node.name} ({spec.display_name})",
+                _shape_text(graph, analysis, nid),
+                _count_text(analysis, nid),
+                format_flops(cost.flops),
+                format_bytes(cost.bytes),
+            )
         )
-    w1 = max([len("Layer (type)")] + [len(r[0]) for r in rows])
-    w2 = max([len("Output Shape")] + [len(r[1]) for r in rows])
-    w3 = max([len("Param #")] + [len(r[2]) for r in rows])
-    rule = "─" * (w1 + w2 + w3 + 6)
-    out = [f'Model: "{title}"', rule, f"{'Layer (type)':<{w1}}   {'Output Shape':<{w2}}   {'Param #':>{w3}}", rule]
-    out += [f"{a:<{w1}}   {b:<{w2}}   {c:>{w3}}" for a, b, c in rows]
+    heads = ("Layer (type)", "Output Shape", "Param #", "FLOPs", "Memory")
+    w1, w2, w3, w4, w5 = (max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(heads))
+    rule = "─" * (w1 + w2 + w3 + w4 + w5 + 12)
+    out = [
+        f'Model: "{title}"',
+        rule,
+        f"{heads[0]:<{w1}}   {heads[1]:<{w2}}   {heads[2]:>{w3}}   {heads[3]:>{w4}}   {heads[4]:>{w5}}",
+        rule,
+    ]
+    out += [f"{a:<{w1}}   {b:<{w2}}   {c:>{w3}}   {d:>{w4}}   {e:>{w5}}" for a, b, c, d, e in rows]
+    partial = "" if costs.complete else " (layers marked ? not counted)"
     out += [
         rule,
         f" Total params: {analysis.total:,}",
         f" Trainable params: {analysis.trainable:,}",
         f" Non-trainable params: {analysis.non_trainable:,}",
+        f" FLOPs per sample: {costs.flops:,} ({format_flops(costs.flops)}){partial}",
+        f" Activation memory: {format_bytes(costs.bytes)} per sample, "
+        f"{format_bytes(costs.batch_bytes)} for a batch of {costs.batch_size}",
         rule,
     ]
     if not analysis.ok:
