@@ -169,6 +169,17 @@ class EdgeItem(QGraphicsPathItem):
         shape.addRect(self._label_rect)
         return shape
 
+    def distance2(self, pos: QPointF, samples: int = 48) -> float:
+        """The squared distance from ``pos`` to the curve (sampled), for a generous drop target."""
+        best = float("inf")
+        path = self._path
+        for i in range(samples + 1):
+            p = path.pointAtPercent(i / samples)
+            d = (p.x() - pos.x()) ** 2 + (p.y() - pos.y()) ** 2
+            if d < best:
+                best = d
+        return best
+
     def hoverEnterEvent(self, event) -> None:
         self.hovered = True
         super().hoverEnterEvent(event)

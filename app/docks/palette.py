@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal
+from PySide6.QtGui import QColor, QDrag, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -68,6 +69,43 @@ class LayerTree(QTreeWidget):
 
     def supportedDropActions(self):
         return Qt.DropAction.CopyAction
+
+    def startDrag(self, actions) -> None:
+        """Drag with a small preview below and right of the cursor, so the connection under the
+        cursor (a splice target) stays visible."""
+        item = self.currentItem()
+        if item is None or not item.data(0, TYPE_ROLE):
+            return
+        drag = QDrag(self)
+        drag.setMimeData(self.mimeData([item]))
+        pixmap = drag_preview(item.icon(0), item.text(0), self.font(), self.devicePixelRatioF())
+        drag.setPixmap(pixmap)
+        drag.setHotSpot(QPoint(-DRAG_PREVIEW_OFFSET, -DRAG_PREVIEW_OFFSET))
+        drag.exec(Qt.DropAction.CopyAction)
+
+
+DRAG_PREVIEW_OFFSET = 18  # pixels between the cursor and the preview's top-left corner
+
+
+def drag_preview(icon, text: str, font, ratio: float = 1.0) -> QPixmap:
+    """A small, half-transparent chip with the layer's icon and name."""
+    metrics = QFontMetrics(font)
+    width, height = metrics.horizontalAdvance(text) + 34, max(metrics.height() + 8, 24)
+    pixmap = QPixmap(int(width * ratio), int(height * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setOpacity(0.85)
+    painter.setBrush(QColor(250, 250, 250))
+    painter.setPen(QColor(120, 120, 120))
+    painter.drawRoundedRect(0.5, 0.5, width - 1, height - 1, 5, 5)
+    icon.paint(painter, 5, (height - 16) // 2, 16, 16)
+    painter.setPen(QColor(30, 30, 30))
+    painter.setFont(font)
+    painter.drawText(26, 0, width - 28, height, int(Qt.AlignmentFlag.AlignVCenter), text)
+    painter.end()
+    return pixmap
 
 
 class PaletteDock(QDockWidget):
@@ -169,6 +207,10 @@ class PaletteDock(QDockWidget):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self._refresh_icons()  # category colours differ between light and dark themes
+        elif event.type() == QEvent.Type.LanguageChange:
+            self.setWindowTitle(self.tr("Layers"))
+            self.search.setPlaceholderText(self.tr("Search layers (English or 中文)…"))
+            self._on_project_replaced()  # layer and category names in the new language
 
     def _refresh_icons(self) -> None:
         catalog = self.document.graph.catalog

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from graph import fixes
 from graph.spec import BOOL, CHOICE, FLOAT, INT, INTS, Param, ShapeError
 from graph.tensors import TensorType
 
@@ -46,7 +47,11 @@ def expect_rank(t: TensorType, ranks: tuple[int, ...], layer: str, fix: str | No
 
 def expect_float(t: TensorType, layer: str) -> None:
     if t.dtype != "float32":
-        raise ShapeError(f"{layer} expects float values, got {t.dtype} token ids", "insert an Embedding layer first")
+        raise ShapeError(
+            f"{layer} expects float values, got {t.dtype} token ids",
+            "insert an Embedding layer first",
+            action=fixes.insert_before("embedding"),
+        )
 
 
 def conv_out(size: int, k: int, s: int, pad_total: int, d: int = 1, layer: str = "layer") -> int:

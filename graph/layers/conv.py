@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import math
 
-from graph.layers._common import choice_param, conv_out, expect_float, int_param, ints_param, use_bias_param
+from graph import fixes
+from graph.layers._common import (
+    choice_param,
+    conv_out,
+    expect_float,
+    int_param,
+    ints_param,
+    same_pads,
+    use_bias_param,
+)
 from graph.spec import IN, OUT, LayerSpec, ShapeError
 from graph.tensors import TensorType, image, signal, volume
 
@@ -25,6 +34,7 @@ def expect_image(x: TensorType, layer: str, alt: str | None = None) -> TensorTyp
     expect_float(x, layer)
     if x.axes == IMAGE:
         return x
+    action = None
     if x.axes == SIGNAL:
         fix = f"use {alt} for 1-D signals" if alt else "insert Reshape to (C, H, W) before it"
     elif x.axes == VOLUME:
@@ -33,9 +43,11 @@ def expect_image(x: TensorType, layer: str, alt: str | None = None) -> TensorTyp
         side = math.isqrt(x.last)
         example = f"[1, {side}, {side}]" if side * side == x.last else "[1, H, W]"
         fix = f"insert Reshape to (C, H, W) before {layer}, e.g. {example} for a flattened grey image"
+        if side * side == x.last:
+            action = fixes.insert_before("reshape", {"target_shape": [1, side, side]})
     else:
         fix = f"insert Reshape to (C, H, W) before {layer}"
-    raise ShapeError(f"{layer} expects an image (N,C,H,W), got {x.label()}", fix)
+    raise ShapeError(f"{layer} expects an image (N,C,H,W), got {x.label()}", fix, action=action)
 
 
 def expect_signal(x: TensorType, layer: str, alt: str) -> TensorType:
@@ -794,3 +806,40 @@ SPECS = [
         examples=({"cropping": [0, 2, 1, 0]}, {"cropping": [3, 0, 0, 2]}),
     ),
 ]
+
+
+# ----------------------------------------------------------------------------- "same" padding
+
+# Layers whose ``padding`` adds zeros before a convolution, per side, axis by axis.
+SAME_PADDING_TYPES = ("conv1d", "conv2d", "conv3d", "depthwise_conv2d", "separable_conv2d")
+
+
+def _per_axis(value, rank: int) -> list[int]:
+    return list(value) if isinstance(value, (list, tuple)) else [int(value)] * rank
+
+
+def same_padding(type_id: str, params: dict, input_type: TensorType | None = None) -> list[int] | None:
+    """The per-side ``padding`` that keeps the size for these kernel, stride and dilation, the way
+    TensorFlow's ``padding="same"`` pads (output = ⌈input / stride⌉; an odd total puts the extra zero
+    at the bottom/right/back), or None for a layer without such padding.
+
+    With a stride above 1 the padding depends on the input size: ``input_type`` gives it; without
+    one, sizes divisible by the stride are assumed (total = max(dilation·(k − 1) + 1 − stride, 0)).
+    """
+    if type_id not in SAME_PADDING_TYPES:
+        return None
+    rank = len(params["padding"]) // 2
+    kernel = _per_axis(params["kernel_size"], rank)
+    strides = _per_axis(params.get("strides", params.get("stride", 1)), rank)
+    dilation = _per_axis(params.get("dilation", 1), rank)
+    sizes: list[int | None] = [None] * rank
+    if input_type is not None and input_type.rank == rank + 2:
+        sizes = list(input_type.dims[2:])
+    pads: list[int] = []
+    for n, k, s, d in zip(sizes, kernel, strides, dilation, strict=True):
+        if n is None:  # size unknown: as for a size divisible by the stride
+            total = max(d * (k - 1) + 1 - s, 0)
+            pads += [total // 2, total - total // 2]
+        else:
+            pads += list(same_pads(n, k, s, d))
+    return pads

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from graph import fixes
 from graph.layers._common import (
     bool_param,
     choice_param,
@@ -26,6 +27,7 @@ def _dense_infer(p, i):
         raise ShapeError(
             f"Dense acts on the last axis, but its input is a feature map {x.label()}",
             "insert Flatten (or Global Average Pooling) before Dense",
+            action=fixes.insert_before("flatten"),
         )
     return {"out": TensorType(x.dims[:-1] + (p["units"],), x.axes, x.dtype)}
 

@@ -6,6 +6,7 @@ against a dataset) and which loss and metric both scripts use.
 
 from __future__ import annotations
 
+from graph import fixes
 from graph.layers._common import expect_float, float_param
 from graph.spec import IN, Head, LayerSpec, ShapeError
 
@@ -35,6 +36,7 @@ def _binary_infer(p, i):
         raise ShapeError(
             f"Binary classification expects one score per sample (N, 1), got {x.label()}",
             "end the model with Dense(1)",
+            action=fixes.insert_before("dense", {"units": 1}) if x.axes == ("N", "F") else None,
         )
     return {}
 

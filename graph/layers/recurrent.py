@@ -6,6 +6,7 @@ LSTM and SimpleRNN have a single bias per direction (as in Keras); the PyTorch e
 
 from __future__ import annotations
 
+from graph import fixes
 from graph.layers._common import bool_param, choice_param, float_param, int_param
 from graph.spec import IN, OUT, LayerSpec, Port, ShapeError
 from graph.tensors import TensorType, sequence, vector
@@ -43,19 +44,24 @@ def _expect_sequence(x: TensorType, layer: str) -> None:
         raise ShapeError(
             f"{layer} expects float feature vectors per step, got token ids {x.label()}",
             "insert an Embedding layer first",
+            action=fixes.insert_before("embedding"),
         )
     if x.axes == SEQUENCE:
         return
+    action = None
     if x.axes == ("N", "C", "H", "W"):
         c, h, w = x.dims[1:]
         fix = f"insert Reshape to [{h}, {c * w}] before {layer} (image rows as time steps)"
+        action = fixes.insert_before("reshape", {"target_shape": [h, c * w]})
     elif x.axes == ("N", "C", "L"):
         fix = f"insert Permute [2, 1] before {layer} so that time comes first: (N, L, C)"
+        action = fixes.insert_before("permute", {"order": [2, 1]})
     elif x.axes == ("N", "F"):
         fix = f"insert Reshape to [steps, features] before {layer}, e.g. [{x.last}, 1]"
+        action = fixes.insert_before("reshape", {"target_shape": [x.last, 1]})
     else:
         fix = f"insert Reshape to [steps, features] before {layer}"
-    raise ShapeError(f"{layer} expects a sequence (N,T,F), got {x.label()}", fix)
+    raise ShapeError(f"{layer} expects a sequence (N,T,F), got {x.label()}", fix, action=action)
 
 
 def _directions(p) -> int:
