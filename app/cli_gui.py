@@ -65,7 +65,7 @@ def screenshot(window, out: str, size=SCREENSHOT_SIZE) -> bool:
     window.show()
     for _ in range(3):
         QApplication.processEvents()
-    window.view.fit_all()
+    window.view.fit_all(readable=False)  # a picture of the whole model
     QApplication.processEvents()
     return window.grab().save(out)
 
@@ -76,7 +76,17 @@ def cmd_open(args: argparse.Namespace) -> int:
     if shot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = create_app()
-    window, problem = build_window(file, autosave=not shot, interactive=not shot)
+    from app.main_window import DockLoadError
+
+    try:
+        window, problem = build_window(file, autosave=not shot, interactive=not shot)
+    except DockLoadError as err:  # a broken install: say which module, in a dialog too when interactive
+        print(f"error: LayerLab cannot start: {err}", file=sys.stderr)
+        if not shot:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(None, "LayerLab cannot start", f"LayerLab cannot start: {err}")
+        return EXIT_UNREADABLE
     if shot:
         if problem:
             print(f"error: {problem}", file=sys.stderr)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.catalog import Catalog, default_catalog
-from graph.model import Graph, GraphError
+from graph.model import Graph, GraphError, name_problem
 from graph.project import SETUP_BY_NAME, Project, default_setup
 
 FORMAT = "layerlab-project"
@@ -284,19 +284,16 @@ def _validate_node(node: Any, i: int, source: str, catalog: Catalog) -> dict:
         raise ProjectFileError(source, f"unknown layer type {type_id[:80]!r}", f"{where}.type")
     spec = catalog[type_id]
     name = _expect(node.get("name", ""), str, source, f"{where}.name", "text")
+    problem = name_problem(name) if name else None  # "" or no name: the graph picks one
+    if problem:
+        raise ProjectFileError(source, problem, f"{where}.name")
     params = _expect(node.get("params", {}), dict, source, f"{where}.params", "an object")
     values = spec.defaults()
     for key, value in params.items():
-        try:
-            param = spec.param(key)
-        except KeyError:
-            raise ProjectFileError(
-                source, f"{spec.display_name} has no parameter {key[:80]!r}", f"{where}.params"
-            ) from None
-        value = param.coerce(value)
-        problem = param.check(value)
+        value, problem = spec.validate_param(key, value)
         if problem:
-            raise ProjectFileError(source, problem, f"{where}.params.{key}")
+            known = any(p.name == key for p in spec.params)
+            raise ProjectFileError(source, problem, f"{where}.params.{key}" if known else f"{where}.params")
         values[key] = value
     pos = _validate_pos(node.get("pos", [0.0, 0.0]), source, f"{where}.pos")
     return {"id": nid, "type": spec.type_id, "name": name, "params": values, "pos": pos}
@@ -335,8 +332,7 @@ def _validate_training(training: Any, source: str) -> dict[str, Any]:
         param = SETUP_BY_NAME.get(key)
         if param is None:
             raise ProjectFileError(source, f"unknown setting {key[:80]!r}", "training")
-        value = param.coerce(value)
-        problem = param.check(value)
+        value, problem = param.validate(value)
         if problem:
             raise ProjectFileError(source, problem, f"training.{key}")
         setup[key] = value

@@ -363,23 +363,26 @@ class Graph:
             self._next_id = max(self._next_id, int(m.group(1)) + 1)
 
     def _checked_value(self, spec: LayerSpec, name: str, value: Any) -> Any:
-        try:
-            param = spec.param(name)
-        except KeyError:
-            raise GraphError(f"{spec.display_name} has no parameter {name!r}") from None
-        value = param.coerce(value)
-        problem = param.check(value)
+        value, problem = spec.validate_param(name, value)
         if problem:
             raise GraphError(problem)
         return copy.deepcopy(value)
 
-    def _checked_name(self, name: str, node_id: str) -> str:
+    def name_problem(self, name, node_id: str | None = None) -> str | None:
+        """Why ``name`` cannot be the name of ``node_id`` (or of a new layer) here: ``name_problem``
+        plus uniqueness. The one check renames and additions use, in the graph and the Document."""
         problem = name_problem(name)
         if problem:
-            raise GraphError(problem)
+            return problem
         clash = self.find_by_name(name)
         if clash is not None and clash.id != node_id:
-            raise GraphError(f"another layer is already named {name!r}")
+            return f"another layer is already named {name!r}"
+        return None
+
+    def _checked_name(self, name: str, node_id: str) -> str:
+        problem = self.name_problem(name, node_id)
+        if problem:
+            raise GraphError(problem)
         return name
 
 

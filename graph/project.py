@@ -195,8 +195,7 @@ class Project:
         param = SETUP_BY_NAME.get(name)
         if param is None:
             raise GraphError(f"unknown training setting {name!r}")
-        value = param.coerce(value)
-        problem = param.check(value)
+        value, problem = param.validate(value)
         if problem:
             raise GraphError(problem)
         old = self.setup[name]

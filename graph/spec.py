@@ -27,11 +27,12 @@ PARAM_KINDS = (INT, FLOAT, BOOL, CHOICE, INTS, STR)
 class ShapeError(Exception):
     """Raised by a shape rule when its inputs do not fit; carries an optional suggested fix."""
 
-    def __init__(self, message: str, fix: str | None = None, port: str | None = None):
+    def __init__(self, message: str, fix: str | None = None, port: str | None = None, action=None):
         super().__init__(message)
         self.message = message
         self.fix = fix
         self.port = port
+        self.action = action  # a graph.fixes.Fix doing ``fix`` in one click, when it is mechanical
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,12 @@ class Param:
         """Return a message when ``value`` is not valid for this parameter, else None."""
         checker = _CHECKERS[self.kind]
         return checker(self, value)
+
+    def validate(self, value: Any) -> tuple[Any, str | None]:
+        """The one check every path uses (inspector, Document, graph, file loading, CLI):
+        ``(coerced value, None)`` when ``value`` is valid, else ``(value, why it is refused)``."""
+        value = self.coerce(value)
+        return value, self.check(value)
 
     def coerce(self, value: Any) -> Any:
         """Turn an int given for a float parameter into a float; return other values unchanged."""
@@ -243,6 +250,13 @@ class LayerSpec:
             if p.name == name:
                 return p
         raise KeyError(f"{self.type_id} has no parameter {name!r}")
+
+    def validate_param(self, name: str, value: Any) -> tuple[Any, str | None]:
+        """``Param.validate`` for parameter ``name``; an unknown name is refused with a reason too."""
+        param = next((p for p in self.params if p.name == name), None)
+        if param is None:
+            return value, f"{self.display_name} has no parameter {str(name)[:80]!r}"
+        return param.validate(value)
 
     def defaults(self) -> dict[str, Any]:
         """A fresh dict of default parameter values (lists are copied)."""

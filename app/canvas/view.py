@@ -6,10 +6,14 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QCursor, QPainter
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
-from app.canvas.node_item import HEIGHT, WIDTH
-from app.mime import LAYER_MIME
+from app.canvas.node_item import HEIGHT, WIDTH, _fonts
+from app.mime import LAYER_MIME, PROJECT_MIME
 
 MIN_SCALE, MAX_SCALE, FIT_MAX_SCALE = 0.05, 3.0, 1.25
+SPLICE_RADIUS_PX = 20.0  # a layer dropped this close (screen pixels) to a connection is spliced into it
+CLICK_SLOP_PX = 5.0  # a right press that moves less than this is a click (context menu), not a pan
+MIN_TEXT_PX = 9.0  # Fit never zooms out so far that node text is smaller than this on screen (issue 12)
+FIT_MARGIN = 50.0
 
 
 class GraphView(QGraphicsView):
@@ -36,6 +40,12 @@ class GraphView(QGraphicsView):
         self._hot_edge = None
         self._quick = None
         self._quick_pos = QPointF()
+        self._quick_chosen = None  # a one-shot handler for the next quick-add choice (context menus)
+        self._right_from: QPointF | None = None
+        self._right_moved = 0.0
+        from app.context_menus import CanvasMenus
+
+        self.menus = CanvasMenus(self)
         self.doc.focus_requested.connect(self.focus_node)
         scene.emptiness_changed.connect(lambda _empty: self.viewport().update())  # the hint comes or goes
 
@@ -75,8 +85,25 @@ class GraphView(QGraphicsView):
     def zoom_out(self) -> None:
         self.zoom_by(0.8)
 
-    def fit_all(self) -> None:
-        """Show every node (never magnified past FIT_MAX_SCALE, so small graphs keep a sane size)."""
+    def readable_scale(self) -> float:
+        """The smallest zoom at which the smallest node text is MIN_TEXT_PX pixels tall on screen."""
+        small = _fonts()[1]  # the shape and count lines
+        pixels = small.pixelSize() if small.pixelSize() > 0 else small.pointSizeF() * self.logicalDpiY() / 72
+        return min(FIT_MAX_SCALE, MIN_TEXT_PX / max(pixels, 1.0))
+
+    def fit_scale(self, rect: QRectF, readable: bool = True) -> float:
+        """The zoom that fits ``rect`` in the viewport, at most FIT_MAX_SCALE and, when ``readable``, at
+        least readable_scale."""
+        view = self.viewport().rect()
+        if rect.isEmpty() or view.isEmpty():
+            return 1.0
+        fit = min(FIT_MAX_SCALE, view.width() / rect.width(), view.height() / rect.height())
+        return max(self.readable_scale(), fit) if readable else fit
+
+    def fit_all(self, readable: bool = True) -> None:
+        """Show every node, or, when that would make the text unreadable, the graph's start at a
+        readable zoom (never below readable_scale, never magnified past FIT_MAX_SCALE). The view a
+        project opens with is readable; Fit to View (``readable=False``) shows the whole graph."""
         scene = self.scene()
         if not scene.nodes:
             self.resetTransform()
@@ -85,12 +112,31 @@ class GraphView(QGraphicsView):
         rect = QRectF()
         for item in scene.nodes.values():
             rect = rect.united(QRectF(item.pos(), item.pos() + QPointF(WIDTH, item.height)))
-        rect = rect.adjusted(-50, -50, 50, 50)
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > FIT_MAX_SCALE:
-            self.resetTransform()
-            self.scale(FIT_MAX_SCALE, FIT_MAX_SCALE)
-        self.centerOn(rect.center())
+        rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
+        scale = self.fit_scale(rect, readable)
+        self.resetTransform()
+        self.scale(scale, scale)
+        self.centerOn(self._fit_center(rect, scale))
+
+    def _fit_center(self, rect: QRectF, scale: float) -> QPointF:
+        """The centre of the graph along each axis where it fits; else the start of the graph: its
+        left edge (inputs come first in the layout), and vertically the inputs' middle, kept inside."""
+        view = self.viewport().rect()
+        half_w, half_h = view.width() / scale / 2, view.height() / scale / 2
+        x, y = rect.center().x(), rect.center().y()
+        if rect.width() > 2 * half_w:
+            x = rect.left() + half_w
+        if rect.height() > 2 * half_h:
+            starts = [item for nid, item in self.scene().nodes.items() if nid in self._start_ids()]
+            middle = sum(i.pos().y() + i.height / 2 for i in starts) / len(starts) if starts else rect.top()
+            y = min(max(middle, rect.top() + half_h), rect.bottom() - half_h)
+        return QPointF(x, y)
+
+    def _start_ids(self) -> set[str]:
+        """Where the graph starts: its Input layers (else the layers nothing feeds)."""
+        graph = self.doc.graph
+        ids = {n.id for n in graph.nodes() if graph.spec(n.id).is_input}
+        return ids or {nid for nid in graph.node_ids() if not graph.in_edges(nid)}
 
     def focus_node(self, node_id: str) -> None:
         """Select a node and centre it (e.g. a click in the Problems dock)."""
@@ -107,6 +153,8 @@ class GraphView(QGraphicsView):
 
     def mousePressEvent(self, event) -> None:
         pan = event.button() in (Qt.MouseButton.MiddleButton, Qt.MouseButton.RightButton)
+        if event.button() == Qt.MouseButton.RightButton:
+            self._right_from, self._right_moved = event.position(), 0.0
         if pan or (self._space and event.button() == Qt.MouseButton.LeftButton):
             self._pan_from = event.position()
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
@@ -118,6 +166,7 @@ class GraphView(QGraphicsView):
         if self._pan_from is not None:
             delta = event.position() - self._pan_from
             self._pan_from = event.position()
+            self._right_moved += abs(delta.x()) + abs(delta.y())
             self.pan_by(delta.x(), delta.y())
             event.accept()
             return
@@ -134,8 +183,63 @@ class GraphView(QGraphicsView):
             self._pan_from = None
             self.viewport().unsetCursor()
             event.accept()
+            clicked = self._right_from is not None and self._right_moved < CLICK_SLOP_PX
+            if event.button() == Qt.MouseButton.RightButton and clicked:
+                self.show_context_menu(event.position().toPoint())
+            self._right_from = None
             return
         super().mouseReleaseEvent(event)
+
+    # ------------------------------------------------------------------ context menus
+    def contextMenuEvent(self, event) -> None:
+        # a right click opens the menu on release (a right drag pans); the menu key opens it here
+        if event.reason() != event.Reason.Mouse:
+            local = self.viewport().mapFromGlobal(QCursor.pos())
+            if not self.viewport().rect().contains(local):
+                local = self.viewport().rect().center()
+            self.show_context_menu(local)
+        event.accept()
+
+    def context_menu_at(self, view_pos):
+        """The menu for what lies at viewport point ``view_pos``: a layer, a connection or the canvas.
+
+        A right click on an unselected layer selects it first. Returned unshown (tests trigger it)."""
+        scene = self.scene()
+        scene_pos = self.mapToScene(view_pos)
+        node = scene.node_at(scene_pos)
+        if node is not None:
+            if node.node_id not in self.doc.selection():
+                self.doc.set_selection([node.node_id])
+            return self.menus.menu_for_node(node.node_id)
+        edge = scene.edge_near(scene_pos, SPLICE_RADIUS_PX / max(self.zoom(), 1e-6))
+        if edge is not None:
+            return self.menus.menu_for_edge(edge.edge, scene_pos)
+        return self.menus.menu_for_canvas(scene_pos)
+
+    def show_context_menu(self, view_pos) -> None:
+        menu = self.context_menu_at(view_pos)
+        menu.popup(self.viewport().mapToGlobal(view_pos))
+
+    def card_pos(self, scene_pos: QPointF) -> tuple[float, float]:
+        """The top-left corner of a card centred on ``scene_pos`` (on the grid)."""
+        top_left = self.scene().snapped(scene_pos - QPointF(WIDTH / 2, HEIGHT / 2))
+        return (top_left.x(), top_left.y())
+
+    def paste_at(self, scene_pos: QPointF) -> list[str]:
+        """Paste the clipboard's layers with their top-left corner near ``scene_pos`` (one undo step)."""
+        from PySide6.QtGui import QGuiApplication
+
+        from graph.fileformat import ProjectFileError
+
+        mime = QGuiApplication.clipboard().mimeData()
+        if mime is None:
+            return []
+        text = bytes(mime.data(PROJECT_MIME)).decode("utf-8") if mime.hasFormat(PROJECT_MIME) else mime.text()
+        try:
+            return self.doc.paste(text, at=(scene_pos.x(), scene_pos.y()))
+        except ProjectFileError:
+            self.scene().message.emit(QCoreApplication.translate("GraphView", "The clipboard holds no LayerLab layers"))
+            return []
 
     # ------------------------------------------------------------------ keys
     def event(self, event) -> bool:
@@ -155,8 +259,12 @@ class GraphView(QGraphicsView):
             self._space = False
         super().keyReleaseEvent(event)
 
-    def open_quick_add(self):
-        """Show the quick-add field at the cursor (or the view centre when the cursor is outside)."""
+    def open_quick_add(self, on_chosen=None):
+        """Show the quick-add field at the cursor (or the view centre when the cursor is outside).
+
+        ``on_chosen(type_id)`` handles the choice once (context menus); by default the layer is added
+        where the user is (``add_layer_smart``)."""
+        self._quick_chosen = on_chosen
         local = self.viewport().mapFromGlobal(QCursor.pos())
         if not self.viewport().rect().contains(local):
             local = self.viewport().rect().center()
@@ -170,25 +278,55 @@ class GraphView(QGraphicsView):
         return self._quick
 
     def _on_quick_chosen(self, type_id: str) -> None:
-        self.add_layer_at(type_id, self._quick_pos)
+        handler, self._quick_chosen = self._quick_chosen, None
+        if handler is not None:
+            handler(type_id)
+        elif self._one_selected_source(type_id) is not None:
+            self.add_layer_smart(type_id)
+        else:
+            self.add_layer_at(type_id, self._quick_pos, free=True)
+
+    def _one_selected_source(self, type_id: str) -> str | None:
+        """The one selected layer a new ``type_id`` layer can follow, or None."""
+        sel = self.doc.selection()
+        spec = self.doc.graph.catalog[type_id]
+        if len(sel) == 1 and spec.inputs and self.doc.graph.spec(sel[0]).outputs:
+            return sel[0]
+        return None
+
+    def add_layer_smart(self, type_id: str) -> str | None:
+        """Add a layer where the user is working (palette double-click, quick add): behind the one
+        selected layer, wired in; else at a free spot in the middle of the view."""
+        source = self._one_selected_source(type_id)
+        if source is None:
+            return self.add_layer_at(type_id, self.mapToScene(self.viewport().rect().center()), free=True)
+        node_id = self.doc.insert_after(source, type_id)
+        self.doc.set_selection([node_id])
+        item = self.scene().nodes.get(node_id)
+        if item is not None:
+            self.ensureVisible(QRectF(item.pos(), item.pos() + QPointF(WIDTH, item.height)), 40, 40)
+        return node_id
 
     # ------------------------------------------------------------------ adding layers
-    def add_layer_at(self, type_id: str, scene_pos: QPointF, splice: bool = False) -> str | None:
-        """Add a layer centred on ``scene_pos``; on an edge (``splice``) insert it into that connection."""
+    def add_layer_at(self, type_id: str, scene_pos: QPointF, splice: bool = False, free: bool = False) -> str | None:
+        """Add a layer centred on ``scene_pos``; near an edge (``splice``) insert it into that connection;
+        with ``free``, at the nearest spot where it covers no other card."""
         scene = self.scene()
-        top_left = scene.snapped(scene_pos - QPointF(WIDTH / 2, HEIGHT / 2))
-        pos = (top_left.x(), top_left.y())
+        pos = self.card_pos(scene_pos)
         spec = self.doc.graph.catalog[type_id]
-        edge = scene.edge_at(scene_pos) if splice and spec.inputs and spec.outputs else None
+        radius = SPLICE_RADIUS_PX / max(self.zoom(), 1e-6)
+        edge = scene.edge_near(scene_pos, radius) if splice and spec.inputs and spec.outputs else None
         if edge is not None:
             node_id = self.doc.splice(type_id, edge.edge, pos)
+        elif free:
+            node_id = self.doc.add_node_free(type_id, pos)
         else:
             node_id = self.doc.add_node(type_id, pos)
         self.doc.set_selection([node_id])
         return node_id
 
     def add_layer_at_center(self, type_id: str) -> str | None:
-        return self.add_layer_at(type_id, self.mapToScene(self.viewport().rect().center()))
+        return self.add_layer_at(type_id, self.mapToScene(self.viewport().rect().center()), free=True)
 
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasFormat(LAYER_MIME):
@@ -200,7 +338,8 @@ class GraphView(QGraphicsView):
         if not event.mimeData().hasFormat(LAYER_MIME):
             event.ignore()
             return
-        edge = self.scene().edge_at(self.mapToScene(event.position().toPoint()))
+        radius = SPLICE_RADIUS_PX / max(self.zoom(), 1e-6)
+        edge = self.scene().edge_near(self.mapToScene(event.position().toPoint()), radius)
         self._set_hot_edge(edge)
         event.acceptProposedAction()
 
@@ -218,7 +357,7 @@ class GraphView(QGraphicsView):
             event.ignore()
             return
         event.acceptProposedAction()
-        self.add_layer_at(type_id, self.mapToScene(event.position().toPoint()), splice=True)
+        self.add_layer_at(type_id, self.mapToScene(event.position().toPoint()), splice=True, free=True)
         self.setFocus()
 
     def _set_hot_edge(self, edge) -> None:

@@ -11,7 +11,9 @@ import re
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QGridLayout,
@@ -24,8 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import pick
+from app.i18n import pick, ui_language
 from app.icons import severity_color
+from graph.glossary import choice_label
 from graph.spec import BOOL, CHOICE, FLOAT, INT, INTS, Param
 
 INT32 = 2**31 - 1
@@ -86,6 +89,81 @@ class NoWheelSpinBox(QSpinBox):
             event.ignore()
 
 
+class CheckedSpinBox(NoWheelSpinBox):
+    """A spin box whose arrows stay within the parameter's bounds but which never corrects what is typed.
+
+    A plain QSpinBox silently reverts a typed value outside its range (``0`` units) or text it cannot
+    read (``abc``, an empty field) when it loses focus. This one takes any whole number typed (so the
+    graph's check refuses it with a reason) and reports anything else through ``refused(text)``.
+    """
+
+    refused = Signal(str)  # the text typed, which is not a whole number
+
+    def __init__(self, param: Param, parent=None):
+        super().__init__(parent)
+        self.low = -INT32 if param.minimum is None else max(-INT32, int(param.minimum))
+        self.high = INT32 if param.maximum is None else min(INT32, int(param.maximum))
+        self.setRange(-INT32, INT32)  # typing is not limited: the graph's check gives the reason
+        self.typed: str | None = None  # the text as typed since the value was last shown
+        self.lineEdit().textEdited.connect(self._on_text_edited)
+        self.editingFinished.connect(self._on_editing_finished)
+
+    def _on_text_edited(self, text: str) -> None:
+        self.typed = text
+
+    def validate(self, text: str, pos: int):
+        return QValidator.State.Acceptable, text, pos  # never blocked, never "fixed up" on focus-out
+
+    def valueFromText(self, text: str) -> int:
+        number = parse_int(text)
+        return number if number is not None and abs(number) <= INT32 else self.value()
+
+    def show_value(self, value: int) -> None:
+        self.blockSignals(True)
+        self.setValue(int(value) if abs(int(value)) <= INT32 else self.value())
+        self.blockSignals(False)
+        self.typed = None
+
+    def typed_number(self) -> int | None:
+        """The whole number typed since the value was shown (any size), or None."""
+        return None if self.typed is None else parse_int(self.typed)
+
+    def _on_editing_finished(self) -> None:
+        if self.typed is None:
+            return
+        if parse_int(self.typed) is None:
+            self.refused.emit(self.typed.strip())
+        elif abs(parse_int(self.typed)) > INT32:
+            self.valueChanged.emit(self.value())  # the owner reads typed_number() and reports the size
+        self.typed = None
+
+    def stepBy(self, steps: int) -> None:
+        self.typed = None
+        self.setValue(max(self.low, min(self.high, self.value() + steps * self.singleStep())))
+
+    def stepEnabled(self):
+        flags = QAbstractSpinBox.StepEnabledFlag.StepNone
+        if self.value() < self.high:
+            flags |= QAbstractSpinBox.StepEnabledFlag.StepUpEnabled
+        if self.value() > self.low:
+            flags |= QAbstractSpinBox.StepEnabledFlag.StepDownEnabled
+        return flags
+
+
+def parse_int(text: str) -> int | None:
+    """A whole number from user text (spaces and a leading + allowed), or None."""
+    text = text.strip().replace("\u2212", "-")  # the minus sign a tooltip shows
+    if not re.fullmatch(r"[+-]?\d+", text):
+        return None
+    return int(text)
+
+
+def not_a_whole_number(text: str) -> str:
+    if not text:
+        return QCoreApplication.translate("ParamEditor", "Enter a whole number")
+    return QCoreApplication.translate("ParamEditor", "“{text}” is not a whole number").format(text=text)
+
+
 class NoWheelComboBox(QComboBox):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -131,8 +209,33 @@ class ParamEditor(QWidget):
         raise NotImplementedError
 
     def show_error(self, message: str | None) -> None:
+        """The reason a value was refused, in red under the field (and as its tooltip); None clears it."""
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
+        for field in self._fields():
+            field.setToolTip(message or field.property("plainTip") or "")
+            # the frame goes on the text part: a style sheet on a spin box or combo loses its native arrows
+            text = field.lineEdit() if isinstance(field, QAbstractSpinBox | QComboBox) else field
+            if text is not None:
+                text.setStyleSheet(f"border: 1px solid {severity_color('error').name()};" if message else "")
+
+    def has_error(self) -> bool:
+        return not self.error.isHidden()
+
+    def _fields(self) -> list[QWidget]:
+        """The input widgets the red frame goes on."""
+        return [w for name in ("spin", "edit", "combo") if isinstance(w := getattr(self, name, None), QWidget)] + list(
+            getattr(self, "spins", [])
+        )
+
+    def add_button(self, text: str, callback) -> QPushButton:
+        """A small button after the field (e.g. "…" to browse for a file, "same" padding)."""
+        button = QPushButton(text)
+        if len(text) <= 2:
+            button.setFixedWidth(32)
+        button.clicked.connect(callback)
+        self.row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        return button
 
     def _emit(self, value: Any) -> None:
         self.edited.emit(value)
@@ -142,13 +245,16 @@ class IntEditor(ParamEditor):
     def __init__(self, param: Param, parent=None):
         super().__init__(param, parent)
         self.spin = _spin(param)
-        self.spin.valueChanged.connect(self._emit)
+        self.spin.valueChanged.connect(self._on_value_changed)
+        self.spin.refused.connect(lambda text: self.show_error(not_a_whole_number(text)))
         self.row.addWidget(self.spin)
 
     def _show(self, value):
-        self.spin.blockSignals(True)
-        self.spin.setValue(int(value))
-        self.spin.blockSignals(False)
+        self.spin.show_value(value)
+
+    def _on_value_changed(self, value: int) -> None:
+        typed = self.spin.typed_number()
+        self._emit(typed if typed is not None else value)
 
 
 class FloatEditor(ParamEditor):
@@ -195,7 +301,7 @@ class ChoiceEditor(ParamEditor):
         super().__init__(param, parent)
         self.combo = NoWheelComboBox()
         for choice in param.choices:
-            self.combo.addItem(choice, choice)
+            self.combo.addItem(choice_label(choice, ui_language()), choice)
         self.combo.currentIndexChanged.connect(self._on_index_changed)
         self.row.addWidget(self.combo)
 
@@ -214,7 +320,7 @@ class IntsRowEditor(ParamEditor):
 
     def __init__(self, param: Param, parent=None):
         super().__init__(param, parent)
-        self.spins: list[QSpinBox] = []
+        self.spins: list[CheckedSpinBox] = []
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(4)
@@ -224,7 +330,9 @@ class IntsRowEditor(ParamEditor):
             caption.setEnabled(False)  # drawn dimmed: a caption, not a field name
             spin = _spin(param)
             spin.setToolTip(label)
+            spin.setProperty("plainTip", label)
             spin.valueChanged.connect(self._on_part_changed)
+            spin.refused.connect(lambda text, label=label: self.show_error(f"{label}: {not_a_whole_number(text)}"))
             r, c = divmod(i, per_row)
             grid.addWidget(caption, r, 2 * c)
             grid.addWidget(spin, r, 2 * c + 1)
@@ -240,18 +348,23 @@ class IntsRowEditor(ParamEditor):
 
     def _show(self, value):
         for spin, v in zip(self.spins, value, strict=False):
-            spin.blockSignals(True)
-            spin.setValue(int(v))
-            spin.blockSignals(False)
+            spin.show_value(v)
         if self.link is not None and len(set(value)) > 1:
             self.link.setChecked(False)  # a non-square value: the link would change it
 
+    def _part(self, spin: CheckedSpinBox) -> int:
+        typed = spin.typed_number()
+        return typed if typed is not None else spin.value()
+
     def _on_part_changed(self, _):
-        values = [s.value() for s in self.spins]
+        values = [self._part(s) for s in self.spins]
         if self.link is not None and self.link.isChecked():
             changed = self.sender()
-            values = [changed.value()] * len(values) if changed in self.spins else values
-            self._show(values)
+            if changed in self.spins:
+                values = [self._part(changed)] * len(values)
+                for spin in self.spins:
+                    if spin is not changed:
+                        spin.show_value(values[0])
         self._emit(values)
 
 
@@ -292,20 +405,9 @@ class StrEditor(ParamEditor):
     def _show(self, value):
         self.edit.setText(str(value))
 
-    def add_button(self, text: str, callback) -> QPushButton:
-        """A small button after the field (e.g. "…" to browse for a file)."""
-        button = QPushButton(text)
-        button.setFixedWidth(32)
-        button.clicked.connect(callback)
-        self.row.addWidget(button)
-        return button
 
-
-def _spin(param: Param) -> QSpinBox:
-    spin = NoWheelSpinBox()
-    low = -INT32 if param.minimum is None else max(-INT32, int(param.minimum))
-    high = INT32 if param.maximum is None else min(INT32, int(param.maximum))
-    spin.setRange(low, high)
+def _spin(param: Param) -> CheckedSpinBox:
+    spin = CheckedSpinBox(param)
     spin.setAccelerated(True)
     spin.setMinimumWidth(48)  # the hint for a ±2³¹ range would make the inspector scroll sideways
     return spin

@@ -165,7 +165,10 @@ def test_tab_quick_add_adds_at_the_cursor(window):
 
 def test_fit_shows_every_node(mlp):
     window, _ = mlp
+    window.resize(1900, 900)  # room for the graph at a readable zoom (fit never shrinks text below 9 px)
+    settle()
     window.view.fit_all()
+    assert window.view.zoom() >= window.view.readable_scale()
     visible = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
     for item in window.scene.nodes.values():
         assert visible.contains(item.sceneBoundingRect())
