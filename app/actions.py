@@ -65,7 +65,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("view.theme", N("Actions", "&Theme"), "fill_theme_menu", "view", group=2, submenu=True),
     Action("view.language", N("Actions", "&Language"), "fill_language_menu", "view", group=2, submenu=True),
     Action("view.docks", N("Actions", "&Panels"), "fill_docks_menu", "view", group=2, submenu=True),
-    Action("help.about", N("Actions", "&About LayerLab"), "about", "help"),
+    Action("help.layers", N("Actions", "&Layer Reference…"), "show_layer_reference", "help", ("F1",)),
+    Action("help.shortcuts", N("Actions", "&Keyboard Shortcuts…"), "show_shortcuts", "help"),
+    Action("help.about", N("Actions", "&About LayerLab"), "about", "help", group=1),
 )
 
 
@@ -104,4 +106,15 @@ def build_menus(window, menubar) -> dict[str, QAction]:
     return actions
 
 
-__all__ = ["ACTIONS", "MENUS", "Action", "build_menus"]
+def retranslate_menus(menubar, actions: dict[str, QAction]) -> None:
+    """Give the menus and actions built by ``build_menus`` their texts in the current UI language."""
+    titles = dict(MENUS)
+    tops = [a for a in menubar.actions() if a.menu() is not None]
+    for (key, _), top in zip(MENUS, tops, strict=False):
+        top.setText(translate(titles[key]))
+    for spec in ACTIONS:
+        if spec.id in actions:
+            actions[spec.id].setText(translate(spec.text))
+
+
+__all__ = ["ACTIONS", "MENUS", "Action", "build_menus", "retranslate_menus"]

@@ -23,15 +23,17 @@ from app.commands import (
     SetParamCommand,
     SetSetupCommand,
 )
+from app.edits import PlacedEdits
 from graph.analysis import Analysis, analyze
 from graph.clipboard import copy_nodes, plan_paste
 from graph.fileformat import load, save
 from graph.layout import layered_positions
-from graph.model import Edge, GraphError, name_problem
+from graph.model import Edge, GraphError
+from graph.placement import card_size, group_offset
 from graph.project import Project
 
 
-class Document(QObject):
+class Document(PlacedEdits, QObject):
     """One project being edited."""
 
     analysis_changed = Signal()  # a fresh Analysis is available (coalesced after edits)
@@ -178,24 +180,28 @@ class Document(QObject):
     def disconnect(self, edge: Edge) -> None:
         self.undo_stack.push(DisconnectCommand(self.graph, edge))
 
-    def set_param(self, node_id: str, name: str, value: Any) -> str | None:
-        """Set a parameter; returns the validation message (and changes nothing) when invalid."""
-        spec = self.graph.spec(node_id)
-        param = spec.param(name)
-        value = param.coerce(value)
-        problem = param.check(value)
+    def set_param(self, node_id: str, name: str, value: Any, text: str | None = None) -> str | None:
+        """Set a parameter; returns the validation message (and changes nothing) when invalid.
+
+        With ``text`` the change is an undo step of that name that never merges with typed edits."""
+        value, problem = self.graph.spec(node_id).validate_param(name, value)
         if problem:
             return problem
         if self.graph.node(node_id).params[name] != value:
-            self.undo_stack.push(SetParamCommand(self.graph, node_id, name, value))
+            command = SetParamCommand(self.graph, node_id, name, value)
+            if text is None:
+                self.undo_stack.push(command)  # merges with the previous edit of this field
+            else:
+                self._macro(text, [command])  # a step of its own (e.g. "same" padding)
         return None
 
     def set_setup(self, name: str, value: Any) -> str | None:
         from graph.project import SETUP_BY_NAME
 
-        param = SETUP_BY_NAME[name]
-        value = param.coerce(value)
-        problem = param.check(value)
+        param = SETUP_BY_NAME.get(name)
+        if param is None:
+            return f"unknown training setting {name!r}"
+        value, problem = param.validate(value)
         if problem:
             return problem
         if self.project.setup[name] != value:
@@ -210,12 +216,9 @@ class Document(QObject):
 
     def rename(self, node_id: str, name: str) -> str | None:
         """Rename through one undo step; a refused name returns the reason and changes nothing."""
-        problem = name_problem(name)
+        problem = self.graph.name_problem(name, node_id)
         if problem:
             return problem
-        clash = self.graph.find_by_name(name)
-        if clash is not None and clash.id != node_id:
-            return f"another layer is already named {name!r}"
         if name != self.graph.node(node_id).name:
             self.undo_stack.push(RenameCommand(self.graph, node_id, name))
         return None
@@ -227,32 +230,23 @@ class Document(QObject):
         if moves:
             self.undo_stack.push(MoveCommand(self.graph, moves, "Auto-layout"))
 
-    def splice(self, type_id: str, edge: Edge, pos) -> str | None:
-        """Insert a new layer into an existing connection (drop onto an edge), as one undo step."""
-        spec = self.graph.catalog[type_id]
-        if not spec.inputs or not spec.outputs:
-            return f"{spec.display_name} cannot be inserted into a connection"
-        self.undo_stack.beginMacro(f"Insert {spec.display_name}")
-        try:
-            self.undo_stack.push(DisconnectCommand(self.graph, edge))
-            add = AddNodeCommand(self.graph, type_id, None, pos)
-            self.undo_stack.push(add)
-            nid = add.node_id
-            self.undo_stack.push(ConnectCommand(self.graph, edge.src, edge.src_port, nid, spec.inputs[0].name))
-            self.undo_stack.push(ConnectCommand(self.graph, nid, spec.outputs[0].name, edge.dst, edge.dst_port))
-        finally:
-            self.undo_stack.endMacro()
-        return nid
-
     # ------------------------------------------------------------------ clipboard
     def copy(self, node_ids: list[str] | None = None) -> str:
         return copy_nodes(self.graph, node_ids if node_ids is not None else self.selection())
 
-    def paste(self, text: str, offset=(40.0, 40.0)) -> list[str]:
-        """Paste project JSON; returns the new node ids (selected). Raises ProjectFileError on bad text."""
-        plan = plan_paste(text, self.graph, offset)
+    def paste(self, text: str, offset=(40.0, 40.0), at=None) -> list[str]:
+        """Paste project JSON; returns the new node ids (selected). Raises ProjectFileError on bad text.
+
+        The layers land near ``offset`` from where they were copied (or with their top-left corner
+        near the scene point ``at``), moved further where they would cover existing cards."""
+        plan = plan_paste(text, self.graph, (0.0, 0.0))
         if not plan.nodes:
             return []
+        rects = [(*pos, *card_size(self.graph.catalog[t])) for t, _p, _n, pos in plan.nodes]
+        if at is not None:
+            offset = (at[0] - min(r[0] for r in rects), at[1] - min(r[1] for r in rects))
+        dx, dy = group_offset(self.graph, rects, offset)
+        plan.nodes = [(t, p, n, (pos[0] + dx, pos[1] + dy)) for t, p, n, pos in plan.nodes]
         adds = [AddNodeCommand(self.graph, t, p, pos, name) for t, p, name, pos in plan.nodes]
         self.undo_stack.beginMacro(f"Paste {len(adds)} layers")
         try:

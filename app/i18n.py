@@ -69,3 +69,12 @@ def ui_language() -> str:
 def pick(en: str, zh: str) -> str:
     """The text for the current UI language (falls back to English when there is no Chinese)."""
     return zh if ui_language() == "zh" and zh else en
+
+
+def diag(text: str | None) -> str | None:
+    """A problem or fix from graph/ (English) in the UI language; unknown messages stay English."""
+    if not text or ui_language() != "zh":
+        return text
+    from graph.messages import layer_words, localize
+
+    return localize(text, "zh", layer_words())

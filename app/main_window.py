@@ -11,11 +11,11 @@ import importlib
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QMimeData, QSettings, Qt, QTimer
 from PySide6.QtGui import QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox
 
-from app.actions import build_menus
+from app.actions import build_menus, retranslate_menus
 from app.autosave import Autosave, offer_recovery
 from app.canvas.scene import GraphScene
 from app.canvas.view import GraphView
@@ -28,13 +28,15 @@ from graph.project import Project
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "resources" / "examples"
 MAX_RECENT = 8
 
-# (key, module, class, area): docks are optional while they are being written.
+# (key, module, class, area): every dock is required; one that fails to import stops the start-up
+# with DockLoadError naming it (a silently missing panel looked like a bug in the others).
 DOCKS = (
     ("palette", "app.docks.palette", "PaletteDock", Qt.DockWidgetArea.LeftDockWidgetArea),
     ("inspector", "app.docks.inspector", "InspectorDock", Qt.DockWidgetArea.RightDockWidgetArea),
     ("code", "app.docks.code", "CodeDock", Qt.DockWidgetArea.RightDockWidgetArea),
     ("problems", "app.docks.problems", "ProblemsDock", Qt.DockWidgetArea.BottomDockWidgetArea),
     ("history", "app.docks.history", "HistoryDock", Qt.DockWidgetArea.BottomDockWidgetArea),
+    ("summary", "app.docks.summary", "SummaryDock", Qt.DockWidgetArea.BottomDockWidgetArea),
     ("training", "app.training.panel", "TrainingDock", Qt.DockWidgetArea.BottomDockWidgetArea),
 )
 
@@ -53,6 +55,14 @@ def example_titles() -> list[tuple[Path, str, str]]:
             meta = {}
         out.append((path, meta.get("title") or path.stem.replace("_", " "), meta.get("description", "")))
     return sorted(out, key=lambda item: item[1].lower())
+
+
+class DockLoadError(ImportError):
+    """A dock's module or class could not be loaded; the message names both and the cause."""
+
+    def __init__(self, key: str, module: str, cls: str, cause: BaseException):
+        super().__init__(f"the {key} panel could not be loaded: {module}.{cls}: {type(cause).__name__}: {cause}")
+        self.key, self.module, self.cls = key, module, cls
 
 
 class MainWindow(QMainWindow):
@@ -84,6 +94,9 @@ class MainWindow(QMainWindow):
         self.docks = self._add_docks()
         self.action_map = build_menus(self, self.menuBar())
         self._build_status_bar()
+        from app.compare import install as install_compare
+
+        self.compare = install_compare(self)  # File ▸ Compare With…
         self._connect_signals()
         self.action_map["view.snap"].setChecked(QSettings().value("canvas/snap", True, type=bool))
         self.autosave = Autosave(self.doc, recovery_folder, parent=self) if autosave else None
@@ -110,8 +123,8 @@ class MainWindow(QMainWindow):
         for key, module, cls, area in DOCKS:
             try:
                 dock_cls = getattr(importlib.import_module(module), cls)
-            except (ImportError, AttributeError):
-                continue  # that dock is not written yet
+            except (ImportError, AttributeError) as err:
+                raise DockLoadError(key, module, cls, err) from err
             dock = dock_cls(self.doc, self)
             if not dock.objectName():
                 dock.setObjectName(cls)
@@ -122,7 +135,7 @@ class MainWindow(QMainWindow):
         # window is shown, so tabify on the first show.
         self._pending_tabs = [g for g in by_area.values() if len(g) > 1]
         if "palette" in docks and hasattr(docks["palette"], "add_requested"):
-            docks["palette"].add_requested.connect(self.view.add_layer_at_center)
+            docks["palette"].add_requested.connect(self.view.add_layer_smart)  # behind the selection
         sides = [d for k, d in docks.items() if k in ("palette", "inspector")]
         self.resizeDocks(sides, [220, 320][: len(sides)], Qt.Orientation.Horizontal)
         bottom = by_area.get(Qt.DockWidgetArea.BottomDockWidgetArea, [])[:1]
@@ -148,7 +161,14 @@ class MainWindow(QMainWindow):
         self.doc.selection_changed.connect(self._update_status)
         self.scene.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         if self.theme is not None:
-            self.theme.changed.connect(self.scene.set_colors)
+            self.theme.changed.connect(self._on_theme_changed)
+
+    def _on_theme_changed(self, colors) -> None:
+        """New canvas colours, drawn at once: the view caches its background (the dot grid)."""
+        self.scene.set_colors(colors)
+        self.view.resetCachedContent()
+        self.view.viewport().update()
+        self._update_status()  # the status colours come from the canvas colours
 
     # ------------------------------------------------------------------ title and status
     def display_name(self) -> str:
@@ -372,8 +392,11 @@ class MainWindow(QMainWindow):
 
     def fill_examples_menu(self, menu) -> None:
         menu.clear()
+        from app.i18n import ui_language
+        from graph.glossary import example_title
+
         for path, title, description in example_titles():
-            action = menu.addAction(title, lambda p=path: self.open_example(p))
+            action = menu.addAction(example_title(title, ui_language()), lambda p=path: self.open_example(p))
             action.setStatusTip(description)
             action.setToolTip(description)
 
@@ -454,7 +477,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ view
     def fit_view(self) -> None:
-        self.view.fit_all()
+        self.view.fit_all(readable=False)  # asked for: the whole graph, however small
 
     def zoom_in(self) -> None:
         self.view.zoom_in()
@@ -498,24 +521,76 @@ class MainWindow(QMainWindow):
             group.addAction(action)
 
     def _set_language(self, lang: str) -> None:
+        """Remember the choice and apply it now: every widget gets a LanguageChange event and retranslates."""
+        from PySide6.QtCore import QCoreApplication
+
         from app import i18n
 
         i18n.save_language(lang)
-        self.statusBar().showMessage(self.tr("The language changes at the next start"), 8000)
+        app = QCoreApplication.instance()
+        if app is not None:
+            i18n.install_translator(app, lang)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+
+    def retranslate(self) -> None:
+        """Menus, status bar, title and the cards' type names in the UI language (docks do their own)."""
+        from app.i18n import pick
+
+        retranslate_menus(self.menuBar(), self.action_map)
+        for node_id, item in self.scene.nodes.items():
+            if node_id in self.doc.graph:
+                spec = self.doc.graph.spec(node_id)
+                item.set_type_name(pick(spec.display_name, spec.display_name_zh))
+        if hasattr(self.scene, "retranslate"):
+            self.scene.retranslate()
+        self.view.viewport().update()
+        self._update_title()
+        self._update_undo_actions()
+        self._update_status()
 
     def fill_docks_menu(self, menu) -> None:
         menu.clear()
         for dock in self.docks.values():
             menu.addAction(dock.toggleViewAction())
 
-    def about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About LayerLab"),
-            self.tr(
-                "<b>LayerLab</b><br>Draw deep-learning models as graphs and get equivalent PyTorch and Keras code."
-            ),
-        )
+    def about(self):
+        """Help ▸ About: version, Python and Qt versions, where LayerLab is installed."""
+        return self._show_help("about")
+
+    def show_shortcuts(self):
+        """Help ▸ Keyboard Shortcuts: every action of ``app.actions.ACTIONS`` with its keys."""
+        return self._show_help("shortcuts")
+
+    def show_layer_reference(self):
+        """Help ▸ Layer Reference: every catalog layer with its explanation, searchable."""
+        return self._show_help("layers")
+
+    def _show_help(self, kind: str):
+        """Show (non-modal, one of each kind) and return a Help dialog."""
+        from app import help_dialogs
+        from app.i18n import ui_language
+
+        dialogs = self.__dict__.setdefault("help_dialogs", {})
+        dialog = dialogs.get(kind)
+        if dialog is not None and dialog.property("lang") != ui_language():  # the language was switched
+            dialog.close()
+            dialog.deleteLater()
+            dialog = None
+        if dialog is None:
+            if kind == "layers":
+                dialog = help_dialogs.LayerReferenceDialog(self.doc.graph.catalog, self)
+            else:
+                dialog = {"about": help_dialogs.AboutDialog, "shortcuts": help_dialogs.ShortcutsDialog}[kind](self)
+            dialog.setProperty("lang", ui_language())
+            dialogs[kind] = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
 
     # ------------------------------------------------------------------ default dialogs
     def _confirm_discard(self) -> str:
@@ -570,4 +645,4 @@ def _palette_is_dark() -> bool:
     return is_dark()
 
 
-__all__ = ["MainWindow", "example_files"]
+__all__ = ["DockLoadError", "MainWindow", "example_files"]

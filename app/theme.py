@@ -146,6 +146,16 @@ def _palette(dark: bool) -> QPalette:
     return pal
 
 
+def _check_palette(dark: bool) -> QPalette:
+    """Check boxes' palette: Fusion draws the box in Base with an outline a shade darker than Window,
+    which on the dark palette is almost black on black; a lighter box and outline keep it visible."""
+    pal = _palette(dark)
+    if dark:
+        pal.setColor(QPalette.ColorRole.Base, QColor("#3a3e45"))
+        pal.setColor(QPalette.ColorRole.Window, QColor("#9aa0a8"))  # the outline: Window.darker(140)
+    return pal
+
+
 class ThemeManager(QObject):
     """Applies the chosen scheme ("auto", "light" or "dark") and follows the system when "auto"."""
 
@@ -175,6 +185,7 @@ class ThemeManager(QObject):
         dark = self.is_dark()
         self._app.setStyle("Fusion")
         self._app.setPalette(_palette(dark))
+        self._app.setPalette(_check_palette(dark), "QCheckBox")  # after the general one, which it refines
         self.colors = canvas_colors(dark)
         self.changed.emit(self.colors)
 

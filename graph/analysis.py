@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from graph.autofix import attach_actions
+from graph.fixes import Fix
 from graph.gan import gan_parts
+from graph.messages import message
 from graph.model import Graph
 from graph.spec import ShapeError
 from graph.tasks import target_need
@@ -32,6 +35,7 @@ class Diagnostic:
     code: str
     message: str
     fix: str | None = None
+    action: Fix | None = None  # the fix as a one-click edit (graph.fixes), when it is mechanical
 
     def text(self) -> str:
         return f"{self.message} — fix: {self.fix}" if self.fix else self.message
@@ -124,8 +128,9 @@ def analyze(
     if dataset is not None:
         _check_dataset(graph, result, dataset, gan)
     if dataset_problem:
-        fix = "choose an existing file or folder for the dataset in the training setup"
+        fix = message("dataset.fix")
         result.diagnostics.append(Diagnostic(None, WARNING, "dataset", dataset_problem, fix))
+    attach_actions(graph, result, dataset)
     return result
 
 
@@ -156,7 +161,7 @@ def _analyze_node(graph: Graph, node_id: str, result: Analysis) -> None:
     diag = result.diagnostics
     bad = spec.check_params(node.params)
     for pname, msg in bad:
-        diag.append(Diagnostic(node_id, ERROR, "bad-param", msg, f"set {pname} to a valid value"))
+        diag.append(Diagnostic(node_id, ERROR, "bad-param", msg, message("bad-param.fix", param=pname)))
     inputs, missing, upstream_failed = {}, False, False
     for port in spec.inputs:
         edges = graph.in_edges(node_id, port.name)
@@ -178,15 +183,12 @@ def _analyze_node(graph: Graph, node_id: str, result: Analysis) -> None:
         shapes = spec.infer(node.params, inputs)
         counts = spec.count(node.params, inputs)
     except ShapeError as err:
-        diag.append(Diagnostic(node_id, ERROR, "shape", err.message, err.fix))
+        action = err.action.on(node_id) if err.action is not None else None
+        diag.append(Diagnostic(node_id, ERROR, "shape", err.message, err.fix, action))
         return
     too_large = _too_large(spec, shapes, counts)
     if too_large:
-        diag.append(
-            Diagnostic(
-                node_id, ERROR, "too-large", too_large, "use smaller sizes (input, units, filters) or more pooling"
-            )
-        )
+        diag.append(Diagnostic(node_id, ERROR, "too-large", too_large, message("too-large.fix")))
         return
     result.shapes[node_id], result.counts[node_id] = shapes, counts
 
@@ -204,49 +206,45 @@ def _too_large(spec, shapes: dict, counts: tuple[int, int]) -> str | None:
 
 def _unconnected_msg(spec, port: str) -> str:
     if len(spec.inputs) == 1:
-        return f"{spec.display_name} has no input connected"
-    return f"input {port!r} of {spec.display_name} is not connected"
+        return message("unconnected.one", layer=spec.display_name)
+    return message("unconnected.port", port=repr(port), layer=spec.display_name)
 
 
 def _unconnected_fix(spec) -> str:
-    return "connect a layer's output to it, or delete it"
+    return message("unconnected.fix")
 
 
 def _check_structure(graph: Graph, result: Analysis) -> None:
     diag = result.diagnostics
     nodes = graph.nodes()
     if not nodes:
-        diag.append(Diagnostic(None, ERROR, "empty", "the model is empty", "drag an Input layer from the palette"))
+        diag.append(Diagnostic(None, ERROR, "empty", message("empty"), message("empty.fix")))
         return
     specs = {n.id: graph.catalog[n.type] for n in nodes}
     if not any(s.is_input for s in specs.values()):
-        diag.append(Diagnostic(None, ERROR, "no-input", "the model has no Input layer", "add an Input layer"))
+        diag.append(Diagnostic(None, ERROR, "no-input", message("no-input"), message("no-input.fix")))
     heads = [n for n in nodes if specs[n.id].is_head]
     for n in nodes:
         spec = specs[n.id]
         if not spec.is_head and spec.outputs and not graph.has_successors(n.id):
             if heads:
-                diag.append(
-                    Diagnostic(
-                        n.id, WARNING, "unused", f"the output of {n.name} is not used", "connect it or delete it"
-                    )
-                )
+                diag.append(Diagnostic(n.id, WARNING, "unused", message("unused", layer=n.name), message("unused.fix")))
             else:
                 diag.append(
                     Diagnostic(
                         n.id,
                         ERROR,
                         "no-head",
-                        "the model has no output head, so there is no loss to train",
-                        "connect an output head (Classification, Regression or Binary) after this layer",
+                        message("no-head"),
+                        message("no-head.fix"),
                     )
                 )
 
 
 def _check_gan(graph: Graph, result: Analysis, gan) -> None:
     """The generator makes what the discriminator reads (graph/gan.py)."""
-    for node_id, message, fix in gan.problems:
-        result.diagnostics.append(Diagnostic(node_id, ERROR, "gan", message, fix))
+    for node_id, text, fix in gan.problems:
+        result.diagnostics.append(Diagnostic(node_id, ERROR, "gan", text, fix))
     if gan.problems or gan.real is None:
         return
     made = result.inputs.get(gan.generated, {}).get("in")
@@ -258,8 +256,8 @@ def _check_gan(graph: Graph, result: Analysis, gan) -> None:
                 gan.real,
                 ERROR,
                 "gan-shape",
-                f"the generator makes {made.label()} but the discriminator reads {read.label()}",
-                f"give the discriminator's Input the shape ({dims}), or change the generator's last layers",
+                message("gan-shape", made=made.label(), read=read.label()),
+                message("gan-shape.fix", dims=dims),
             )
         )
 
@@ -284,10 +282,8 @@ def _check_dataset(graph: Graph, result: Analysis, dataset, gan=None) -> None:
                 None,
                 ERROR,
                 "several-arrays",
-                f"a model with {len(inputs)} Inputs and {len(heads)} heads trains on an .npz file with one array "
-                f"per Input and head; {dataset.kind} data have one input and one target",
-                "choose NPZ in the training setup and name the arrays after the Inputs and heads "
-                "(or map them with Arrays)",
+                message("several-arrays", inputs=len(inputs), heads=len(heads), kind=dataset.kind),
+                message("several-arrays.fix"),
             )
         )
         return

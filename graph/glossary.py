@@ -81,6 +81,72 @@ PARAM_TITLES_ZH = {
 }
 
 
+# Labels of choice values (the stored value stays the English id): datasets, optimisers, frameworks,
+# tokenisation and the layers' choices. Names that are not words (relu, Adam, PyTorch) keep their spelling.
+CHOICE_LABELS_ZH = {
+    "digits": "手写数字（8×8）",
+    "spirals": "双螺旋",
+    "moons": "双月形",
+    "circles": "同心圆",
+    "xor": "异或",
+    "mnist": "MNIST 手写数字",
+    "csv": "CSV 表格",
+    "npz": "NPZ 数组文件",
+    "image_folder": "图像文件夹",
+    "text": "纯文本（字符级）",
+    "text_classes": "带标签的文本",
+    "audio_folder": "音频文件夹",
+    "adam": "Adam",
+    "adamw": "AdamW",
+    "sgd": "SGD",
+    "rmsprop": "RMSprop",
+    "pytorch": "PyTorch",
+    "tensorflow": "TensorFlow",
+    "char": "字符",
+    "word": "词",
+    "linear": "线性",
+    "none": "无",
+    "nearest": "最近邻",
+    "bilinear": "双线性",
+}
+
+
+# Titles of the bundled examples (resources/examples/*.json "meta.title"), as File ▸ Examples lists them.
+EXAMPLE_TITLES_ZH = {
+    "Audio 1-D CNN": "音频一维 CNN",
+    "Binary classifier": "二分类器",
+    "Character-level LSTM": "字符级 LSTM",
+    "Denoising autoencoder": "去噪自编码器",
+    "Digits MLP": "手写数字 MLP",
+    "MNIST MLP": "MNIST MLP",
+    "GAN on digits": "手写数字 GAN",
+    "GAN on two moons": "双月形 GAN",
+    "MobileNet block": "MobileNet 模块",
+    "Multi-task digits": "手写数字多任务",
+    "Residual block": "残差模块",
+    "Small CNN": "小型 CNN",
+    "Spiral classifier": "螺旋分类器",
+    "Squeeze-and-excitation": "挤压激励（SE）模块",
+    "Text classifier": "文本分类器",
+    "Tiny U-Net": "迷你 U-Net",
+    "Transformer classifier": "Transformer 分类器",
+    "Two branches": "双分支",
+    "Two-input digits": "双输入手写数字",
+}
+
+
+def example_title(title: str, lang: str = "en") -> str:
+    """A bundled example's title in ``lang``."""
+    return EXAMPLE_TITLES_ZH.get(title, title) if lang.startswith("zh") else title
+
+
+def choice_label(value: str, lang: str = "en") -> str:
+    """The label shown for a choice value in ``lang``; the value itself where none is known."""
+    if lang.startswith("zh"):
+        return CHOICE_LABELS_ZH.get(value, value)
+    return value
+
+
 def param_title(param, lang: str = "en") -> str:
     """A parameter's title in ``lang`` ("en" or "zh…"); English where no translation exists."""
     if lang.startswith("zh"):

@@ -5,7 +5,9 @@ The item only draws what the scene tells it; it never reads or edits the graph i
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
+import re
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainterPath, QPen, QPolygonF, QStaticText
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
@@ -100,6 +102,18 @@ def _cosmetic(color: QColor, width: float) -> QPen:
     return pen
 
 
+# Port names as the cards show them (the graph's port ids stay English).
+PORT_WORDS = {
+    name: QT_TRANSLATE_NOOP("NodeItem", name)
+    for name in ("in", "out", "a", "b", "query", "value", "mask", "weights", "state")
+}
+
+
+def port_label(name: str) -> str:
+    """A port's name in the UI language (``in`` → 输入)."""
+    return QCoreApplication.translate("NodeItem", PORT_WORDS[name]) if name in PORT_WORDS else name
+
+
 def format_count(n: int | None) -> str:
     """``1,234 params`` / ``1.2M params``; an empty string when unknown."""
     if n is None:
@@ -162,6 +176,11 @@ class NodeItem(QGraphicsRectItem):
         self.colors = colors
         self.update()
 
+    def set_type_name(self, type_name: str) -> None:
+        """The layer type shown under the name (after a language change)."""
+        self.type_name, self._texts = type_name, None
+        self.update()
+
     def set_info(self, shape_text: str, count_text: str, severity: str | None) -> None:
         """Update the analysis labels; repaints only when something changed."""
         if (shape_text, count_text, severity) != (self.shape_text, self.count_text, self.severity):
@@ -220,14 +239,25 @@ class NodeItem(QGraphicsRectItem):
 
     def _elided(self) -> tuple[str, str]:
         """The name and type texts fitted to their room (kept until the name or the labels change)."""
-        key = (self.name, self.severity, self.count_text)
+        key = (self.name, self.severity, self.count_text, self.type_name)
         if self._texts is None or self._texts[0] != key:
             name_fm, fm = _metrics()
             room = WIDTH - 16 - (18 if self.severity else 0)
             name = name_fm.elidedText(self.name, Qt.TextElideMode.ElideRight, room)
-            room = WIDTH - 16 - (fm.horizontalAdvance(self.count_text) + 8 if self.count_text else 0)
-            self._texts = (key, name, fm.elidedText(self.type_name, Qt.TextElideMode.ElideRight, room))
+            count = self.count_text
+            want = fm.horizontalAdvance(self.type_name)
+            if count and want > WIDTH - 16 - fm.horizontalAdvance(count) - 8:
+                # A long type ("LSTM 长短期记忆") keeps its room: the count drops its word ("12,345").
+                number = re.search(r"[\d.,]+[kM]?", count)
+                count = number.group(0) if number else count
+            room = WIDTH - 16 - (fm.horizontalAdvance(count) + 8 if count else 0)
+            self._texts = (key, name, fm.elidedText(self.type_name, Qt.TextElideMode.ElideRight, room), count)
         return self._texts[1], self._texts[2]
+
+    def shown_count(self) -> str:
+        """The count text as drawn (without its word when the type name needs the room)."""
+        self._elided()
+        return self._texts[3]
 
     def _paint_port(self, painter, port: PortItem) -> None:
         c = self.colors
@@ -264,15 +294,15 @@ class NodeItem(QGraphicsRectItem):
         painter.setPen(c.text_dim)
         row1 = QRectF(8, HEADER + 3, WIDTH - 16, 18)
         _draw_static(painter, row1, False, type_text, 1)
-        _draw_static(painter, row1, True, self.count_text, 1)
+        _draw_static(painter, row1, True, self._texts[3], 1)
         row2 = QRectF(12, PORT_Y - 9, WIDTH - 24, 18)
         for port in self.inputs:
-            _draw_static(painter, row2.translated(0, port.offset.y() - PORT_Y), False, port.name, 1)
+            _draw_static(painter, row2.translated(0, port.offset.y() - PORT_Y), False, port_label(port.name), 1)
         if self.outputs:
             fm = _metrics()[1]
-            out_w = max(fm.horizontalAdvance(p.name) for p in self.outputs) + 6
+            out_w = max(fm.horizontalAdvance(port_label(p.name)) for p in self.outputs) + 6
             for port in self.outputs:
-                _draw_static(painter, row2.translated(0, port.offset.y() - PORT_Y), True, port.name, 1)
+                _draw_static(painter, row2.translated(0, port.offset.y() - PORT_Y), True, port_label(port.name), 1)
             painter.setFont(_fonts()[2])
             painter.setPen(c.text if self.shape_text else c.text_dim)
             _draw_static(painter, row2.adjusted(24, 0, -out_w, 0), True, self.shape_text or "?", 2)
@@ -321,7 +351,18 @@ class NodeItem(QGraphicsRectItem):
         self.setCursor(Qt.CursorShape.CrossCursor if hovered else Qt.CursorShape.ArrowCursor)
         super().hoverMoveEvent(event)
 
+    def badge_hit(self, local: QPointF) -> bool:
+        """Whether ``local`` is on the problem badge (top right of the header)."""
+        if not self.severity:
+            return False
+        at = QPointF(WIDTH - 13, HEADER / 2)
+        return (local.x() - at.x()) ** 2 + (local.y() - at.y()) ** 2 <= 10.0**2
+
     def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.badge_hit(event.pos()):
+            event.accept()  # a click on the badge applies the fix; it does not start a move
+            self.scene().badge_clicked(self.node_id, event.screenPos())
+            return
         port = self.port_at(event.pos()) if event.button() == Qt.MouseButton.LeftButton else None
         if port is None:
             super().mousePressEvent(event)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QGraphicsScene, QToolTip
 from app.canvas.edge_item import DragEdgeItem, EdgeItem
 from app.canvas.node_item import WIDTH, NodeItem, format_count
 from app.canvas.port_item import COMPATIBLE, DIMMED, NORMAL, PortItem
-from app.i18n import pick
+from app.i18n import diag, pick
 from app.theme import canvas_colors
 from graph.analysis import ERROR, INFO, WARNING
 
@@ -217,9 +217,14 @@ class GraphScene(QGraphicsScene):
             )
         for d in a.for_node(node_id):  # the current analysis, not the last one the items were drawn from
             color = {ERROR: self.colors.error, WARNING: self.colors.warning}.get(d.severity, self.colors.info)
-            lines.append(f"<span style='color:{color.name()}'>■</span> {html.escape(d.message)}")
+            lines.append(f"<span style='color:{color.name()}'>■</span> {html.escape(diag(d.message))}")
             if d.fix:
-                lines.append("&nbsp;&nbsp;" + tr("Fix: {fix}").format(fix=html.escape(d.fix)))
+                lines.append("&nbsp;&nbsp;" + tr("Fix: {fix}").format(fix=html.escape(diag(d.fix))))
+        from app.canvas.highlight import highlight_note  # File ▸ Compare With notes (app/compare.py)
+
+        note = highlight_note(self.nodes.get(node_id))
+        if note:
+            lines.append(note)
         return "<br>".join(lines)
 
     # ------------------------------------------------------------------ selection
@@ -377,6 +382,47 @@ class GraphScene(QGraphicsScene):
     def edge_at(self, pos: QPointF) -> EdgeItem | None:
         return next((i for i in self.items(pos) if isinstance(i, EdgeItem)), None)
 
+    def node_at(self, pos: QPointF) -> NodeItem | None:
+        """The card (or one of its ports) under ``pos``."""
+        for item in self.items(pos):
+            if isinstance(item, NodeItem) and item.shape().contains(item.mapFromScene(pos)):
+                return item
+        return None
+
+    def edge_near(self, pos: QPointF, radius: float) -> EdgeItem | None:
+        """The connection whose curve passes within ``radius`` of ``pos`` (the nearest one), not one
+        hidden under a card."""
+        if self.node_at(pos) is not None:
+            return None
+        box = QRectF(pos.x() - radius, pos.y() - radius, 2 * radius, 2 * radius)
+        best, best_d = None, radius * radius
+        for item in self.items(box):
+            if not isinstance(item, EdgeItem):
+                continue
+            d = item.distance2(pos)
+            if d <= best_d:
+                best, best_d = item, d
+        return best
+
+    def badge_clicked(self, node_id: str, screen_pos=None) -> str | None:
+        """A click on a card's problem badge applies the worst problem's one-click fix (one undo step);
+        without one it shows the problems. Returns the applied fix's text, or None."""
+        from app.context_menus import fix_text, fixable
+
+        found = fixable(self.doc.analysis(), node_id)
+        if not found:
+            if screen_pos is not None:
+                QToolTip.showText(screen_pos.toPoint(), self.tooltip_for(node_id))
+            return None
+        d = found[0]
+        problem = self.doc.apply_fix(d.action)
+        if problem:
+            self._refuse(problem, screen_pos)
+            return None
+        text = fix_text(d)
+        self.message.emit(tr("Fixed: {fix}").format(fix=text))
+        return text
+
     # ------------------------------------------------------------------ look
     def set_colors(self, colors) -> None:
         self.colors = colors
@@ -385,6 +431,14 @@ class GraphScene(QGraphicsScene):
         for item in self.edges.values():
             item.set_colors(colors)
         self.update()
+
+    def retranslate(self) -> None:
+        """Counts ("1,234 params") in the UI language: formatted again for every card."""
+        self._count_cache.clear()
+        for item in self.nodes.values():
+            item.seen_counts = None
+        self._on_analysis_changed()
+        self.invalidate(self.sceneRect())
 
     def update_rect(self, reset: bool = False, item: NodeItem | None = None) -> None:
         """Keep a generous margin around the items so the view can pan past them (grows per item)."""

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.docks.highlighter import PythonHighlighter
+from app.i18n import diag
 from app.icons import is_dark, severity_color
 from graph.fileformat import dumps, loads
 
@@ -274,6 +275,21 @@ class CodeDock(QDockWidget):
         layout.addWidget(self.stack, 1)
         self.setWidget(body)
 
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.setWindowTitle(self.tr("Code"))
+            for i, text in enumerate((self.tr("PyTorch"), self.tr("TensorFlow / Keras"))[: self.tabs.count()]):
+                self.tabs.setTabText(i, text)
+            self.export_buttons["pytorch"].setText(self.tr("Export PyTorch…"))
+            self.export_buttons["tensorflow"].setText(self.tr("Export Keras…"))
+            self.split_button.setText(self.tr("Side by side"))
+            self.split_button.setToolTip(self.tr("Show the PyTorch and Keras code next to each other"))
+            self.copy_button.setText(self.tr("Copy"))
+            self.copy_button.setToolTip(self.tr("Copy the code of the current tab"))
+            self.status.clear()
+            self._show_problems()
+
     def set_side_by_side(self, on: bool) -> None:
         """Both scripts next to each other (a selected layer's lines are marked in both), or in tabs."""
         if (self.stack.currentWidget() is self.splitter) == on:
@@ -350,8 +366,17 @@ class CodeDock(QDockWidget):
         fw = FRAMEWORKS[max(0, self.tabs.currentIndex())]
         result = self.results.get(fw)
         problems = list(getattr(result, "problems", []) or [])
-        self.problems.setText("\n".join(f"⚠ {p}" for p in problems))
+        self.problems.setText("\n".join(f"⚠ {self._problem_text(str(p))}" for p in problems))
         self.problems.setVisible(bool(problems))
+
+    def _problem_text(self, text: str) -> str:
+        """A code generator's problem ("where: message — fix: fix", from graph/) in the UI language."""
+        where, sep, rest = text.partition(": ")
+        if not sep:
+            return diag(text)
+        message, sep, fix = rest.partition(" — fix: ")
+        where = self.tr("model") if where == "model" else where
+        return f"{where}: {diag(message)}" + (" — " + self.tr("fix: %1").replace("%1", diag(fix)) if sep else "")
 
     # ------------------------------------------------------------------ selection
     def _on_selection_changed(self) -> None:

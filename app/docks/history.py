@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QDockWidget, QUndoView
 
 
@@ -16,6 +17,12 @@ class HistoryDock(QDockWidget):
         self.view.setEmptyLabel(self.tr("<original>"))
         self.setWidget(self.view)
         document.project_replaced.connect(self._on_project_replaced)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.setWindowTitle(self.tr("History"))
+            self.view.setEmptyLabel(self.tr("<original>"))
 
     def _on_project_replaced(self) -> None:
         # The Document keeps one stack (cleared on replace); rebinding covers a stack swapped later.

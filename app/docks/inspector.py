@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 from app.docks.binding import GraphListener
 from app.docks.editors import ParamEditor, StrEditor, make_editor
 from app.docks.param_titles import param_title
-from app.i18n import pick
+from app.i18n import diag, pick
 from app.icons import layer_icon, severity_color, severity_icon
 from graph.datasets import DESCRIPTIONS
+from graph.layers.conv import same_padding
 from graph.project import SETUP_BY_NAME, setup_field_relevant
 
 # Training-setup groups, in display order (names of SETUP_PARAMS).
@@ -128,7 +129,40 @@ class NodePanel(QWidget):
             label.setToolTip(editor.toolTip())
             form.addRow(label, editor)
             self.editors[param.name] = editor
+        self.same_button = None
+        if "padding" in self.editors and same_padding(spec.type_id, values) is not None:
+            self.same_button = self.editors["padding"].add_button(self.tr("Same"), self.apply_same_padding)
+            self.same_button.setObjectName("samePadding")
+            self.same_button.setToolTip(
+                self.tr(
+                    "Set the padding that keeps the size: the output is as large as the input "
+                    "(divided by the stride, rounded up), for the current kernel, stride and dilation."
+                )
+                + "\n"
+                + self.tr(
+                    'Each side is padded separately, like TensorFlow\'s padding="same": when the total is '
+                    "odd, the extra row or column goes at the bottom or right. One undoable edit."
+                )
+            )
         return box
+
+    def same_padding(self) -> list[int] | None:
+        """The padding that keeps the size now (from the layer's input shape when it is known)."""
+        graph = self.document.graph
+        node = graph.node(self.node_id)
+        shape = self.document.analysis().inputs.get(self.node_id, {}).get("in")
+        return same_padding(node.type, node.params, shape)
+
+    def apply_same_padding(self) -> str | None:
+        """The "Same" button: one undo step setting every side's padding; a refusal shows inline."""
+        if self.node_id not in self.document.graph:
+            return None
+        pads = self.same_padding()
+        if pads is None:
+            return None
+        message = self.document.set_param(self.node_id, "padding", pads, text=self.tr("Same padding"))
+        self.editors["padding"].show_error(message)
+        return message
 
     # ------------------------------------------------------------------ edits
     def _on_param_edited(self, name: str, value) -> None:
@@ -141,8 +175,14 @@ class NodePanel(QWidget):
         if self.node_id not in self.document.graph:
             return
         message = self.document.rename(self.node_id, self.name_edit.text().strip())
+        self.show_name_error(message)
+
+    def show_name_error(self, message: str | None) -> None:
+        """A refused name: the reason in red under the field and a red frame (the field keeps the text)."""
         self.name_error.setText(message or "")
         self.name_error.setVisible(bool(message))
+        self.name_edit.setStyleSheet(f"border: 1px solid {severity_color('error').name()};" if message else "")
+        self.name_edit.setToolTip(message or "")
 
     # ------------------------------------------------------------------ updates from the graph
     def update_param(self, name: str, value) -> None:
@@ -154,7 +194,7 @@ class NodePanel(QWidget):
     def update_name(self, name: str) -> None:
         if self.name_edit.text() != name:
             self.name_edit.setText(name)
-        self.name_error.hide()
+        self.show_name_error(None)
 
     def update_analysis(self) -> None:
         if self.node_id not in self.document.graph:
@@ -198,7 +238,7 @@ class NodePanel(QWidget):
             icon.setPixmap(severity_icon(d.severity).pixmap(16, 16))
             icon.setAlignment(Qt.AlignmentFlag.AlignTop)
             row.addWidget(icon)
-            text = d.message + (f"\n→ {d.fix}" if d.fix else "")
+            text = diag(d.message) + (f"\n→ {diag(d.fix)}" if d.fix else "")
             label = _wrapped(text)
             label.setStyleSheet(f"color: {severity_color(d.severity).name()};")
             row.addWidget(label, 1)
@@ -383,6 +423,10 @@ class InspectorDock(QDockWidget):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) and self.panel:
             QTimer.singleShot(0, self._rebuild)  # inline colours follow the light/dark theme
+        elif event.type() == QEvent.Type.LanguageChange:
+            self.setWindowTitle(self.tr("Inspector"))
+            if self.panel:
+                QTimer.singleShot(0, self._rebuild)  # every label, title and choice in the new language
 
     # ------------------------------------------------------------------ slots
     def _on_selection_changed(self) -> None:

@@ -6,10 +6,11 @@ Worker events only append to NumPy buffers (``RunRecord.add_event``); a 10 Hz QT
 from __future__ import annotations
 
 import math
+import re
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,6 +44,56 @@ REFRESH_MS = 100  # the fastest redraw rate (10 Hz) …
 MAX_REFRESH_MS = 1000  # … and the slowest, when drawing is costly here
 CPU_SHARE = 0.05  # of one core for this process while a worker trains (the worker needs the rest)
 RUN_ROLE = Qt.ItemDataRole.UserRole + 1
+# A run's states and outcomes, as the status line and the runs list show them.
+STATE_WORDS = {
+    "starting": QT_TRANSLATE_NOOP("TrainingDock", "starting"),
+    "running": QT_TRANSLATE_NOOP("TrainingDock", "running"),
+    "pausing": QT_TRANSLATE_NOOP("TrainingDock", "pausing"),
+    "paused": QT_TRANSLATE_NOOP("TrainingDock", "paused"),
+    "stopping": QT_TRANSLATE_NOOP("TrainingDock", "stopping"),
+    "finished": QT_TRANSLATE_NOOP("TrainingDock", "finished"),
+    "stopped": QT_TRANSLATE_NOOP("TrainingDock", "stopped"),
+    "failed": QT_TRANSLATE_NOOP("TrainingDock", "failed"),
+}
+# The runner's fixed end messages (app/training/runner.py); a failure's explanation stays English.
+RUN_MESSAGES = {
+    "generated text from the trained model": QT_TRANSLATE_NOOP("TrainingDock", "generated text from the trained model"),
+    "stopped: the worker was killed before it saved its results": QT_TRANSLATE_NOOP(
+        "TrainingDock", "stopped: the worker was killed before it saved its results"
+    ),
+    "stopped: the worker was ended before it saved its results": QT_TRANSLATE_NOOP(
+        "TrainingDock", "stopped: the worker was ended before it saved its results"
+    ),
+    "stopped: replaced by a newer run": QT_TRANSLATE_NOOP("TrainingDock", "stopped: replaced by a newer run"),
+    "finished": QT_TRANSLATE_NOOP("TrainingDock", "finished"),
+    "stopped early": QT_TRANSLATE_NOOP("TrainingDock", "stopped early"),
+    "test accuracy": QT_TRANSLATE_NOOP("TrainingDock", "test accuracy"),
+    "test loss": QT_TRANSLATE_NOOP("TrainingDock", "test loss"),
+}
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TrainingDock", text)
+
+
+def state_text(state: str) -> str:
+    """A run state or outcome (``running``, ``finished`` …) in the UI language."""
+    return _tr(STATE_WORDS[state]) if state in STATE_WORDS else state
+
+
+def run_message(message: str) -> str:
+    """The runner's end message (English, as saved with the run) in the UI language where it is known."""
+    if message in RUN_MESSAGES:
+        return _tr(RUN_MESSAGES[message])
+    found = re.match(r"^(finished|stopped early)(?:: (.*))?$", message or "")
+    if not found:
+        return message
+    parts = []
+    for part in (found.group(2) or "").split(", "):
+        name = next((n for n in ("test accuracy", "test loss") if part.startswith(n + " ")), None)
+        parts.append(f"{_tr(name)} {part[len(name) + 1 :]}" if name else part)
+    head = _tr(found.group(1))
+    return head + (_tr(": ") + _tr(", ").join(parts) if found.group(2) else "")
 
 
 class TrainingDock(QDockWidget):
@@ -56,6 +107,7 @@ class TrainingDock(QDockWidget):
         if self.trainer.parent() is None:  # the dock owns its workers: they die with it, never outlive it
             self.trainer.setParent(self)
         self._dirty = False
+        self._end: tuple | None = None  # (run id, outcome, message, TensorBoard folder, temporary folder)
         self._tensorboard_dir: str | None = None  # where the current run writes TensorBoard logs
         self._probe = DeviceProbe(self)
         self._build()
@@ -79,22 +131,19 @@ class TrainingDock(QDockWidget):
         for key, name in FRAMEWORK_NAMES:
             self.framework.addItem(name, key)
         self.device = QComboBox()
-        self.refresh_devices = QToolButton(text="↻", toolTip=self.tr("Look for GPUs again"))
-        self.train_button = QPushButton(self.tr("Train"))
-        self.pause_button = QPushButton(self.tr("Pause"), checkable=True)
-        self.stop_button = QPushButton(self.tr("Stop"))
-        self.more_epochs = QSpinBox(minimum=1, maximum=10_000, value=5, prefix="+", suffix=self.tr(" epochs"))
-        self.continue_button = QPushButton(self.tr("Continue"))
-        self.continue_button.setToolTip(self.tr("Resume the selected (or last) run from its checkpoint"))
-        self.tensorboard = QCheckBox(self.tr("TensorBoard logs"))
-        self.tensorboard.setToolTip(
-            self.tr("Also write TensorBoard logs into the run folder (needs the tensorboard package)")
-        )
+        self.refresh_devices = QToolButton(text="↻")
+        self.train_button = QPushButton()
+        self.pause_button = QPushButton(checkable=True)
+        self.stop_button = QPushButton()
+        self.more_epochs = QSpinBox(minimum=1, maximum=10_000, value=5, prefix="+")
+        self.continue_button = QPushButton()
+        self.tensorboard = QCheckBox()
+        self.framework_label, self.device_label = QLabel(), QLabel()
         controls = QHBoxLayout()
         for w in (
-            QLabel(self.tr("Framework")),
+            self.framework_label,
             self.framework,
-            QLabel(self.tr("Device")),
+            self.device_label,
             self.device,
             self.refresh_devices,
             self.train_button,
@@ -107,7 +156,7 @@ class TrainingDock(QDockWidget):
             controls.addWidget(w)
         controls.addStretch(1)
         self.progress = QProgressBar(minimum=0, maximum=1000, textVisible=False)
-        self.status = QLabel(self.tr("Ready."))
+        self.status = QLabel()
         # Its text changes every tick: it must never ask the layout for more room (no relayout).
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.message = QLabel()
@@ -122,19 +171,19 @@ class TrainingDock(QDockWidget):
         self.boundary = BoundaryView()
         self.samples = SamplesView()
         self.runs = QListWidget()
-        self.export_png_button = QPushButton(self.tr("Export plots as PNG…"))
-        self.export_csv_button = QPushButton(self.tr("Export curves as CSV…"))
+        self.export_png_button = QPushButton()
+        self.export_csv_button = QPushButton()
         self.log = QPlainTextEdit(readOnly=True)
         self.log.setMaximumBlockCount(5000)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.plots, self.tr("Curves"))
-        self.tabs.addTab(self.preview, self.tr("Data"))
+        self.tabs.addTab(self.plots, "")
+        self.tabs.addTab(self.preview, "")
         self.setup_tab = self._setup_tab()
-        self.tabs.addTab(_scrolled(self.results), self.tr("Results"))
-        self.tabs.addTab(self.boundary, self.tr("Boundary"))
-        self.tabs.addTab(self.samples, self.tr("Samples"))
-        self.tabs.addTab(self._runs_tab(), self.tr("Runs"))
-        self.tabs.addTab(self.log, self.tr("Log"))
+        self.tabs.addTab(_scrolled(self.results), "")
+        self.tabs.addTab(self.boundary, "")
+        self.tabs.addTab(self.samples, "")
+        self.tabs.addTab(self._runs_tab(), "")
+        self.tabs.addTab(self.log, "")
         body = QWidget()
         lay = QVBoxLayout(body)
         lay.addLayout(controls)
@@ -145,7 +194,84 @@ class TrainingDock(QDockWidget):
         self.tabs.setMinimumHeight(60)  # let the dock share the bottom area with small panels
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.setWidget(body)
+        self.status.setText(self.tr("Ready."))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every fixed text in the UI language (at the start and when the language changes)."""
+        self.setWindowTitle(self.tr("Training"))
+        self.refresh_devices.setToolTip(self.tr("Look for GPUs again"))
+        self.train_button.setText(self.tr("Train"))
+        self.stop_button.setText(self.tr("Stop"))
+        self.more_epochs.setSuffix(self.tr(" epochs"))
+        self.continue_button.setText(self.tr("Continue"))
+        self.continue_button.setToolTip(self.tr("Resume the selected (or last) run from its checkpoint"))
+        self.tensorboard.setText(self.tr("TensorBoard logs"))
+        self.tensorboard.setToolTip(
+            self.tr("Also write TensorBoard logs into the run folder (needs the tensorboard package)")
+        )
+        self.framework_label.setText(self.tr("Framework"))
+        self.device_label.setText(self.tr("Device"))
+        self.export_png_button.setText(self.tr("Export plots as PNG…"))
+        self.export_csv_button.setText(self.tr("Export curves as CSV…"))
+        self.runs_hint.setText(self.tr("Check runs to overlay their curves on the plots."))
+        tabs = [
+            (self.plots, self.tr("Curves")),
+            (self.preview, self.tr("Data")),
+            (self.boundary, self.tr("Boundary")),
+            (self.samples, self.tr("Samples")),
+            (self.log, self.tr("Log")),
+        ]
+        for widget, text in tabs:
+            self.tabs.setTabText(self.tabs.indexOf(widget), text)
+        for i in range(self.tabs.count()):
+            inner = getattr(self.tabs.widget(i), "widget", lambda: None)()
+            if inner is self.results:
+                self.tabs.setTabText(i, self.tr("Results"))
+            elif inner is not None and inner is self.setup_tab:
+                self.tabs.setTabText(i, self.tr("Setup"))
+            elif self.tabs.widget(i) is self.runs_box:
+                self.tabs.setTabText(i, self.tr("Runs"))
+        run = self.trainer.current
+        if run is None:
+            self.status.setText(self.tr("Ready."))
+        elif run.active:
+            self.status.setText(_status_text(run))
+        else:
+            self.status.setText(f"{state_text(run.record.outcome)}: {run.run_id}")
+        if self._end is not None:  # the last run's end message
+            self._show_message(self._end_text(*self._end), error=self._end[1] == "failed")
+        for i in range(self.runs.count()):
+            self._update_run_item(self.runs.item(i).data(RUN_ROLE))
         self._update_buttons()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._rebuild_setup_tab()
+            self.retranslate()
+
+    def _rebuild_setup_tab(self) -> None:
+        """A new setup editor in the UI language (its titles and choice labels are set when built)."""
+        if self.setup_tab is None:
+            return
+        from app.docks.inspector import SetupPanel
+
+        area = next(
+            (
+                w
+                for w in map(self.tabs.widget, range(self.tabs.count()))
+                if getattr(w, "widget", None) and w.widget() is self.setup_tab
+            ),
+            None,
+        )
+        if area is None:
+            return
+        area.takeWidget().deleteLater()
+        self.setup_tab = SetupPanel(self.document, self._browse_dataset)
+        area.setWidget(self.setup_tab)
+        self.document.analysis_changed.connect(self.setup_tab.update_analysis)
+        self.setup_tab.update_analysis()
 
     def _setup_tab(self):
         """The inspector's setup editor (hyperparameters, dataset) when that module is available."""
@@ -154,13 +280,14 @@ class TrainingDock(QDockWidget):
         except ImportError:
             return None
         panel = SetupPanel(self.document, self._browse_dataset)
-        self.tabs.insertTab(2, _scrolled(panel), self.tr("Setup"))
+        self.tabs.insertTab(2, _scrolled(panel), "")
         return panel
 
     def _runs_tab(self) -> QWidget:
-        box = QWidget()
+        box = self.runs_box = QWidget()
         lay = QVBoxLayout(box)
-        lay.addWidget(QLabel(self.tr("Check runs to overlay their curves on the plots.")))
+        self.runs_hint = QLabel()
+        lay.addWidget(self.runs_hint)
         lay.addWidget(self.runs, 1)
         row = QHBoxLayout()
         row.addWidget(self.export_png_button)
@@ -287,6 +414,7 @@ class TrainingDock(QDockWidget):
             self.samples.clear()
         self.results.set_text_mode(rec.setup.get("dataset") == "text")
         self.message.clear()
+        self._end = None
         _set_progress(self.progress, 0)
         self.status.setText(self.tr("Starting %1…").replace("%1", rec.label))
         if rec.setup.get("dataset") in ("spirals", "moons", "circles", "xor"):
@@ -323,21 +451,34 @@ class TrainingDock(QDockWidget):
         self._on_tick(force=True)
         failed = outcome == "failed"
         run = self.trainer.current
-        if run is not None and run.run_id == run_id and self._tensorboard_dir:
-            message += "\n" + self.tr("TensorBoard logs: {0}").format(self._tensorboard_dir)
-        if self.document.path is None and run is not None and run.run_id == run_id:
-            message += "\n" + self.tr(
-                "The project is not saved, so this run's files are in a temporary folder ({0}); "
-                "save the project to keep its runs beside it."
-            ).format(run.folder)
-        self._show_message(message, error=failed)
+        ours = run is not None and run.run_id == run_id
+        self._end = (
+            run_id,
+            outcome,
+            message,
+            self._tensorboard_dir if ours else None,
+            str(run.folder) if ours and self.document.path is None else None,
+        )
+        self._show_message(self._end_text(*self._end), error=failed)
         self.log.appendPlainText(f"{run_id}: {message}")  # the Log tab tells every run's end, not only failures
         if failed and run is not None and run.run_id == run_id:
             self.log.appendPlainText("\n--- last lines of the worker's output ---\n" + run.tail.text(60))
             self.tabs.setCurrentWidget(self.log)
-        self.status.setText(f"{outcome}: {run_id}")
+        self.status.setText(f"{state_text(outcome)}: {run_id}")
         self._update_run_item(run_id)
         self._update_buttons()
+
+    def _end_text(self, _run_id, _outcome, message: str, tensorboard: str | None, temp_folder: str | None) -> str:
+        """The end message of a run in the UI language, with where its files went."""
+        text = run_message(message)
+        if tensorboard:
+            text += "\n" + self.tr("TensorBoard logs: {0}").format(tensorboard)
+        if temp_folder:
+            text += "\n" + self.tr(
+                "The project is not saved, so this run's files are in a temporary folder ({0}); "
+                "save the project to keep its runs beside it."
+            ).format(temp_folder)
+        return text
 
     def _on_tick(self, force: bool = False) -> None:
         """The GUI timer: draw whatever arrived since the last tick.
@@ -444,10 +585,12 @@ class TrainingDock(QDockWidget):
             item = self.runs.item(i)
             if item.data(RUN_ROLE) == run_id:
                 acc = rec.metrics.get("test_accuracy")
-                extra = f" · test acc {acc:.2%}" if isinstance(acc, int | float) else ""
+                extra = (
+                    " · " + self.tr("test acc %1").replace("%1", f"{acc:.2%}") if isinstance(acc, int | float) else ""
+                )
                 self.runs.blockSignals(True)
-                item.setText(f"{rec.label} · {rec.outcome}{extra}")
-                item.setToolTip(rec.message)
+                item.setText(f"{rec.label} · {state_text(rec.outcome)}{extra}")
+                item.setToolTip(run_message(rec.message))
                 self.runs.blockSignals(False)
 
     def _checked_runs(self) -> list:
@@ -506,6 +649,7 @@ class TrainingDock(QDockWidget):
             self.boundary.clear()
             self.samples.clear()
             self.message.clear()
+            self._end = None
             self.status.setText(self.tr("Ready."))
         self._load_saved_runs()
         self._preview_timer.start()
@@ -547,21 +691,22 @@ def _scrolled(widget: QWidget) -> QScrollArea:
 
 def _status_text(run) -> str:
     rec, info = run.record, run.record.start_info
-    parts = [run.state]
+    parts = [state_text(run.state)]
     if info.get("epochs"):
-        parts.append(f"epoch {int(rec.epochs.last('epoch')) if rec.epochs.n else 0}/{info['epochs']}")
+        done = int(rec.epochs.last("epoch")) if rec.epochs.n else 0
+        parts.append(_tr("epoch %1/%2").replace("%1", str(done)).replace("%2", str(info["epochs"])))
     if rec.batches.n:
-        parts.append(f"step {int(rec.batches.last('step'))}")
+        parts.append(_tr("step %1").replace("%1", str(int(rec.batches.last("step")))))
         d_loss, g_loss = rec.batches.last("d_smoothed"), rec.batches.last("g_smoothed")
         if math.isnan(d_loss) or math.isnan(g_loss):
-            parts.append(f"loss {rec.batches.last('smoothed'):.4g}")
+            parts.append(_tr("loss %1").replace("%1", f"{rec.batches.last('smoothed'):.4g}"))
         else:  # a GAN: its discriminator's and generator's losses
-            text = QCoreApplication.translate("TrainingDock", "D loss %1 · G loss %2")
+            text = _tr("D loss %1 · G loss %2")
             parts.append(text.replace("%1", f"{d_loss:.4g}").replace("%2", f"{g_loss:.4g}"))
         speed = rec.batches.last("samples_per_s")
         if not math.isnan(speed):
-            parts.append(f"{speed:,.0f} samples/s")
+            parts.append(_tr("%1 samples/s").replace("%1", f"{speed:,.0f}"))
     eta = run.eta()
     if eta is not None and run.state == "running":
-        parts.append(f"ETA {int(eta // 60)}:{int(eta % 60):02d}")
+        parts.append(_tr("ETA %1").replace("%1", f"{int(eta // 60)}:{int(eta % 60):02d}"))
     return " · ".join(parts)

@@ -70,6 +70,11 @@ NOT_GAN = {"raw", "smoothed", "train_loss", "val_loss", "val_acc"}
 CURVE_COLORS = {"d": COLORS[0], "g": COLORS[1]}  # discriminator blue, generator orange
 # Overlaid runs show the curves that compare best: smoothed batch loss, validation loss and accuracy.
 OVERLAY = ("smoothed", "val_loss", "val_acc", "train_loss", "train_acc")
+# Where each plot's legend goes, (x, y) offsets as pyqtgraph takes them (negative: from the right or the
+# bottom), chosen where that plot's curves seldom are: a loss falls away from the top right, an accuracy
+# rises away from the bottom right. One-curve plots (learning rate, throughput) need no legend: the axis
+# title names the curve.
+LEGEND_OFFSETS = {"batch_loss": (-5, 5), "loss": (-5, 5), "accuracy": (-5, -5)}
 RANGE_CHANGES_PER_FRAME = 1  # axis redraws are the costly part of a frame: spread them over frames
 LEFT_AXIS_WIDTH = 64  # pixels for tick labels and the rotated axis title ("0.0005", "30000")
 
@@ -108,7 +113,9 @@ class LivePlots(QWidget):
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
-            plot.addLegend(offset=(-5, 5))
+            plot.addLegend(offset=LEGEND_OFFSETS.get(key, (-5, 5)), colCount=2)  # one row: little to cover
+            if key not in LEGEND_OFFSETS:
+                plot.legend.hide()
             for axis in ("left", "bottom"):  # axis text is the costly part of a frame: draw it only on change
                 plot.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             # A fixed width: longer tick labels ("0.05" after "2") would otherwise resize the axis, and
@@ -149,7 +156,20 @@ class LivePlots(QWidget):
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.PaletteChange:  # light ↔ dark theme
             self.apply_palette()
+        elif event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
         super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Titles, axis labels and legends in the UI language."""
+        _, foreground = plot_colors(self)
+        for key, title, ylabel, xaxis in PLOTS:
+            plot = self.plots[key]
+            plot.setTitle(_tr(title), color=foreground.name())
+            plot.setLabel("left", _tr(ylabel))
+            plot.setLabel("bottom", _tr("step" if xaxis == "batches" else "epoch"))
+        gan, self.gan = self.gan, None
+        self._show_gan(bool(gan))
 
     def _curve_name(self, key: str, name: str) -> str:
         """The legend's name for a curve (a GAN's accuracy is its discriminator's, on real and generated)."""
@@ -187,7 +207,11 @@ class LivePlots(QWidget):
         self._drawn.clear()
         self._ranges.clear()
         self._unfitted.clear()
+        self._follow = dict.fromkeys(self._follow, True)  # a new run: follow its data again
         self.refresh(tight=True)
+        for key, plot in self.plots.items():  # plots without data yet: not the previous run's range
+            if key not in self._ranges:
+                plot.setRange(xRange=(0.0, 1.0), yRange=(0.0, 1.0), padding=0.02)
 
     def refresh(self, tight: bool = False) -> None:
         """Push the current run's buffers to the curves (called from the GUI timer).
@@ -261,7 +285,12 @@ class LivePlots(QWidget):
                 return True
             return False
         (x0, x1), (y0, y1) = bounds
-        xr = (x0, end) if end is not None and end > x0 and end >= x1 else (x0, x0 + nice_up(max(x1 - x0, 1.0)))
+        if end is not None and end > x0 and end >= x1:
+            xr = (x0, end)
+        elif tight and x1 > x0:  # a finished run: exactly its steps or epochs, no empty tail
+            xr = (x0, x1)
+        else:
+            xr = (x0, x0 + nice_up(max(x1 - x0, 1.0)))
         old = self._ranges.get(key)
         if old is not None and old[1] is None:  # only the x axis was set (before the first points)
             old = None

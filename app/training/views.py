@@ -3,6 +3,8 @@ results (metrics, confusion matrix, misclassified samples, generated text)."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
@@ -24,8 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.i18n import diag, ui_language
 from app.training.plots import plot_colors, style_plot
 from app.training.preview import Preview, synthetic_points
+from graph.glossary import choice_label
 
 POINT_COLORS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75)]
 
@@ -80,7 +84,7 @@ class DatasetPreviewWidget(QWidget):
         self.summary.setWordWrap(True)
         self.gallery = Gallery()
         self.table = QTableWidget()
-        self.scatter_plot = pg.PlotWidget(background="w")
+        self.scatter_plot = pg.PlotWidget()
         self.scatter = pg.ScatterPlotItem(size=4, pen=None)
         self.scatter_plot.addItem(self.scatter)
         self.scatter_plot.setAspectLocked(True)
@@ -92,12 +96,21 @@ class DatasetPreviewWidget(QWidget):
             lay.addWidget(w)
         self.preview: Preview | None = None
         self.show_preview(Preview("digits"))
+        _themed(self.scatter_plot, self)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            _themed(self.scatter_plot, self)
+        elif event.type() == QEvent.Type.LanguageChange and self.preview is not None:
+            self.show_preview(self.preview)
 
     def show_preview(self, preview: Preview) -> None:
         self.preview = preview
         for w in (self.gallery, self.table, self.scatter_plot, self.text):
             w.hide()
-        self.summary.setText(f"<b>{preview.kind}</b> — " + (preview.error or preview.summary))
+        kind = choice_label(preview.kind, ui_language())
+        self.summary.setText(f"<b>{kind}</b> — " + (diag(preview.error) or _tr_numbers(self, preview.summary)))
         if preview.images is not None:
             labels = preview.image_labels or [""] * len(preview.images)
             self.gallery.set_items(
@@ -121,7 +134,8 @@ class DatasetPreviewWidget(QWidget):
             self.text.setPlainText(preview.text)
             self.text.show()
         counts = preview.class_counts
-        self.counts.setText(("Class counts: " + ", ".join(f"{k}: {v}" for k, v in counts.items())) if counts else "")
+        text = self.tr("Class counts: %1").replace("%1", ", ".join(f"{k}: {v}" for k, v in counts.items()))
+        self.counts.setText(text if counts else "")
 
     def _fill_table(self, header: list[str], rows: list[list[str]]) -> None:
         self.table.clear()
@@ -131,6 +145,18 @@ class DatasetPreviewWidget(QWidget):
         for r, row in enumerate(rows):
             for c, value in enumerate(row[: len(header)]):
                 self.table.setItem(r, c, QTableWidgetItem(str(value)))
+
+
+def _tr_numbers(widget: QWidget, text: str) -> str:
+    """``text`` translated with its numbers as %1, %2 … ("1797 images, 8×8, 10 classes"); else unchanged."""
+    numbers = re.findall(r"\d+", text or "")
+    template = re.sub(r"\d+", lambda m, c=iter(range(1, 99)): f"%{next(c)}", text or "")
+    translated = widget.tr(template)
+    if not text or translated == template:
+        return text
+    for i in range(len(numbers), 0, -1):  # %10 before %1
+        translated = translated.replace(f"%{i}", numbers[i - 1])
+    return translated
 
 
 def _brushes(labels, n: int) -> list:
@@ -145,30 +171,46 @@ class BoundaryView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = pg.PlotWidget()
         self.plot.setAspectLocked(True)
         self.image = pg.ImageItem()
         self.plot.addItem(self.image)
         self.scatter = pg.ScatterPlotItem(size=4, pen=pg.mkPen("k", width=0.3))
         self.plot.addItem(self.scatter)
-        self.label = QLabel(
-            "The decision boundary appears here while a 2-D data set trains (needs the script's boundary events)."
-        )
+        self.label = QLabel()
         self.label.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.addWidget(self.label)
         lay.addWidget(self.plot)
         self.shown_epoch = None
         self._points_key = None
+        self._show_label()
+        _themed(self.plot, self)
+
+    def _show_label(self) -> None:
+        if self.shown_epoch is None:
+            self.label.setText(
+                self.tr(
+                    "The decision boundary appears here while a 2-D data set trains "
+                    "(needs the script's boundary events)."
+                )
+            )
+        else:
+            self.label.setText(self.tr("Decision map after epoch %1").replace("%1", str(self.shown_epoch)))
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # light ↔ dark theme
+            _themed(self.plot, self)
+        elif event.type() == QEvent.Type.LanguageChange:
+            self._show_label()
 
     def clear(self) -> None:
         """Nothing shown (another project was opened)."""
         self.image.clear()
         self.scatter.clear()
         self.shown_epoch, self._points_key = None, None
-        self.label.setText(
-            "The decision boundary appears here while a 2-D data set trains (needs the script's boundary events)."
-        )
+        self._show_label()
 
     def set_points(self, setup: dict) -> None:
         """Draw the training points (generated exactly as the script does)."""
@@ -198,7 +240,15 @@ class BoundaryView(QWidget):
         self.image.setImage(values.T, levels=(0.0, float(classes - 1)), autoLevels=False)
         self.image.setRect(QRectF(float(x0), float(y0), float(x1) - float(x0), float(y1) - float(y0)))
         self.shown_epoch = event.get("epoch")
-        self.label.setText(f"Decision map after epoch {self.shown_epoch}")
+        self._show_label()
+
+
+def _themed(plot: pg.PlotWidget, owner: QWidget) -> None:
+    """A PlotWidget's background, axes and title in its owner's palette (dark in the dark theme); the
+    owner's, because the owner hears of a palette change before its children have the new palette."""
+    background, foreground = plot_colors(owner)
+    plot.setBackground(background)
+    style_plot(plot.getPlotItem(), background, foreground)
 
 
 def _class_tints(classes: int) -> pg.ColorMap:
@@ -249,7 +299,24 @@ class SamplesView(QWidget):
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.PaletteChange:  # light ↔ dark theme
             self.apply_palette()
+        elif event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
         super().changeEvent(event)
+
+    def _retranslate(self) -> None:
+        if self.kind is None:
+            self.label.setText(self.tr("A GAN's generated samples appear here after each epoch while it trains."))
+            return
+        if self._title == "":
+            self.plot.setTitle(self.tr("Generated samples"))
+        elif self._title is not None:
+            self.plot.setTitle(self.tr("Generated samples after epoch %1").replace("%1", str(self._title)))
+        for sample, label in self.legend.items:
+            if sample.item is self.real:
+                label.setText(self.tr("real"))
+            elif sample.item is self.generated:
+                label.setText(self.tr("generated"))
+        self.apply_palette()
 
     def clear(self) -> None:
         """Nothing shown (a new run, another project)."""
@@ -262,6 +329,7 @@ class SamplesView(QWidget):
         self.plot.setTitle(None)
         self.label.setText(self.tr("A GAN's generated samples appear here after each epoch while it trains."))
         self.label.show()
+        self._title = None
         self._axes(False)
         self.apply_palette()
 
@@ -293,6 +361,7 @@ class SamplesView(QWidget):
         else:
             title = self.tr("Generated samples after epoch %1").replace("%1", str(epoch))
         self.plot.setTitle(title)
+        self._title = epoch if epoch is not None else ""
         self.label.hide()
         self.apply_palette()
         return True
@@ -369,29 +438,31 @@ class ResultsView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.metrics = QLabel("Train a model to see its test metrics.")
+        self.metrics = QLabel()
         self.metrics.setWordWrap(True)
         self.metrics.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.confusion = QTableWidget()
-        self.confusion_label = QLabel("Confusion matrix (rows: true class, columns: predicted)")
+        self.confusion_label = QLabel()
         self.gallery = Gallery()
-        self.gallery_label = QLabel("Misclassified test samples (true → predicted)")
+        self.gallery_label = QLabel()
+        self._metrics: tuple | None = None  # (metrics, message) shown, for a language change
         self.text_box = QWidget()
         self.generated = QPlainTextEdit(readOnly=True)
         self.prompt = QLineEdit()
         self.temperature = QDoubleSpinBox(minimum=0.05, maximum=5.0, singleStep=0.1, value=0.8)
         self.length = QSpinBox(minimum=10, maximum=5000, value=300)
-        self.generate_button = QPushButton("Generate")
+        self.generate_button = QPushButton()
         self.generate_button.clicked.connect(self._on_generate_clicked)
         self._build()
         self.clear()
 
     def _build(self) -> None:
         form = QFormLayout()
-        form.addRow("Prompt", self.prompt)
+        self.prompt_label, self.temperature_label, self.length_label = QLabel(), QLabel(), QLabel()
+        form.addRow(self.prompt_label, self.prompt)
         row = QHBoxLayout()
-        for label, w in (("Temperature", self.temperature), ("Characters", self.length)):
-            row.addWidget(QLabel(label))
+        for label, w in ((self.temperature_label, self.temperature), (self.length_label, self.length)):
+            row.addWidget(label)
             row.addWidget(w)
         row.addWidget(self.generate_button)
         text_lay = QVBoxLayout(self.text_box)
@@ -402,9 +473,28 @@ class ResultsView(QWidget):
         lay = QVBoxLayout(self)
         for w in (self.metrics, self.confusion_label, self.confusion, self.gallery_label, self.gallery, self.text_box):
             lay.addWidget(w)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.confusion_label.setText(self.tr("Confusion matrix (rows: true class, columns: predicted)"))
+        self.gallery_label.setText(self.tr("Misclassified test samples (true → predicted)"))
+        self.generate_button.setText(self.tr("Generate"))
+        self.prompt_label.setText(self.tr("Prompt"))
+        self.temperature_label.setText(self.tr("Temperature"))
+        self.length_label.setText(self.tr("Characters"))
+        if self._metrics is None:
+            self.metrics.setText(self.tr("Train a model to see its test metrics."))
+        else:
+            self.show_metrics(*self._metrics)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
 
     def clear(self) -> None:
-        self.metrics.setText("Train a model to see its test metrics.")
+        self._metrics = None
+        self.metrics.setText(self.tr("Train a model to see its test metrics."))
         for w in (self.confusion_label, self.confusion, self.gallery_label, self.gallery):
             w.hide()
 
@@ -412,8 +502,9 @@ class ResultsView(QWidget):
         self.text_box.setVisible(on)
 
     def show_metrics(self, metrics: dict, message: str = "") -> None:
+        self._metrics = (metrics, message)
         rows = [
-            (k.replace("_", " "), _fmt(v))
+            (self._metric_name(k), _fmt(v))
             for k, v in metrics.items()
             if (k.startswith("test_") and v is not None) or k == "weights"
         ]
@@ -421,9 +512,20 @@ class ResultsView(QWidget):
             if isinstance(metrics.get(key), int | float):  # a GAN's last losses
                 rows.append((name, _fmt(float(metrics[key]))))
         if metrics.get("stopped") is True:
-            rows.append(("stopped", "early, by request"))
+            rows.append((self.tr("stopped"), self.tr("early, by request")))
         body = "".join(f"<tr><td>{k}</td><td><b>{v}</b></td></tr>" for k, v in rows)
         self.metrics.setText((f"<p>{message}</p>" if message else "") + f"<table>{body}</table>")
+
+    def _metric_name(self, key: str) -> str:
+        names = {
+            "test_accuracy": self.tr("test accuracy"),
+            "test_loss": self.tr("test loss"),
+            "weights": self.tr("weights"),
+            "test_mae": self.tr("test MAE"),
+            "test_mse": self.tr("test MSE"),
+            "test_perplexity": self.tr("test perplexity"),
+        }
+        return names.get(key, key.replace("_", " "))
 
     def show_confusion(self, matrix, classes=None) -> None:
         m = np.asarray(matrix, dtype="int64")

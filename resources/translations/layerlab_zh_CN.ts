@@ -158,6 +158,14 @@
         <source>&amp;Import Model…</source>
         <translation>导入模型(&amp;I)…</translation>
     </message>
+    <message>
+        <source>&amp;Layer Reference…</source>
+        <translation>层参考(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts…</source>
+        <translation>键盘快捷键(&amp;K)…</translation>
+    </message>
 </context>
   <context>
     <name>CodeDock</name>
@@ -270,6 +278,22 @@
         <source>Saved %1 (onnxruntime agrees with PyTorch within %2)</source>
         <translation>已保存 %1（onnxruntime 与 PyTorch 的差异在 %2 以内）</translation>
     </message>
+    <message>
+        <source>Side by side</source>
+        <translation>并排显示</translation>
+    </message>
+    <message>
+        <source>Show the PyTorch and Keras code next to each other</source>
+        <translation>把 PyTorch 和 Keras 代码并排显示</translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>fix: %1</source>
+        <translation>修复：%1</translation>
+    </message>
 </context>
   <context>
     <name>GraphScene</name>
@@ -297,7 +321,11 @@
       <source>both ports are inputs; drop on an output port (right side of a layer)</source>
       <translation>两个端口都是输入；请拖到输出端口（层的右侧）</translation>
     </message>
-  </context>
+      <message>
+        <source>Fixed: {fix}</source>
+        <translation>已修复：{fix}</translation>
+    </message>
+</context>
   <context>
     <name>HistoryDock</name>
     <message>
@@ -554,7 +582,43 @@
       <source>{n} params</source>
       <translation>{n} 个参数</translation>
     </message>
-  </context>
+      <message>
+        <source>in</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>out</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>a</source>
+        <translation>a</translation>
+    </message>
+    <message>
+        <source>b</source>
+        <translation>b</translation>
+    </message>
+    <message>
+        <source>query</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>mask</source>
+        <translation>掩码</translation>
+    </message>
+    <message>
+        <source>weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>state</source>
+        <translation>状态</translation>
+    </message>
+</context>
   <context>
     <name>NodePanel</name>
     <message>
@@ -592,7 +656,23 @@
       <source>%1 (%2 trainable)</source>
       <translation>%1（可训练 %2）</translation>
     </message>
-  </context>
+      <message>
+        <source>Same</source>
+        <translation>保持尺寸</translation>
+    </message>
+    <message>
+        <source>Same padding</source>
+        <translation>保持尺寸的填充</translation>
+    </message>
+    <message>
+        <source>Set the padding that keeps the size: the output is as large as the input (divided by the stride, rounded up), for the current kernel, stride and dilation.</source>
+        <translation>按当前的卷积核、步长和空洞设置填充，使尺寸保持不变：输出与输入一样大（除以步长后向上取整）。</translation>
+    </message>
+    <message>
+        <source>Each side is padded separately, like TensorFlow's padding="same": when the total is odd, the extra row or column goes at the bottom or right. One undoable edit.</source>
+        <translation>每一侧分别填充，与 TensorFlow 的 padding="same" 相同：总数为奇数时，多出的一行或一列补在下边或右边。这是一次可撤销的修改。</translation>
+    </message>
+</context>
   <context>
     <name>PaletteDock</name>
     <message>
@@ -628,7 +708,15 @@
       <source>Enter at least one number</source>
       <translation>请至少输入一个数</translation>
     </message>
-  </context>
+      <message>
+        <source>“{text}” is not a whole number</source>
+        <translation>“{text}”不是整数</translation>
+    </message>
+    <message>
+        <source>Enter a whole number</source>
+        <translation>请输入一个整数</translation>
+    </message>
+</context>
   <context>
     <name>ProblemsDock</name>
     <message>
@@ -684,7 +772,27 @@
         <numerusform>%n 个错误</numerusform>
       </translation>
     </message>
-  </context>
+      <message>
+        <source>fix: %1</source>
+        <translation>修复：%1</translation>
+    </message>
+    <message>
+        <source>Fix</source>
+        <translation>修复</translation>
+    </message>
+    <message>
+        <source>Apply this fix (one undo step): %1</source>
+        <translation>应用此修复（一步撤销）：%1</translation>
+    </message>
+    <message>
+        <source>Fix: %1</source>
+        <translation>修复：%1</translation>
+    </message>
+    <message>
+        <source>Select Layer</source>
+        <translation>选择层</translation>
+    </message>
+</context>
   <context>
     <name>QuickAddPopup</name>
     <message>
@@ -919,7 +1027,115 @@
       <source>D loss %1 · G loss %2</source>
       <translation>判别器损失 %1 · 生成器损失 %2</translation>
     </message>
-  </context>
+      <message>
+        <source>starting</source>
+        <translation>正在启动</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>训练中</translation>
+    </message>
+    <message>
+        <source>pausing</source>
+        <translation>正在暂停</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>stopping</source>
+        <translation>正在停止</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>generated text from the trained model</source>
+        <translation>已用训练好的模型生成文本</translation>
+    </message>
+    <message>
+        <source>stopped: the worker was killed before it saved its results</source>
+        <translation>已停止：训练进程在保存结果之前被强制结束</translation>
+    </message>
+    <message>
+        <source>stopped: the worker was ended before it saved its results</source>
+        <translation>已停止：训练进程在保存结果之前已结束</translation>
+    </message>
+    <message>
+        <source>stopped: replaced by a newer run</source>
+        <translation>已停止：被更新的一次训练取代</translation>
+    </message>
+    <message>
+        <source>stopped early</source>
+        <translation>已提前停止</translation>
+    </message>
+    <message>
+        <source>test accuracy</source>
+        <translation>测试准确率</translation>
+    </message>
+    <message>
+        <source>test loss</source>
+        <translation>测试损失</translation>
+    </message>
+    <message>
+        <source>: </source>
+        <translation>：</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>，</translation>
+    </message>
+    <message>
+        <source>epoch %1/%2</source>
+        <translation>第 %1/%2 轮</translation>
+    </message>
+    <message>
+        <source>step %1</source>
+        <translation>第 %1 步</translation>
+    </message>
+    <message>
+        <source>loss %1</source>
+        <translation>损失 %1</translation>
+    </message>
+    <message>
+        <source>%1 samples/s</source>
+        <translation>%1 样本/秒</translation>
+    </message>
+    <message>
+        <source>ETA %1</source>
+        <translation>剩余 %1</translation>
+    </message>
+    <message>
+        <source>test acc %1</source>
+        <translation>测试准确率 %1</translation>
+    </message>
+    <message>
+        <source>TensorBoard logs</source>
+        <translation>TensorBoard 日志</translation>
+    </message>
+    <message>
+        <source>Also write TensorBoard logs into the run folder (needs the tensorboard package)</source>
+        <translation>同时把 TensorBoard 日志写入训练文件夹（需要 tensorboard 包）</translation>
+    </message>
+    <message>
+        <source>TensorBoard logs: {0}</source>
+        <translation>TensorBoard 日志：{0}</translation>
+    </message>
+    <message>
+        <source>TensorBoard logs go to {0} (tensorboard --logdir {0})</source>
+        <translation>TensorBoard 日志写入 {0}（tensorboard --logdir {0}）</translation>
+    </message>
+</context>
   <context>
     <name>IntsRowEditor</name>
     <message>
@@ -939,7 +1155,11 @@ or press Tab for a quick search. File ▸ Examples opens a ready model.</source>
       <translation>从左侧图层面板把图层拖到这里（先放一个输入层），或在面板中双击图层，
 也可以按 Tab 快速搜索。“文件 ▸ 示例”可以打开现成的模型。</translation>
     </message>
-  </context>
+      <message>
+        <source>The clipboard holds no LayerLab layers</source>
+        <translation>剪贴板中没有 LayerLab 层</translation>
+    </message>
+</context>
   <context>
     <name>LivePlots</name>
     <message>
@@ -1044,7 +1264,67 @@ or press Tab for a quick search. File ▸ Examples opens a ready model.</source>
       <source>generator loss</source>
       <translation>生成器损失</translation>
     </message>
-  </context>
+      <message>
+        <source>Confusion matrix (rows: true class, columns: predicted)</source>
+        <translation>混淆矩阵（行：真实类别，列：预测类别）</translation>
+    </message>
+    <message>
+        <source>Misclassified test samples (true → predicted)</source>
+        <translation>分错的测试样本（真实 → 预测）</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Characters</source>
+        <translation>字符数</translation>
+    </message>
+    <message>
+        <source>Train a model to see its test metrics.</source>
+        <translation>训练模型后，这里显示测试指标。</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>early, by request</source>
+        <translation>按要求提前停止</translation>
+    </message>
+    <message>
+        <source>test accuracy</source>
+        <translation>测试准确率</translation>
+    </message>
+    <message>
+        <source>test loss</source>
+        <translation>测试损失</translation>
+    </message>
+    <message>
+        <source>weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>test MAE</source>
+        <translation>测试平均绝对误差</translation>
+    </message>
+    <message>
+        <source>test MSE</source>
+        <translation>测试均方误差</translation>
+    </message>
+    <message>
+        <source>test perplexity</source>
+        <translation>测试困惑度</translation>
+    </message>
+</context>
 <context>
     <name>ImportDialog</name>
     <message>
@@ -1154,6 +1434,351 @@ or press Tab for a quick search. File ▸ Examples opens a ready model.</source>
     <message>
         <source>{path} exists. Replace it?</source>
         <translation>{path} 已存在。要替换吗？</translation>
+    </message>
+</context>
+<context>
+    <name>HelpDialogs</name>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Python</source>
+        <translation>Python</translation>
+    </message>
+    <message>
+        <source>Qt</source>
+        <translation>Qt</translation>
+    </message>
+    <message>
+        <source>Installed in</source>
+        <translation>安装位置</translation>
+    </message>
+    <message>
+        <source>Draw deep-learning models as graphs and get equivalent PyTorch and Keras code.</source>
+        <translation>以图的方式绘制深度学习模型，并生成等价的 PyTorch 与 Keras 代码。</translation>
+    </message>
+    <message>
+        <source>Open the project folder</source>
+        <translation>打开项目文件夹</translation>
+    </message>
+    <message>
+        <source>About LayerLab</source>
+        <translation>关于 LayerLab</translation>
+    </message>
+    <message>
+        <source>Canvas</source>
+        <translation>画布</translation>
+    </message>
+    <message>
+        <source>Quick Add Layer</source>
+        <translation>快速添加层</translation>
+    </message>
+    <message>
+        <source>Pan</source>
+        <translation>平移</translation>
+    </message>
+    <message>
+        <source>Space + drag, or drag with the middle or right button</source>
+        <translation>按住空格拖动，或用鼠标中键、右键拖动</translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation>缩放</translation>
+    </message>
+    <message>
+        <source>Mouse wheel</source>
+        <translation>鼠标滚轮</translation>
+    </message>
+    <message>
+        <source>Select several</source>
+        <translation>多选</translation>
+    </message>
+    <message>
+        <source>Drag a rectangle, or Ctrl + click</source>
+        <translation>拖出矩形框，或按住 Ctrl 单击</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Filter…</source>
+        <translation>筛选…</translation>
+    </message>
+    <message>
+        <source>Menu</source>
+        <translation>菜单</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>Hyperparameters</source>
+        <translation>超参数</translation>
+    </message>
+    <message>
+        <source>Layer Reference</source>
+        <translation>层参考</translation>
+    </message>
+    <message>
+        <source>Search layers (English or Chinese)…</source>
+        <translation>搜索层（中英文均可）…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 layers</source>
+        <translation>显示 %1 个层（共 %2 个）</translation>
+    </message>
+    <message>
+        <source>No layer matches the search.</source>
+        <translation>没有与搜索匹配的层。</translation>
+    </message>
+</context>
+<context>
+    <name>BoundaryView</name>
+    <message>
+        <source>The decision boundary appears here while a 2-D data set trains (needs the script's boundary events).</source>
+        <translation>训练二维数据集时，决策边界会显示在这里（需要训练脚本报告决策边界）。</translation>
+    </message>
+    <message>
+        <source>Decision map after epoch %1</source>
+        <translation>第 %1 轮后的决策区域</translation>
+    </message>
+</context>
+<context>
+    <name>DatasetPreviewWidget</name>
+    <message>
+        <source>Class counts: %1</source>
+        <translation>各类别样本数：%1</translation>
+    </message>
+    <message>
+        <source>%1 images, %2×%3, %4 classes</source>
+        <translation>%1 张图像，%2×%3，%4 个类别</translation>
+    </message>
+    <message>
+        <source>%1 points in %2-D</source>
+        <translation>%1 个二维点</translation>
+    </message>
+    <message>
+        <source>%1 training + %2 test images, %3×%4</source>
+        <translation>%1 张训练图像 + %2 张测试图像，%3×%4</translation>
+    </message>
+    <message>
+        <source>%1 characters, vocabulary of %2</source>
+        <translation>%1 个字符，词表大小 %2</translation>
+    </message>
+    <message>
+        <source>%1 images in %2 classes</source>
+        <translation>%1 张图像，%2 个类别</translation>
+    </message>
+    <message>
+        <source>%1 labelled texts in %2 classes</source>
+        <translation>%1 条带标签文本，%2 个类别</translation>
+    </message>
+    <message>
+        <source>%1 WAV files in %2 classes</source>
+        <translation>%1 个 WAV 文件，%2 个类别</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryDock</name>
+    <message>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Output shape</source>
+        <translation>输出形状</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>FLOPs</source>
+        <translation>FLOPs</translation>
+    </message>
+    <message>
+        <source>Memory / sample</source>
+        <translation>内存 / 样本</translation>
+    </message>
+    <message>
+        <source>Memory / batch</source>
+        <translation>内存 / 批次</translation>
+    </message>
+    <message>
+        <source>loss on {shape}</source>
+        <translation>对 {shape} 计算损失</translation>
+    </message>
+    <message>
+        <source>{n} FLOPs per sample</source>
+        <translation>每个样本 {n} 次浮点运算</translation>
+    </message>
+    <message>
+        <source>Total: {params} parameters · {flops} FLOPs per sample · activations {memory} per sample, {batch} for a batch of {n}</source>
+        <translation>合计：{params} 个参数 · 每个样本 {flops} 次浮点运算 · 激活值每个样本 {memory}，每批 {n} 个样本 {batch}</translation>
+    </message>
+    <message>
+        <source>(layers marked ? are not counted)</source>
+        <translation>（标为 ? 的层未计入）</translation>
+    </message>
+</context>
+<context>
+    <name>CompareController</name>
+    <message>
+        <source>&amp;Compare With…</source>
+        <translation>与文件比较(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Show how the model differs from a project file</source>
+        <translation>显示模型与某个项目文件的差异</translation>
+    </message>
+    <message>
+        <source>Clear Comparison</source>
+        <translation>清除比较</translation>
+    </message>
+    <message>
+        <source>Stop showing the differences (Esc)</source>
+        <translation>不再显示差异（Esc）</translation>
+    </message>
+    <message>
+        <source>Compare With Project</source>
+        <translation>与项目比较</translation>
+    </message>
+    <message>
+        <source>LayerLab projects (*.json);;All files (*)</source>
+        <translation>LayerLab 项目 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cannot compare</source>
+        <translation>无法比较</translation>
+    </message>
+    <message>
+        <source>Added since {file}</source>
+        <translation>相对 {file} 新增</translation>
+    </message>
+    <message>
+        <source>Changed since {file}</source>
+        <translation>相对 {file} 已修改</translation>
+    </message>
+    <message>
+        <source>name: {old} → {new}</source>
+        <translation>名称：{old} → {new}</translation>
+    </message>
+    <message>
+        <source>No differences from {file}</source>
+        <translation>与 {file} 没有差异</translation>
+    </message>
+    <message>
+        <source>Compared with {file}: {added} added, {changed} changed, {removed} removed</source>
+        <translation>与 {file} 比较：新增 {added} 个，修改 {changed} 个，删除 {removed} 个</translation>
+    </message>
+    <message>
+        <source>removed: {names}</source>
+        <translation>已删除：{names}</translation>
+    </message>
+    <message>
+        <source>this model</source>
+        <translation>当前模型</translation>
+    </message>
+</context>
+<context>
+    <name>CanvasMenus</name>
+    <message>
+        <source>Other…</source>
+        <translation>其他…</translation>
+    </message>
+    <message>
+        <source>Fix: {fix}</source>
+        <translation>修复：{fix}</translation>
+    </message>
+    <message>
+        <source>Insert before</source>
+        <translation>在前面插入</translation>
+    </message>
+    <message>
+        <source>Insert after</source>
+        <translation>在后面插入</translation>
+    </message>
+    <message>
+        <source>Replace with</source>
+        <translation>替换为</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Disconnect All</source>
+        <translation>断开所有连接</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Rename Layer</source>
+        <translation>重命名层</translation>
+    </message>
+    <message>
+        <source>New name:</source>
+        <translation>新名称：</translation>
+    </message>
+    <message>
+        <source>Insert layer here</source>
+        <translation>在此处插入层</translation>
+    </message>
+    <message>
+        <source>Delete Connection</source>
+        <translation>删除连接</translation>
+    </message>
+    <message>
+        <source>Add layer here</source>
+        <translation>在此处添加层</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <source>Auto-layout</source>
+        <translation>自动布局</translation>
+    </message>
+    <message>
+        <source>Fit to View</source>
+        <translation>适应视图</translation>
+    </message>
+</context>
+<context>
+    <name>Edits</name>
+    <message>
+        <source>Insert {layer} before {name}</source>
+        <translation>在 {name} 前插入 {layer}</translation>
+    </message>
+    <message>
+        <source>Add {layer} after {name}</source>
+        <translation>在 {name} 后添加 {layer}</translation>
+    </message>
+    <message>
+        <source>Set {values} on {name}</source>
+        <translation>在 {name} 上设置 {values}</translation>
+    </message>
+    <message>
+        <source>Connect {src} to {name}</source>
+        <translation>将 {src} 连接到 {name}</translation>
     </message>
 </context>
 </TS>

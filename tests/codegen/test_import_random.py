@@ -62,7 +62,11 @@ def test_random_graphs_round_trip_through_keras(choices):
 
     project = _live(_build(choices))
     imported, reference = import_keras_model(keras_model(project), heads=head_kinds(project))
-    if _exact(project, EXPECTED_DIFFERENT, EXPECTED_DIFFERENT_TYPES):
+    # A pooling setting with no effect at this size (ceil_mode without a partial window, count_include_pad
+    # without padding) is not in the Keras layer (test_import_keras lists those cases too).
+    pools = [n for n in project.graph.nodes() if "pool" in n.type]
+    no_effect = any(n.params.get("ceil_mode") or n.params.get("count_include_pad") is False for n in pools)
+    if _exact(project, EXPECTED_DIFFERENT, EXPECTED_DIFFERENT_TYPES) and not no_effect:
         assert differences(keras_visible(project), imported.project) == []
     check(imported, reference)
 

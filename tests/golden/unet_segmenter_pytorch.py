@@ -420,12 +420,16 @@ def main(argv=None):
 # ==================================================================================================
 
 
+EARLY_STEPS = 300  # steps reported one by one at the start of a run
+
+
 class Control:
     """Progress output, and the pause/stop files in the output folder."""
 
     def __init__(self, out_dir, mode):
         self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
         self.next_check = 0.0
+        self.calls = 0
 
     def emit(self, event, **fields):
         if self.jsonl:
@@ -441,9 +445,11 @@ class Control:
             print(f"\r{event}: {shown}", flush=True)
 
     def due(self):
-        """True at most every 0.2 s, so progress costs no per-batch work."""
+        """True for each of the first EARLY_STEPS steps (a short run still draws its curve), then at most
+        every 0.2 s, so progress on a long run costs no per-batch work."""
+        self.calls += 1
         now = time.perf_counter()
-        if now < self.next_check:
+        if now < self.next_check and self.calls > EARLY_STEPS:
             return False
         self.next_check = now + 0.2
         return True
