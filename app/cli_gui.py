@@ -37,15 +37,18 @@ def create_app(argv: list[str] | None = None):
     return app
 
 
-def build_window(path: str | None, autosave: bool = True, interactive: bool = True):
+def build_window(path: str | None, autosave: bool = True, interactive: bool = True, remember_layout=None):
     """A MainWindow on ``path`` (or the default example). Returns (window, error message or None).
 
     Not ``interactive``: a file that fails to load is reported in the returned message, not a dialog.
+    ``remember_layout`` (default: ``interactive``): the window restores and saves its geometry and dock
+    layout; screenshots start from the default layout and leave the user's saved one alone.
     """
     from app.main_window import MainWindow
 
     app = create_app()
-    window = MainWindow(theme=app._layerlab_theme, autosave=autosave)
+    remember = interactive if remember_layout is None else bool(remember_layout)
+    window = MainWindow(theme=app._layerlab_theme, autosave=autosave, remember_layout=remember)
     problems: list[str] = []
     if not interactive:
         window.show_error = lambda title, message: problems.append(message)

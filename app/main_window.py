@@ -11,7 +11,7 @@ import importlib
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox
 
@@ -27,6 +27,15 @@ from graph.project import Project
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "resources" / "examples"
 MAX_RECENT = 8
+# The window's geometry and dock layout are kept in these settings; a layout saved under another
+# LAYOUT_VERSION (bump it when the docks change) is ignored and the default is used.
+LAYOUT_VERSION = 1
+LAYOUT_KEYS = {
+    "version": "window/layout_version",
+    "geometry": "window/geometry",
+    "rect": "window/rect",
+    "state": "window/state",
+}
 
 # (key, module, class, area): every dock is required; one that fails to import stops the start-up
 # with DockLoadError naming it (a silently missing panel looked like a bug in the others).
@@ -75,7 +84,10 @@ class MainWindow(QMainWindow):
         autosave: bool = True,
         recovery_folder: Path | None = None,
         parent=None,
+        remember_layout: bool = False,
     ):
+        """``remember_layout``: restore the geometry and dock layout the last window saved, save them on close
+        (the application's window does; test and screenshot windows start from the default layout)."""
         super().__init__(parent)
         self.setObjectName("MainWindow")
         self.doc = document or Document(parent=self)
@@ -100,7 +112,10 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self.action_map["view.snap"].setChecked(QSettings().value("canvas/snap", True, type=bool))
         self.autosave = Autosave(self.doc, recovery_folder, parent=self) if autosave else None
-        self._fit_to_screen()
+        self.remember_layout = remember_layout
+        self._saved_state = None  # the dock layout to restore at the first show
+        if not (remember_layout and self._restore_layout()):
+            self._fit_to_screen()
         self._update_title()
         self._update_undo_actions()
         self._update_status()
@@ -117,6 +132,57 @@ class MainWindow(QMainWindow):
         height = min(preferred[1], int(free.height() * 0.92))
         self.resize(width, height)
         self.move(free.x() + (free.width() - width) // 2, free.y() + (free.height() - height) // 2)
+
+    def _restore_layout(self) -> bool:
+        """Restore the saved geometry (the dock layout follows at the first show); False when there is none,
+        it was saved by another layout version, or it does not fit an available screen (off-screen, too large)."""
+        settings = QSettings()
+        if settings.value(LAYOUT_KEYS["version"], 0, type=int) != LAYOUT_VERSION:
+            return False
+        geometry, rect, state = (settings.value(LAYOUT_KEYS[k]) for k in ("geometry", "rect", "state"))
+        if not isinstance(rect, QRect) or not isinstance(geometry, QByteArray) or not fits_a_screen(rect):
+            return False
+        if not self.restoreGeometry(geometry):  # the maximized state, the screen
+            return False
+        if not self.isMaximized() and not self.isFullScreen():
+            self.setGeometry(rect)  # as saved: it fits (restoreGeometry may move it to another screen's size)
+        self._saved_state = state if isinstance(state, QByteArray) else None
+        return True
+
+    def save_layout(self) -> None:
+        """Remember the geometry and dock layout for the next start."""
+        settings = QSettings()
+        settings.setValue(LAYOUT_KEYS["version"], LAYOUT_VERSION)
+        settings.setValue(LAYOUT_KEYS["geometry"], self.saveGeometry())
+        settings.setValue(LAYOUT_KEYS["rect"], self.normalGeometry() if self.isMaximized() else self.geometry())
+        settings.setValue(LAYOUT_KEYS["state"], self.saveState(LAYOUT_VERSION))
+
+    def reset_layout(self) -> None:
+        """View ▸ Panels ▸ Reset Layout: every dock docked, shown and grouped as at a first start."""
+        groups = {}
+        for key, _module, _cls, area in DOCKS:
+            dock = self.docks.get(key)
+            if dock is None:
+                continue
+            dock.setFloating(False)
+            self.addDockWidget(area, dock)  # takes it out of any tab group or other area
+            dock.show()
+            groups.setdefault(area, []).append(dock)
+        sides = [d for k, d in self.docks.items() if k in ("palette", "inspector")]
+        self.resizeDocks(sides, [220, 320][: len(sides)], Qt.Orientation.Horizontal)
+        self._tabify([g for g in groups.values() if len(g) > 1])
+
+    def _tabify(self, groups) -> None:
+        for group in groups:
+            for dock in group[1:]:
+                self.tabifyDockWidget(group[0], dock)
+            group[0].raise_()
+            if self.dockWidgetArea(group[0]) == Qt.DockWidgetArea.BottomDockWidgetArea:
+                # The training plots are what a first run needs to see: their tab in front, and room.
+                training = self.docks.get("training") if hasattr(self, "docks") else None
+                if training in group:
+                    training.raise_()
+                self.resizeDocks([group[0]], [max(300, int(self.height() * 0.48))], Qt.Orientation.Vertical)
 
     def _add_docks(self) -> dict:
         docks, by_area = {}, {}
@@ -403,16 +469,10 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         groups, self._pending_tabs = self._pending_tabs, []
-        for group in groups:
-            for dock in group[1:]:
-                self.tabifyDockWidget(group[0], dock)
-            group[0].raise_()
-            if self.dockWidgetArea(group[0]) == Qt.DockWidgetArea.BottomDockWidgetArea:
-                # The training plots are what a first run needs to see: their tab in front, and room.
-                training = self.docks.get("training") if hasattr(self, "docks") else None
-                if training in group:
-                    training.raise_()
-                self.resizeDocks([group[0]], [max(300, int(self.height() * 0.48))], Qt.Orientation.Vertical)
+        self._tabify(groups)
+        state, self._saved_state = self._saved_state, None
+        if state is not None and not self.restoreState(state, LAYOUT_VERSION):
+            self.reset_layout()  # a damaged layout: the default, not half of it
 
     def closeEvent(self, event) -> None:
         if not self.maybe_save():
@@ -423,6 +483,8 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():  # training workers and probes end with the window
             if hasattr(dock, "shutdown"):
                 dock.shutdown()
+        if self.remember_layout:
+            self.save_layout()
         event.accept()
 
     def check_recovery(self, ask=None) -> bool:
@@ -556,6 +618,10 @@ class MainWindow(QMainWindow):
         menu.clear()
         for dock in self.docks.values():
             menu.addAction(dock.toggleViewAction())
+        menu.addSeparator()
+        reset = menu.addAction(self.tr("&Reset Layout"), self.reset_layout)
+        reset.setObjectName("view.reset_layout")
+        reset.setStatusTip(self.tr("Put every panel back where it is at the first start"))
 
     def about(self):
         """Help ▸ About: version, Python and Qt versions, where LayerLab is installed."""
@@ -639,10 +705,20 @@ class MainWindow(QMainWindow):
         return answer == buttons.Yes
 
 
+def available_areas() -> list[QRect]:
+    """Each screen's area free for windows (without task bars and docks)."""
+    return [screen.availableGeometry() for screen in QGuiApplication.screens()]
+
+
+def fits_a_screen(rect: QRect) -> bool:
+    """Whether ``rect`` (a window's geometry) lies inside one screen's available area."""
+    return any(area.contains(rect) for area in available_areas())
+
+
 def _palette_is_dark() -> bool:
     from app.icons import is_dark
 
     return is_dark()
 
 
-__all__ = ["DockLoadError", "MainWindow", "example_files"]
+__all__ = ["LAYOUT_VERSION", "DockLoadError", "MainWindow", "example_files", "fits_a_screen"]

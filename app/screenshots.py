@@ -1,7 +1,9 @@
 """Regenerate the README's screenshots (offscreen): ``python -m app.screenshots [OUT_DIR]``.
 
 Takes the editor on two examples (one with a layer selected and the code dock showing the lines
-it produced in both frameworks) and the training panel in the middle of real training runs.
+it produced in both frameworks) and the training panel in the middle of real training runs, in
+English (light) and again in Chinese and in the dark theme (``editor_zh_dark.png``, ``training_zh.png`` …).
+The ``ui/language`` and ``theme`` settings are set for each variant and put back afterwards.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -16,6 +19,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "resources" / "examples"
 DEFAULT_OUT = ROOT / "resources" / "screenshots"
+MAX_BYTES = 400_000  # a README image above this is saved downscaled
+# (suffix, ui/language, theme): the English light set keeps the plain names (editor.png, training.png …).
+VARIANTS = (("", "en", "light"), ("_zh", "zh_CN", "light"), ("_dark", "en", "dark"), ("_zh_dark", "zh_CN", "dark"))
+KEYS = ("ui/language", "theme")
 
 
 def _settle(seconds: float = 0.3) -> None:
@@ -27,7 +34,54 @@ def _settle(seconds: float = 0.3) -> None:
         time.sleep(0.01)
 
 
-def _window(example: str):
+@contextmanager
+def ui_settings(lang: str, theme: str):
+    """The UI in ``lang`` and ``theme`` (the settings LayerLab starts with), the user's settings restored after."""
+    from PySide6.QtCore import QSettings
+
+    from app import i18n
+    from app.cli_gui import create_app
+
+    settings = QSettings("LayerLab", "LayerLab")
+    saved = {key: settings.value(key) for key in KEYS if settings.contains(key)}
+    settings.setValue("ui/language", lang)
+    settings.setValue("theme", theme)
+    settings.sync()
+    app = create_app()
+    i18n.install_translator(app, lang)
+    app._layerlab_theme.set_mode(theme)
+    _settle(0.1)
+    try:
+        yield
+    finally:
+        for key in KEYS:
+            if key in saved:
+                settings.setValue(key, saved[key])
+            else:
+                settings.remove(key)
+        settings.sync()
+        app._layerlab_theme.mode = str(saved.get("theme", "auto"))
+        app._layerlab_theme.apply()
+        i18n.install_translator(app)
+
+
+def save(window, path: Path) -> None:
+    """Grab ``window`` into ``path``, downscaled (to at most 3/4, then 1/2) when the PNG is too large."""
+    from PySide6.QtCore import Qt
+
+    image = window.grab().toImage()
+    image.save(str(path))
+    for scale in (0.75, 0.5):
+        if path.stat().st_size <= MAX_BYTES:
+            break
+        smaller = image.scaledToWidth(int(image.width() * scale), Qt.TransformationMode.SmoothTransformation)
+        smaller.save(str(path))
+
+
+def _window(example: str, bottom: int = 360):
+    """The default window on ``example`` at 1600×1000, the bottom docks ``bottom`` px high, the whole model in view."""
+    from PySide6.QtCore import Qt
+
     from app.cli_gui import build_window
 
     window, error = build_window(None, autosave=False, interactive=False)
@@ -37,14 +91,18 @@ def _window(example: str):
     window.resize(1600, 1000)
     window.show()
     _settle()
-    window.view.fit_all()
+    window.resizeDocks([window.docks["training"]], [bottom], Qt.Orientation.Vertical)
+    _settle()
+    window.view.fit_all(readable=False)  # a picture of the whole model
     return window
 
 
-def editor_shots(out: Path) -> None:
+def editor_shots(out: Path, suffix: str = "", code_shot: bool = True) -> None:
     window = _window("two_branch")
-    window.grab().save(str(out / "editor.png"))
+    save(window, out / f"editor{suffix}.png")
     window.close()
+    if not code_shot:
+        return
     window = _window("residual_block")
     node = window.doc.graph.find_by_name("conv_a")
     window.doc.set_selection([node.id])
@@ -53,25 +111,24 @@ def editor_shots(out: Path) -> None:
         code.show()
         code.raise_()
     _settle(0.8)
-    window.grab().save(str(out / "editor_code.png"))
+    save(window, out / f"editor_code{suffix}.png")
     window.close()
 
 
 def training_shot(out: Path, example: str, name: str, framework: str, seconds: float, tab: str, epochs: int) -> None:
-    from PySide6.QtCore import Qt
+    """The training dock during a real run, ``tab`` (a dock attribute: ``plots``, ``boundary``) in front."""
 
-    window = _window(example)
+    window = _window(example, bottom=560)
     window.doc.set_setup("framework", framework)
     window.doc.set_setup("epochs", epochs)
     dock = window.docks["training"]
     dock.show()
     dock.raise_()
-    dock.tabs.setCurrentIndex([dock.tabs.tabText(i) for i in range(dock.tabs.count())].index(tab))
-    window.resizeDocks([dock], [560], Qt.Orientation.Vertical)
+    dock.tabs.setCurrentIndex(dock.tabs.indexOf(getattr(dock, tab)))
     _settle()
     dock.train()
     _settle(seconds)
-    window.grab().save(str(out / name))
+    save(window, out / name)
     dock.shutdown()
     window.doc.undo_stack.setClean()  # the setup edits above are not the user's: no save prompt
     window.close()
@@ -80,9 +137,13 @@ def training_shot(out: Path, example: str, name: str, framework: str, seconds: f
 def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else DEFAULT_OUT
     out.mkdir(parents=True, exist_ok=True)
-    editor_shots(out)
-    training_shot(out, "digits_mlp", "training.png", "pytorch", 10.0, "Curves", epochs=150)
-    training_shot(out, "spiral", "boundary.png", "pytorch", 8.0, "Boundary", epochs=200)
+    for suffix, lang, theme in VARIANTS:
+        with ui_settings(lang, theme):
+            editor_shots(out, suffix, code_shot=not suffix)  # the code view once, in English
+            if theme == "light":  # the training panel in each language
+                training_shot(out, "digits_mlp", f"training{suffix}.png", "pytorch", 10.0, "plots", epochs=150)
+            if not suffix:
+                training_shot(out, "spiral", "boundary.png", "pytorch", 8.0, "boundary", epochs=200)
     print(f"screenshots written to {out}")
     return 0
 

@@ -372,6 +372,16 @@
   <context>
     <name>MainWindow</name>
     <message>
+      <location filename="../../app/main_window.py" line="620" />
+      <source>&amp;Reset Layout</source>
+      <translation>重置布局(&amp;R)</translation>
+    </message>
+    <message>
+      <location filename="../../app/main_window.py" line="622" />
+      <source>Put every panel back where it is at the first start</source>
+      <translation>把所有面板放回首次启动时的位置</translation>
+    </message>
+    <message>
       <location filename="../../app/main_window.py" line="123" />
       <source>Untitled</source>
       <translation>未命名</translation>

@@ -373,6 +373,95 @@ def test_language_switches_without_restart(qtbot, window):
         settle()
 
 
+def _han(text: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", text or ""))
+
+
+def test_summary_and_compare_switch_language_without_restart(qtbot, window, tmp_path):
+    """The Summary dock (title, headers, layer types, totals) and File ▸ Compare With… (the menu entry,
+    the status panel, its button, the cards' notes) follow a live en → zh_CN → en switch."""
+    doc = window.doc
+    doc.replace_project(EXAMPLES["digits_mlp"](), None)
+    settle()
+    before = tmp_path / "before.json"
+    doc.save(str(before))
+    dense = next(n for n in doc.graph.nodes() if n.type == "dense")
+    doc.set_param(dense.id, "units", 64)
+    settle()
+    compare = window.compare
+    compare.compare_with(str(before))
+    summary = window.docks["summary"]
+    summary.show()
+    summary.raise_()
+    settle()
+    dense_row = [i for i, row in enumerate(summary.rows()) if row[0] == dense.name][0]
+    item = summary.tree.topLevelItem(dense_row)
+    assert item.text(1) == "Dense" and summary.tree.headerItem().text(0) == "Layer"
+    assert compare.summary.text().startswith("Compared with before.json")
+    from app.canvas.highlight import highlight_of
+
+    card = window.scene.nodes[dense.id]
+
+    def texts():
+        item = summary.tree.topLevelItem(dense_row)
+        header = summary.tree.headerItem()
+        return {
+            "dock": summary.windowTitle(),
+            "headers": " ".join(header.text(c) for c in range(header.columnCount())),
+            "type": item.text(1),
+            "totals": summary.totals.text(),
+            "panel": compare.summary.text(),
+            "button": compare.clear_button.text(),
+            "action": compare.action.text(),
+            "note": highlight_of(card).note,  # the changed card's tooltip
+        }
+
+    try:
+        window._set_language("zh_CN")
+        settle()
+        qtbot.waitUntil(lambda: _han(summary.tree.topLevelItem(dense_row).text(1)), timeout=2000)
+        zh = texts()
+        assert zh["dock"] == "摘要" and zh["type"] == "全连接层", zh
+        assert all(_han(zh[k]) for k in ("headers", "totals", "panel", "button", "action", "note")), {
+            k: v for k, v in zh.items() if not _han(v)
+        }
+        assert "before.json" in zh["panel"] and zh["action"].endswith("(&C)…")
+        assert not english_words(zh["headers"], NAMES) and not english_words(zh["totals"], NAMES), zh
+        assert compare.active and compare.diff is not None and not compare.diff.equal  # still comparing
+        window._set_language("en")
+        settle()
+        qtbot.waitUntil(lambda: summary.tree.topLevelItem(dense_row).text(1) == "Dense", timeout=2000)
+        en = texts()
+        assert en["dock"] == "Summary" and en["headers"].startswith("Layer Type Output shape"), en
+        assert en["panel"].startswith("Compared with before.json") and en["button"] == "Clear Comparison"
+        assert en["action"] == "&Compare With…" and not any(_han(en[k]) for k in en if k != "note"), en
+        assert en["totals"].startswith("Total:")
+    finally:
+        i18n.install_translator(QApplication.instance(), "en")
+        i18n.save_language("auto")
+        settle()
+
+
+def test_a_hidden_summary_is_in_the_new_language_when_shown(qtbot, window):
+    """Behind the Training tab the Summary is rebuilt when it comes to the front, in the language now used."""
+    window.doc.replace_project(EXAMPLES["digits_mlp"](), None)
+    summary = window.docks["summary"]
+    window.docks["training"].raise_()
+    settle()
+    try:
+        window._set_language("zh_CN")
+        settle()
+        summary.raise_()
+        qtbot.waitUntil(lambda: summary.tree.topLevelItemCount() > 0, timeout=2000)
+        settle()
+        assert summary.windowTitle() == "摘要"
+        assert _han(summary.totals.text()) and _han(summary.tree.topLevelItem(1).text(1))
+    finally:
+        i18n.install_translator(QApplication.instance(), "en")
+        i18n.save_language("auto")
+        settle()
+
+
 def test_lstm_type_label_fits_its_card(qtbot, zh_window):
     from app.canvas.node_item import WIDTH, _metrics
 
