@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from app.canvas.highlight import clear_highlights, set_highlight
+from app.i18n import ui_language
 from graph.diff import ModelDiff, diff_projects
 from graph.fileformat import ProjectFileError, load
 
@@ -116,7 +117,8 @@ class CompareController(QObject):
         clear_highlights(scene)
         for ref in diff.added:
             set_highlight(scene, ref.id, ADDED, self._note(self.tr("Added since {file}"), []))
-        changed = {c.id: [html.escape(ch.text()) for ch in c.changes] for c in diff.changed}
+        lang = ui_language()
+        changed = {c.id: [html.escape(ch.text(lang, c.type)) for ch in c.changes] for c in diff.changed}
         for r in diff.renamed:
             changed.setdefault(r.id, []).insert(
                 0, html.escape(self.tr("name: {old} → {new}").format(old=r.old, new=r.new))
@@ -147,7 +149,9 @@ class CompareController(QObject):
                     names += ", …"
                 text += " — " + self.tr("removed: {names}").format(names=names)
         self.summary.setText(text)
-        self.summary.setToolTip(f"<pre>{html.escape(diff.text(self.label, self.tr('this model')))}</pre>")
+        self.summary.setToolTip(
+            f"<pre>{html.escape(diff.text(self.label, self.tr('this model'), ui_language()))}</pre>"
+        )
         self.panel.show()
 
     def clear(self) -> None:

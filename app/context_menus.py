@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QPointF
 from PySide6.QtWidgets import QInputDialog, QMenu
 
-from app.i18n import pick
+from app.i18n import diag, pick
 from graph.analysis import ERROR, INFO, WARNING
 
 # The short lists of the Insert/Add submenus; "Other…" opens quick add for the rest.
@@ -76,7 +76,7 @@ class CanvasMenus(QObject):
 
     def _report(self, problem: str | None) -> None:
         if problem:
-            self.view.scene().message.emit(problem)
+            self.view.scene().message.emit(diag(problem))
 
     # ------------------------------------------------------------------ a layer
     def menu_for_node(self, node_id: str, parent=None) -> QMenu:

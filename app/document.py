@@ -28,6 +28,7 @@ from graph.analysis import Analysis, analyze
 from graph.clipboard import copy_nodes, plan_paste
 from graph.fileformat import load, save
 from graph.layout import layered_positions
+from graph.messages import message
 from graph.model import Edge, GraphError
 from graph.placement import card_size, group_offset
 from graph.project import Project
@@ -200,7 +201,7 @@ class Document(PlacedEdits, QObject):
 
         param = SETUP_BY_NAME.get(name)
         if param is None:
-            return f"unknown training setting {name!r}"
+            return message("setup.unknown", name=repr(name))
         value, problem = param.validate(value)
         if problem:
             return problem

@@ -459,10 +459,12 @@ class MainWindow(QMainWindow):
     def fill_examples_menu(self, menu) -> None:
         menu.clear()
         from app.i18n import ui_language
-        from graph.glossary import example_title
+        from graph.glossary import example_description, example_title
 
+        lang = ui_language()
         for path, title, description in example_titles():
-            action = menu.addAction(example_title(title, ui_language()), lambda p=path: self.open_example(p))
+            action = menu.addAction(example_title(title, lang), lambda p=path: self.open_example(p))
+            description = example_description(path.stem, description, lang)
             action.setStatusTip(description)
             action.setToolTip(description)
 

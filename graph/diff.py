@@ -28,8 +28,12 @@ class Change:
     old: Any
     new: Any
 
-    def text(self) -> str:
-        return f"{self.name}: {_value(self.old)} → {_value(self.new)}"
+    def text(self, lang: str = "en", layer_type: str | None = None) -> str:
+        """``units: 10 → 64``; in Chinese (``lang`` "zh…") the parameter or setting by its title."""
+        if not lang.startswith("zh"):
+            return f"{self.name}: {_value(self.old)} → {_value(self.new)}"
+        old, new = (_value_zh(self.name, v) for v in (self.old, self.new))
+        return f"{_name_zh(self.name, layer_type)}：{old} → {new}"
 
 
 @dataclass(frozen=True)
@@ -49,9 +53,10 @@ class LayerChange:
     old_id: str
     name: str
     changes: tuple[Change, ...]
+    type: str = ""  # the layer's type in the second project (names its parameters in Chinese)
 
-    def text(self) -> str:
-        return ", ".join(c.text() for c in self.changes)
+    def text(self, lang: str = "en") -> str:
+        return ("，" if lang.startswith("zh") else ", ").join(c.text(lang, self.type) for c in self.changes)
 
 
 @dataclass(frozen=True)
@@ -112,8 +117,11 @@ class ModelDiff:
             "setup": len(self.setup),
         }
 
-    def text(self, a_label: str = "a", b_label: str = "b") -> str:
-        """A readable report, one section per kind of difference."""
+    def text(self, a_label: str = "a", b_label: str = "b", lang: str = "en") -> str:
+        """A readable report, one section per kind of difference (in Chinese for ``lang`` "zh…";
+        the CLI's is English)."""
+        if lang.startswith("zh"):
+            return self._text_zh(a_label, b_label)
         if self.equal:
             return f"no differences between {a_label} and {b_label}"
         lines = [f"--- {a_label}", f"+++ {b_label}"]
@@ -131,6 +139,64 @@ class ModelDiff:
         section("connections removed", [f"- {c.text()}" for c in self.connections_removed])
         section("training setup", [f"~ {c.text()}" for c in self.setup])
         return "\n".join(lines)
+
+    def _text_zh(self, a_label: str, b_label: str) -> str:
+        if self.equal:
+            return f"{a_label} 与 {b_label} 没有差异"
+        lines = [f"--- {a_label}", f"+++ {b_label}"]
+
+        def section(title: str, entries: list[str]) -> None:
+            if entries:
+                lines.append(f"{title}（{len(entries)}）：")
+                lines.extend(f"  {e}" for e in entries)
+
+        section("新增的层", [f"+ {r.name}（{_type_zh(r.type)}）" for r in self.added])
+        section("删除的层", [f"- {r.name}（{_type_zh(r.type)}）" for r in self.removed])
+        section("重命名的层", [f"~ {r.old} → {r.new}" for r in self.renamed])
+        section("修改的层", [f"~ {c.name}：{c.text('zh')}" for c in self.changed])
+        section("新增的连接", [f"+ {c.text()}" for c in self.connections_added])
+        section("删除的连接", [f"- {c.text()}" for c in self.connections_removed])
+        section("训练设置", [f"~ {c.text('zh')}" for c in self.setup])
+        return "\n".join(lines)
+
+
+def _type_zh(type_id: Any) -> str:
+    """A layer type id (``dense``) as the Chinese UI names it (全连接层); the id when unknown."""
+    from graph.catalog import default_catalog
+
+    catalog = default_catalog()
+    if isinstance(type_id, str) and type_id in catalog:
+        return catalog[type_id].display_name_zh or catalog[type_id].display_name
+    return _value(type_id)
+
+
+def _name_zh(name: str, layer_type: str | None = None) -> str:
+    """A changed parameter's or setting's Chinese title (``type`` is the layer's type)."""
+    if name == "type":
+        return "类型"
+    from graph.glossary import param_name, param_title
+
+    if layer_type:
+        from graph.catalog import default_catalog
+
+        catalog = default_catalog()
+        spec = catalog[layer_type] if layer_type in catalog else None  # noqa: SIM401 (get raises)
+        param = next((p for p in spec.params if p.name == name), None) if spec else None
+        if param is not None:
+            return param_title(param, "zh")
+    return param_name(name, "zh")
+
+
+def _value_zh(name: str, v: Any) -> str:
+    from graph.glossary import choice_label
+
+    if name == "type":
+        return _type_zh(v)
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if v is None:
+        return "（无）"
+    return choice_label(v, "zh") if isinstance(v, str) else _value(v)
 
 
 def _value(v: Any) -> str:
@@ -218,7 +284,7 @@ def diff_projects(a: Project, b: Project) -> ModelDiff:
             result.renamed.append(Rename(b_id, a_id, old, new))
         changes = _layer_changes(ga, a_id, gb, b_id)
         if changes:
-            result.changed.append(LayerChange(b_id, a_id, new, changes))
+            result.changed.append(LayerChange(b_id, a_id, new, changes, gb.node(b_id).type))
     # a's edges in b's ids, so matched layers compare equal; a removed layer's id may name another layer in b
     gone = {r.id: ("removed", r.id) for r in result.removed}
     before = _connections(ga, {**gone, **matches})

@@ -316,6 +316,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{layer} expects vectors per step, got token ids {got}",
         "{layer} 需要每步的向量，实际为词元编号 {got}",
     ),
+    # --- layer names (graph/model.py name_problem)
+    "name.text": ("a layer name must be text", "层名称必须是文本"),
+    "name.empty": ("a layer name cannot be empty", "层名称不能为空"),
+    "name.long": (
+        "a layer name can have at most {max} characters (this one has {n})",
+        "层名称最多 {max} 个字符（这个有 {n} 个）",
+    ),
+    "name.invisible": (
+        "a layer name cannot contain the invisible or control character {char}",
+        "层名称不能包含不可见字符或控制字符 {char}",
+    ),
+    "name.taken": ("another layer is already named {name}", "已有另一个层名为 {name}"),
+    # --- parameter refusals (graph/spec.py Param.check); {param} is the parameter's name, shown by its title
+    "param.min": ("{param} must be ≥ {min} (got {got})", "{param} 必须 ≥ {min}（当前为 {got}）"),
+    "param.max": ("{param} must be ≤ {max} (got {got})", "{param} 必须 ≤ {max}（当前为 {got}）"),
+    "param.too-large": ("{param} is too large (got {got})", "{param} 太大（当前为 {got}）"),
+    "param.integer": ("{param} must be an integer", "{param} 必须是整数"),
+    "param.finite": ("{param} must be a finite number", "{param} 必须是有限的数"),
+    "param.number": ("{param} must be a number", "{param} 必须是数字"),
+    "param.bool": ("{param} must be true or false", "{param} 必须是 true 或 false"),
+    "param.choice": ("{param} must be one of {choices} (got {got})", "{param} 必须是 {choices} 之一（当前为 {got}）"),
+    "param.ints": ("{param} must be a list of integers", "{param} 必须是整数列表"),
+    "param.length": ("{param} must have {n} values (got {got})", "{param} 必须有 {n} 个值（当前为 {got} 个）"),
+    "param.text": ("{param} must be text", "{param} 必须是文本"),
+    "param.too-long": ("{param} is too long", "{param} 太长"),
+    "param.null": ("{param} cannot contain a null character", "{param} 不能包含空字符"),
+    "param.unknown": ("{layer} has no parameter {name}", "{layer} 没有参数 {name}"),
+    "setup.unknown": ("unknown training setting {name}", "未知的训练设置 {name}"),
 }
 
 # English words that appear as values inside messages (layer names, roles, kinds of targets).
@@ -351,6 +379,9 @@ def _patterns() -> list[tuple[re.Pattern, str]]:
     return out
 
 
+_BIG_NUMBER = re.compile(r"a number of about (\d+) digits")  # graph.spec.show_number of a huge integer
+
+
 def _match(text: str) -> tuple[re.Match, str] | None:
     for pattern, chinese in _patterns():
         found = pattern.match(text)
@@ -378,6 +409,12 @@ def localize(text: str | None, lang: str = "en", words: tuple[tuple[str, str], .
     match, chinese = found
     table = {**WORDS_ZH, **dict(words)}
     values = {k: table.get(v, v) for k, v in match.groupdict().items()}
+    if "param" in values:  # a parameter's name: its Chinese title (graph/glossary.py)
+        from graph.glossary import param_name
+
+        values["param"] = param_name(match.group("param"), "zh")
+    if "got" in values:
+        values["got"] = _BIG_NUMBER.sub(r"约 \1 位的数", values["got"])
     return chinese.format(**values)
 
 

@@ -19,6 +19,7 @@ import networkx as nx
 
 from graph.catalog import Catalog, default_catalog
 from graph.events import GraphEvents
+from graph.messages import message
 from graph.spec import LayerSpec
 
 
@@ -71,16 +72,16 @@ _REFUSED_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
 def name_problem(name) -> str | None:
     """Why ``name`` cannot be a layer name, or None. The one check every path uses (editor, file, graph)."""
     if not isinstance(name, str):
-        return "a layer name must be text"
+        return message("name.text")
     if not name.strip():
-        return "a layer name cannot be empty"
+        return message("name.empty")
     if len(name) > MAX_NAME:
-        return f"a layer name can have at most {MAX_NAME} characters (this one has {len(name)})"
+        return message("name.long", max=MAX_NAME, n=len(name))
     for ch in name:
         if unicodedata.category(ch) in _REFUSED_CATEGORIES:
             what = unicodedata.name(ch, "") if unicodedata.category(ch) != "Cs" else "a lone surrogate"
             label = f"U+{ord(ch):04X}" + (f" {what}" if what else "")
-            return f"a layer name cannot contain the invisible or control character {label}"
+            return message("name.invisible", char=label)
     return None
 
 
@@ -376,7 +377,7 @@ class Graph:
             return problem
         clash = self.find_by_name(name)
         if clash is not None and clash.id != node_id:
-            return f"another layer is already named {name!r}"
+            return message("name.taken", name=repr(name))
         return None
 
     def _checked_name(self, name: str, node_id: str) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.messages import message
 from graph.tensors import TensorType
 
 # Parameter kinds understood by the inspector and the file-format validator.
@@ -103,45 +104,45 @@ def show_number(v: float) -> str:
 
 def _bounds(p: Param, v: float) -> str | None:
     if p.minimum is not None and v < p.minimum:
-        return f"{p.name} must be ≥ {show_number(p.minimum)} (got {show_number(v)})"
+        return message("param.min", param=p.name, min=show_number(p.minimum), got=show_number(v))
     if p.maximum is not None and v > p.maximum:
-        return f"{p.name} must be ≤ {show_number(p.maximum)} (got {show_number(v)})"
+        return message("param.max", param=p.name, max=show_number(p.maximum), got=show_number(v))
     if isinstance(v, int) and abs(v) > MAX_MAGNITUDE:
-        return f"{p.name} is too large (got {show_number(v)})"
+        return message("param.too-large", param=p.name, got=show_number(v))
     return None
 
 
 def _check_int(p: Param, v: Any) -> str | None:
     if isinstance(v, bool) or not isinstance(v, int):
-        return f"{p.name} must be an integer"
+        return message("param.integer", param=p.name)
     return _bounds(p, v)
 
 
 def _check_float(p: Param, v: Any) -> str | None:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
-        return f"{p.name} must be a number"
+        return message("param.number", param=p.name)
     if isinstance(v, int) and abs(v) > MAX_MAGNITUDE:
-        return f"{p.name} is too large (got {show_number(v)})"
+        return message("param.too-large", param=p.name, got=show_number(v))
     if v != v or v in (float("inf"), float("-inf")):
-        return f"{p.name} must be a finite number"
+        return message("param.finite", param=p.name)
     return _bounds(p, float(v))
 
 
 def _check_bool(p: Param, v: Any) -> str | None:
-    return None if isinstance(v, bool) else f"{p.name} must be true or false"
+    return None if isinstance(v, bool) else message("param.bool", param=p.name)
 
 
 def _check_choice(p: Param, v: Any) -> str | None:
     if v in p.choices:
         return None
-    return f"{p.name} must be one of {', '.join(p.choices)} (got {v!r})"
+    return message("param.choice", param=p.name, choices=", ".join(p.choices), got=repr(v))
 
 
 def _check_ints(p: Param, v: Any) -> str | None:
     if not isinstance(v, (list, tuple)) or not v:
-        return f"{p.name} must be a list of integers"
+        return message("param.ints", param=p.name)
     if p.length is not None and len(v) != p.length:
-        return f"{p.name} must have {p.length} values (got {len(v)})"
+        return message("param.length", param=p.name, n=p.length, got=len(v))
     for item in v:
         problem = _check_int(p, item)
         if problem:
@@ -151,11 +152,11 @@ def _check_ints(p: Param, v: Any) -> str | None:
 
 def _check_str(p: Param, v: Any) -> str | None:
     if not isinstance(v, str):
-        return f"{p.name} must be text"
+        return message("param.text", param=p.name)
     if len(v) > 10_000:
-        return f"{p.name} is too long"
+        return message("param.too-long", param=p.name)
     if "\x00" in v:
-        return f"{p.name} cannot contain a null character"
+        return message("param.null", param=p.name)
     return None
 
 
@@ -255,7 +256,7 @@ class LayerSpec:
         """``Param.validate`` for parameter ``name``; an unknown name is refused with a reason too."""
         param = next((p for p in self.params if p.name == name), None)
         if param is None:
-            return value, f"{self.display_name} has no parameter {str(name)[:80]!r}"
+            return value, message("param.unknown", layer=self.display_name, name=repr(str(name)[:80]))
         return param.validate(value)
 
     def defaults(self) -> dict[str, Any]:
@@ -273,7 +274,7 @@ class LayerSpec:
         problems = []
         for p in self.params:
             if p.name not in params:
-                problems.append((p.name, f"missing parameter {p.name}"))
+                problems.append((p.name, message("missing-param", param=p.name)))
                 continue
             msg = p.check(params[p.name])
             if msg:

@@ -345,6 +345,7 @@ class GraphScene(QGraphicsScene):
         return problem
 
     def _refuse(self, text: str, screen_pos) -> None:
+        text = diag(text)
         self.message.emit(text)
         if screen_pos is not None:
             QToolTip.showText(screen_pos.toPoint() if hasattr(screen_pos, "toPoint") else screen_pos, text)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import pick, ui_language
+from app.i18n import diag, pick, ui_language
 from app.icons import severity_color
 from graph.glossary import choice_label
 from graph.spec import BOOL, CHOICE, FLOAT, INT, INTS, Param
@@ -209,7 +209,10 @@ class ParamEditor(QWidget):
         raise NotImplementedError
 
     def show_error(self, message: str | None) -> None:
-        """The reason a value was refused, in red under the field (and as its tooltip); None clears it."""
+        """The reason a value was refused, in red under the field (and as its tooltip); None clears it.
+
+        A refusal from graph/ (English) is shown in the UI language (``app.i18n.diag``)."""
+        message = diag(message)
         self.error.setText(message or "")
         self.error.setVisible(bool(message))
         for field in self._fields():

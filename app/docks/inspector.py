@@ -179,6 +179,7 @@ class NodePanel(QWidget):
 
     def show_name_error(self, message: str | None) -> None:
         """A refused name: the reason in red under the field and a red frame (the field keeps the text)."""
+        message = diag(message)
         self.name_error.setText(message or "")
         self.name_error.setVisible(bool(message))
         self.name_edit.setStyleSheet(f"border: 1px solid {severity_color('error').name()};" if message else "")

@@ -55,7 +55,8 @@ STATE_WORDS = {
     "stopped": QT_TRANSLATE_NOOP("TrainingDock", "stopped"),
     "failed": QT_TRANSLATE_NOOP("TrainingDock", "failed"),
 }
-# The runner's fixed end messages (app/training/runner.py); a failure's explanation stays English.
+# The runner's fixed end messages (app/training/runner.py); a failure's explanation is translated by
+# app/training/protocol.py's localize_failure.
 RUN_MESSAGES = {
     "generated text from the trained model": QT_TRANSLATE_NOOP("TrainingDock", "generated text from the trained model"),
     "stopped: the worker was killed before it saved its results": QT_TRANSLATE_NOOP(
@@ -87,7 +88,10 @@ def run_message(message: str) -> str:
         return _tr(RUN_MESSAGES[message])
     found = re.match(r"^(finished|stopped early)(?:: (.*))?$", message or "")
     if not found:
-        return message
+        from app.i18n import diag, ui_language
+        from app.training.protocol import localize_failure
+
+        return localize_failure(message, ui_language(), diag)
     parts = []
     for part in (found.group(2) or "").split(", "):
         name = next((n for n in ("test accuracy", "test loss") if part.startswith(n + " ")), None)

@@ -113,6 +113,70 @@ def explain_failure(exit_code: int, crashed: bool, tail: list[str], stop_request
     return f"the training process ended unexpectedly (exit code {exit_code})"
 
 
+# Chinese for the failure explanations above and the runner's own refusals (app/training/runner.py):
+# (English template, Chinese template), matched like graph/messages.py's catalog; {last} (the worker's
+# own last line) and other values stay as they are. More specific templates come first.
+_FAILURE_REASONS_ZH = {
+    _FAILURES[0][1]: "训练进程内存不足；请减小批大小或模型，或改用 CPU 训练",
+    _FAILURES[1][1]: "数据与模型的输入层不匹配（形状不一致）",
+    _FAILURES[2][1]: "无法启动训练脚本（运行文件夹中缺少该脚本）",
+    _FAILURES[3][1]: "找不到数据集",
+    _FAILURES[4][1]: "脚本需要的某个 Python 包未安装",
+}
+FAILURE_MESSAGES: tuple[tuple[str, str], ...] = (
+    ("stopped: the worker was ended before it finished", "已停止：训练进程在完成之前被结束"),
+    *((f"{en}: {{last}}", f"{zh}：{{last}}") for en, zh in _FAILURE_REASONS_ZH.items()),
+    *_FAILURE_REASONS_ZH.items(),
+    (
+        "the training process was killed (SIGKILL; the system may have run out of memory)",
+        "训练进程被强制结束（SIGKILL；系统可能内存不足）",
+    ),
+    (
+        "the training process was killed ({name}) (the system may have run out of memory)",
+        "训练进程被强制结束（{name}）（系统可能内存不足）",
+    ),
+    ("the training process was killed ({name})", "训练进程被强制结束（{name}）"),
+    ("the training process failed (exit code {code}): {last}", "训练进程失败（退出码 {code}）：{last}"),
+    ("the training process ended unexpectedly (exit code {code})", "训练进程意外结束（退出码 {code}）"),
+    (
+        "the loss became NaN/Inf, so training stopped ({error}); try a lower learning rate",
+        "损失变为 NaN/Inf，训练已停止（{error}）；请尝试降低学习率",
+    ),
+    ("could not prepare the run: {error}", "无法准备本次运行：{error}"),
+    ("the model cannot be trained yet: {problems}", "模型还不能训练：{problems}"),
+    ("run {run} saved no checkpoint to resume from", "运行 {run} 没有保存可供继续的检查点"),
+    ("run {run} already trained {n} epochs", "运行 {run} 已经训练了 {n} 轮"),
+    ("could not start the training process ({python})", "无法启动训练进程（{python}）"),
+)
+
+
+def _failure_patterns() -> list[tuple[re.Pattern, str]]:
+    if not _PATTERNS:
+        for english, chinese in FAILURE_MESSAGES:
+            parts = re.split(r"\{(\w+)\}", english)
+            regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+            _PATTERNS.append((re.compile(f"^{regex}$", re.DOTALL), chinese))
+    return _PATTERNS
+
+
+_PATTERNS: list[tuple[re.Pattern, str]] = []
+
+
+def localize_failure(text: str, lang: str = "en", diag=None) -> str:
+    """A failure explanation (``explain_failure``, the runner's refusals) in ``lang`` ("zh…"); an
+    unknown text comes back unchanged. ``diag`` translates the model's problems ("cannot be trained yet")."""
+    if not text or not lang.startswith("zh"):
+        return text
+    for pattern, chinese in _failure_patterns():
+        found = pattern.match(text)
+        if found:
+            values = found.groupdict()
+            if "problems" in values and diag is not None:
+                values["problems"] = "；".join(diag(p) or p for p in values["problems"].split("; "))
+            return chinese.format(**values)
+    return text
+
+
 _SIGNALS = {6: "SIGABRT", 9: "SIGKILL", 11: "SIGSEGV", 15: "SIGTERM", 2: "SIGINT", 7: "SIGBUS"}
 
 
