@@ -29,6 +29,12 @@ def attach_actions(graph: Graph, result, dataset) -> None:
     }
     out = []
     for d in result.diagnostics:
+        if d.code == "no-input" and d.action is None and d.node_id is None:
+            action = _no_input(graph, dataset)
+            if action is not None and fixes.problem(graph, action) is None:
+                d = replace(d, action=action)
+            out.append(d)
+            continue
         maker = makers.get(d.code)
         if maker is not None and d.action is None and d.node_id is not None and d.node_id in graph:
             try:
@@ -81,6 +87,43 @@ def _loose_outputs(graph, result) -> list[str]:
         ]
         result._loose_outputs = cached
     return cached
+
+
+def _no_input(graph, dataset):
+    """A model without an Input, with known training data: an Input shaped like the data in front of
+    the first layer that has a free input (insert_before on that layer)."""
+    if dataset is None or getattr(dataset, "arrays", None):
+        return None
+    first = next(
+        (n for n in graph.node_ids() if graph.spec(n).inputs and not graph.in_edges(n, graph.spec(n).inputs[0].name)),
+        None,
+    )
+    if first is None:
+        return None
+    type_id, params = _input_for(graph, dataset, graph.node(first).type)
+    if type_id is None or type_id not in graph.catalog:
+        return None
+    return fixes.insert_before(type_id, params, node_id=first)
+
+
+def _input_for(graph, dataset, first_type: str) -> tuple[str | None, dict]:
+    """The Input type (and its shape parameters) for the training data."""
+    if dataset.dtype == "int64":
+        return "input.tokens", {}
+    shape = dataset.sample_shape
+    if shape is None:
+        return {"image": "input.image", "signal": "input.signal"}.get(dataset.adapts_to), {}
+    by_rank = {1: "input.vector", 3: "input.image", 4: "input.volume"}
+    if len(shape) == 2:
+        type_id = "input.signal" if "1d" in first_type else "input.sequence"
+    else:
+        type_id = by_rank.get(len(shape))
+    if type_id is None or type_id not in graph.catalog:
+        return None, {}
+    names = graph.catalog[type_id].extra.get("shape_params") or ()
+    if len(names) != len(shape):
+        return None, {}
+    return type_id, dict(zip(names, (int(d) for d in shape), strict=True))
 
 
 def _no_head(graph, result, dataset, d):

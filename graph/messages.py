@@ -328,6 +328,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "层名称不能包含不可见字符或控制字符 {char}",
     ),
     "name.taken": ("another layer is already named {name}", "已有另一个层名为 {name}"),
+    # --- connection refusals (graph/model.py connection_problem); {port} is quoted (repr)
+    "connect.ends": ("both ends of a connection must be layers in this graph", "连接的两端必须都是本图中的层"),
+    "connect.self": ("a layer cannot be connected to itself", "层不能连接到自身"),
+    "connect.into-input": (
+        "{layer} is an input layer; nothing can be connected into it",
+        "{layer} 是输入层；不能把任何层连接到它",
+    ),
+    "connect.after-head": (
+        "{layer} is an output head; nothing can follow it",
+        "{layer} 是输出头；它之后不能再接任何层",
+    ),
+    "connect.no-output": ("{layer} has no output named {port}", "{layer} 没有名为 {port} 的输出"),
+    "connect.no-input": ("{layer} has no input named {port}", "{layer} 没有名为 {port} 的输入"),
+    "connect.already": ("these ports are already connected", "这两个端口已经连接"),
+    "connect.taken": (
+        "input {port} of {layer} is already connected; disconnect it first",
+        "{layer} 的输入 {port} 已经连接；请先断开它",
+    ),
+    "connect.cycle": ("connecting {src} to {dst} would create a cycle", "把 {src} 连接到 {dst} 会形成环"),
     # --- parameter refusals (graph/spec.py Param.check); {param} is the parameter's name, shown by its title
     "param.min": ("{param} must be ≥ {min} (got {got})", "{param} 必须 ≥ {min}（当前为 {got}）"),
     "param.max": ("{param} must be ≤ {max} (got {got})", "{param} 必须 ≤ {max}（当前为 {got}）"),

@@ -289,25 +289,25 @@ class Graph:
     ) -> str | None:
         """Why connecting these ports is refused, or None when it is allowed."""
         if src not in self._g or dst not in self._g:
-            return "both ends of a connection must be layers in this graph"
+            return message("connect.ends")
         if src == dst:
-            return "a layer cannot be connected to itself"
+            return message("connect.self")
         s_spec, d_spec = self.spec(src), self.spec(dst)
         if not d_spec.inputs:
-            return f"{self.node(dst).name} is an input layer; nothing can be connected into it"
+            return message("connect.into-input", layer=self.node(dst).name)
         if not s_spec.outputs:
-            return f"{self.node(src).name} is an output head; nothing can follow it"
+            return message("connect.after-head", layer=self.node(src).name)
         if s_spec.output_port(src_port) is None:
-            return f"{self.node(src).name} has no output named {src_port!r}"
+            return message("connect.no-output", layer=self.node(src).name, port=repr(src_port))
         port = d_spec.input_port(dst_port)
         if port is None:
-            return f"{self.node(dst).name} has no input named {dst_port!r}"
+            return message("connect.no-input", layer=self.node(dst).name, port=repr(dst_port))
         if self._g.has_edge(src, dst, key=(src_port, dst_port)):
-            return "these ports are already connected"
+            return message("connect.already")
         if not port.variadic and self.in_edges(dst, dst_port):
-            return f"input {dst_port!r} of {self.node(dst).name} is already connected; disconnect it first"
+            return message("connect.taken", port=repr(dst_port), layer=self.node(dst).name)
         if check_cycle and nx.has_path(self._g, dst, src):
-            return f"connecting {self.node(src).name} to {self.node(dst).name} would create a cycle"
+            return message("connect.cycle", src=self.node(src).name, dst=self.node(dst).name)
         return None
 
     def disconnect(self, edge: Edge) -> Edge:

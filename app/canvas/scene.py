@@ -333,7 +333,7 @@ class GraphScene(QGraphicsScene):
                 if start.is_output
                 else tr("both ports are inputs; drop on an output port (right side of a layer)")
             )
-            self._refuse(tr("Cannot connect: {reason}").format(reason=problem), screen_pos)
+            self._refuse(tr("Cannot connect: {reason}").format(reason=diag(problem)), screen_pos)
             return problem
         target = self.port_at(pos, not start.is_output)
         if target is None or target.node_item is start.node_item:
@@ -341,7 +341,7 @@ class GraphScene(QGraphicsScene):
         src, dst = (start, target) if start.is_output else (target, start)
         problem = self.doc.connect(src.node_id, src.name, dst.node_id, dst.name)
         if problem:
-            self._refuse(tr("Cannot connect: {reason}").format(reason=problem), screen_pos)
+            self._refuse(tr("Cannot connect: {reason}").format(reason=diag(problem)), screen_pos)
         return problem
 
     def _refuse(self, text: str, screen_pos) -> None:

@@ -99,3 +99,25 @@ def test_node_menu_offers_the_fix(window):
     action.trigger()
     settle()
     assert doc.analysis().ok
+
+
+def test_missing_input_is_added_from_the_data_as_one_undo_step(window):
+    doc, dock = window.doc, window.docks["problems"]
+    flat = doc.add_node("flatten", (240, 0))
+    dense = doc.add_node("dense", (480, 0), {"units": 10})
+    doc.connect(flat, "out", dense, "in")
+    settle()
+    before, steps = _snapshot(doc), doc.undo_stack.count()
+    row = next(i for i, d in enumerate(dock.rows) if d.code == "no-input")
+    assert dock.rows[row].action is not None and dock.fix_button(row) is not None
+    dock.fix_button(row).click()
+    settle()
+    assert doc.undo_stack.count() == steps + 1  # one step
+    inputs = [n for n in doc.graph.nodes() if n.type == "input.image"]
+    assert len(inputs) == 1 and inputs[0].params["height"] == 8 and inputs[0].params["width"] == 8
+    assert [e.dst for e in doc.graph.out_edges(inputs[0].id)] == [flat]
+    assert not any(d.code == "no-input" for d in doc.analysis().diagnostics)
+    doc.undo_stack.undo()
+    settle()
+    assert _snapshot(doc) == before
+    assert any(d.code == "no-input" for d in doc.analysis().diagnostics)

@@ -195,3 +195,59 @@ def test_examples_menu_tooltips_are_chinese_in_the_chinese_ui(window):
         i18n.install_translator(app, "en")
         settle()
     assert example_description("spiral", "x", "en") == "x"
+
+
+def test_connection_refusals_keep_their_english_and_are_chinese_in_the_ui(qtbot, zh):
+    g = Graph()
+    src = g.add_node("input.vector", name="Input").id
+    dense = g.add_node("dense", name="hidden").id
+    other = g.add_node("dense", name="other").id
+    head = g.add_node("output.regression", name="head").id
+    g.connect(src, "out", dense, "in")
+    g.connect(dense, "out", other, "in")
+    english = {
+        g.connection_problem(src, "out", "nope", "in"): "both ends of a connection must be layers in this graph",
+        g.connection_problem(dense, "out", dense, "in"): "a layer cannot be connected to itself",
+        g.connection_problem(dense, "out", src, "in"): "Input is an input layer; nothing can be connected into it",
+        g.connection_problem(head, "out", dense, "in"): "head is an output head; nothing can follow it",
+        g.connection_problem(src, "x", other, "in"): "Input has no output named 'x'",
+        g.connection_problem(src, "out", other, "y"): "other has no input named 'y'",
+        g.connection_problem(src, "out", dense, "in"): "these ports are already connected",
+        g.connection_problem(src, "out", other, "in"): "input 'in' of other is already connected; disconnect it first",
+        g.connection_problem(other, "out", dense, "in"): "input 'in' of hidden is already connected; disconnect "
+        "it first",
+    }
+    for got, want in english.items():
+        assert got == want  # byte-identical English
+    g2 = Graph()
+    a, b = g2.add_node("add", name="sum").id, g2.add_node("dense", name="d").id
+    g2.connect(a, "out", b, "in")
+    cycle = g2.connection_problem(b, "out", a, "in")
+    assert cycle == "connecting d to sum would create a cycle"
+    for text in [*english, cycle]:
+        shown = i18n.diag(text)
+        assert known(text) and _han(shown) and shown != text, (text, shown)
+        assert localize(text, "en") == text
+    assert i18n.diag("these ports are already connected") == "这两个端口已经连接"
+    assert i18n.diag("input 'in' of hidden is already connected; disconnect it first") == (
+        "hidden 的输入 'in' 已经连接；请先断开它"
+    )
+    assert i18n.diag("Input is an input layer; nothing can be connected into it").startswith("输入层 是输入层")
+
+
+def test_a_refused_drag_shows_its_reason_in_chinese(window, qtbot, zh):
+    doc, scene = window.doc, window.scene
+    a = doc.add_node("input.vector", (0, 0), {"features": 4})
+    b = doc.add_node("input.vector", (0, 200), {"features": 4})
+    dense = doc.add_node("dense", (240, 0))
+    doc.connect(a, "out", dense, "in")
+    settle()
+    src, dst = scene.nodes[b].outputs[0], scene.nodes[dense].inputs[0]
+    scene.begin_connect(src, src.center())
+    with qtbot.waitSignal(scene.message) as signal:
+        problem = scene.end_connect(dst.center())
+    assert problem == "input 'in' of dense is already connected; disconnect it first".replace(
+        "dense", doc.graph.node(dense).name
+    )  # the Document stays English
+    shown = signal.args[0]
+    assert shown.startswith("无法连接：") and "已经连接；请先断开它" in shown and "already" not in shown, shown

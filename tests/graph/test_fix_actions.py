@@ -88,3 +88,13 @@ def test_placement_finds_free_ground_and_makes_room():
     pos, moves = make_room(g, (240.0, 0.0), (w, h), {b})
     assert pos == (240.0, 0.0) and moves[b][0] >= 240.0 + w
     assert group_offset(g, [(0.0, 0.0, w, h)]) != (40.0, 40.0)  # a copy of ``a`` would cover it
+
+
+def test_a_model_without_input_gets_an_input_shaped_like_the_data():
+    g, info = _digits()
+    f, d = _chain(g, ("flatten", None), ("dense", None))
+    fix = _action(analyze(g, info), "no-input")
+    assert fix == fixes.insert_before("input.image", {"channels": 1, "height": 8, "width": 8}, node_id=f)
+    assert fixes.problem(g, fix) is None
+    no_data = next(x for x in analyze(g, None).diagnostics if x.code == "no-input")
+    assert no_data.action is None  # without known data there is no shape to give the Input
