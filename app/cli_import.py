@@ -10,18 +10,13 @@ from app.cli import EXIT_INVALID, EXIT_OK, command, say
 
 
 def _shape_input(text: str) -> dict:
-    """NAME:SHAPE[:DTYPE], e.g. images:1x28x28 or chars:64:int64."""
-    parts = text.split(":")
-    if len(parts) not in (2, 3):
-        raise argparse.ArgumentTypeError(f"{text!r}: write NAME:SHAPE[:DTYPE], e.g. images:1x28x28")
+    """NAME:SHAPE[:DTYPE], e.g. images:1x28x28 or chars:64:int64 (codegen.importers.run.parse_input)."""
+    from codegen.importers.run import parse_input
+
     try:
-        shape = [int(v) for v in parts[1].lower().replace(",", "x").split("x") if v]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: the shape must be sizes like 1x28x28") from None
-    dtype = parts[2] if len(parts) == 3 else "float32"
-    if dtype not in ("float32", "int64"):
-        raise argparse.ArgumentTypeError(f"{text!r}: the type must be float32 or int64")
-    return {"name": parts[0], "shape": shape, "dtype": dtype}
+        return parse_input(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _import_args(p: argparse.ArgumentParser) -> None:

@@ -28,26 +28,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from codegen.importers.run import ImportReport, import_file, kind_of
+from codegen.importers.run import ImportReport, import_file, kind_of, parse_input
 
 HEAD_CHOICES = ("auto", "classification", "binary", "multilabel", "regression")
 
 
 def parse_inputs(text: str) -> list[dict]:
     """ "images:1x28x28, ids:64:int64" -> [{"name", "shape", "dtype"}]; ValueError naming the bad part."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
     out = []
-    for part in [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]:
-        bits = part.split(":")
-        if len(bits) not in (2, 3):
-            raise ValueError(part)
+    for part in parts:
         try:
-            shape = [int(v) for v in bits[1].lower().split("x") if v]
+            out.append(parse_input(part))
         except ValueError:
             raise ValueError(part) from None
-        dtype = bits[2] if len(bits) == 3 else "float32"
-        if not shape or dtype not in ("float32", "int64"):
-            raise ValueError(part)
-        out.append({"name": bits[0], "shape": shape, "dtype": dtype})
     return out
 
 

@@ -45,6 +45,22 @@ class ImportReport:
         return "\n".join(lines)
 
 
+def parse_input(text: str) -> dict:
+    """One Input of a PyTorch module: "NAME:SHAPE[:DTYPE]" (images:1x28x28, ids:64:int64), the shape without
+    the batch -> {"name", "shape", "dtype"}; ValueError naming the text when it is not that."""
+    parts = text.strip().split(":")
+    try:
+        if len(parts) not in (2, 3) or not parts[0]:
+            raise ValueError
+        shape = [int(v) for v in parts[1].lower().replace(",", "x").split("x") if v]
+        dtype = parts[2] if len(parts) == 3 else "float32"
+        if not shape or dtype not in ("float32", "int64"):
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"{text.strip()!r}: write NAME:SHAPE[:DTYPE], e.g. images:1x28x28 or ids:64:int64") from None
+    return {"name": parts[0], "shape": shape, "dtype": dtype}
+
+
 def kind_of(path: str | os.PathLike) -> str | None:
     return KINDS.get(Path(path).suffix.lower())
 
