@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from codegen.emitter import Plan, Step
+from codegen.pyfmt import ScopedName
 
 
 class Unsupported(Exception):
@@ -47,8 +48,19 @@ class Ctx:
     info: object = None
 
     def aux(self, step: Step, suffix: str) -> str:
-        """A second identifier for a node that needs two layers (e.g. ``conv_pad``)."""
-        return self.plan.ns.create_name(f"{step.name}_{suffix}", key=(step.id, suffix))
+        """A second identifier for a node that needs two layers (e.g. ``conv_pad``); inside a block it
+        is the block's (and its Keras name, ``<block>_<it>``, is kept from every other layer)."""
+        key = (step.id, suffix)
+        if step.ns is None:
+            return self.plan.ns.create_name(f"{step.name}_{suffix}", key=key)
+        if step.ns.knows(key):
+            return ScopedName(step.ns.name_of(key))
+        name = step.ns.create_name(f"{step.name}_{suffix}")
+        while self.plan.ns.taken(f"{step.scope}_{name}"):
+            name = step.ns.create_name(f"{step.name}_{suffix}")
+        self.plan.ns.create_name(f"{step.scope}_{name}", key=("scoped", *key))
+        step.ns.remember(key, name)
+        return ScopedName(name)
 
     def helper(self, name: str, source: str) -> str:
         """Ask for a module-level helper function (written once, before the model); returns its name."""

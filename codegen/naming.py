@@ -110,6 +110,17 @@ class Namespace:
     def name_of(self, key: object) -> str:
         return self._by_key[key]
 
+    def knows(self, key: object) -> bool:
+        return key in self._by_key
+
+    def remember(self, key: object, name: str) -> None:
+        """Give ``key`` a name this namespace already handed out."""
+        self._by_key[key] = name
+
+    def taken(self, name: str) -> bool:
+        """Whether ``name`` is used or reserved here (``create_name`` would not return it as it is)."""
+        return self._taken(name)
+
     def _taken(self, name: str) -> bool:
         return (
             name in self._used

@@ -14,8 +14,17 @@ from dataclasses import dataclass
 LINE_LENGTH = 120
 
 
+class ScopedName(str):
+    """A layer's name inside a block: an identifier that Keras code writes as ``f"{name}_<it>"`` (the
+    block function's ``name`` argument prefixes it, so each call makes layers of its own)."""
+
+    __slots__ = ()
+
+
 def lit(value) -> str:
     """A Python literal for a JSON-like value; strings are escaped, so user text can never become code."""
+    if isinstance(value, ScopedName):
+        return 'f"{name}_' + str(value) + '"'  # an identifier: nothing to escape
     if isinstance(value, bool) or value is None:
         return repr(value)
     if isinstance(value, int):

@@ -222,3 +222,56 @@ def model_module(project, plan: Plan, body: Emitter, framework: str, names: str,
     for line, owner in zip(body.lines, body._owner, strict=True):  # node lines move with the body
         em.line(line, 0, owner)
     return em
+
+
+# ----------------------------------------------------------------------------- blocks
+_PLACEHOLDER = "__LAYERLAB_BLOCK__"
+
+
+def block_doc(block) -> str:
+    """A block's docstring from its title (user text: quotes, backslashes and controls are dropped)."""
+    title = "".join(ch for ch in block.title if ch.isprintable() and ch not in '"\\').strip() or "Block"
+    return f"{title} (a block drawn in LayerLab)."
+
+
+def emit_blocks(em, plan, rendered, write_one, name_of) -> dict:
+    """Write one class / function per distinct block and return ``rendered`` plus each instance's call.
+
+    ``write_one(emitter, name, block)`` writes a block under a placeholder name; instances whose code
+    comes out the same share it. ``name_of(block, n)`` is the n-th (1-based) name for that title;
+    ``call(block, name)`` in the returned dict's ``"__call__"`` is left to the caller."""
+    written: dict[str, str] = {}  # code -> its class / function name
+    used: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for block in plan.blocks:
+        tmp = type(em)()
+        write_one(tmp, _PLACEHOLDER, block)
+        code = "\n".join(tmp.lines)
+        if code not in written:
+            n = used.get(block.title, 0) + 1
+            used[block.title] = n
+            name = name_of(block, n)
+            while plan.ns.taken(name) and not plan.ns.knows(("block-class", name)):
+                n += 1
+                name = name_of(block, n)
+            plan.ns.create_name(name, key=("block-class", name))
+            written[code] = name
+            em.extend(tmp, _PLACEHOLDER, name)
+            em.blank(2)
+        names[block.id] = written[code]
+    return names
+
+
+def class_name(title: str, n: int) -> str:
+    """``Residual block`` → ``ResidualBlock`` (``ResidualBlock2`` for a second, different one)."""
+    from codegen.naming import sanitize
+
+    base = "".join(part.capitalize() for part in sanitize(title, "block").split("_")) or "Block"
+    return base if n == 1 else f"{base}{n}"
+
+
+def function_name(title: str, n: int) -> str:
+    from codegen.naming import sanitize
+
+    base = sanitize(title, "block")
+    return base if n == 1 else f"{base}_{n}"

@@ -107,7 +107,37 @@ def _model(em: Emitter, plan: Plan, rendered: dict[str, Rendered]) -> None:
     else:
         inputs, outputs = plan.input_step.var, plan.output_var
     doc = "The network drawn in LayerLab (functional API, channels last)."
-    model_function(em, "build_model", doc, plan.steps, rendered, inputs, outputs, "model")
+    steps, rendered = _blocks(em, plan, rendered)
+    model_function(em, "build_model", doc, steps, rendered, inputs, outputs, "model")
+
+
+def _blocks(em: Emitter, plan: Plan, rendered: dict[str, Rendered]):
+    """One function per distinct block, written before build_model; the model's statements."""
+    if not plan.blocks:
+        return plan.steps, rendered
+
+    def write_one(tmp, name, block):
+        doc = script_common.block_doc(block)[:-1] + '; its layers are named f"{name}_<layer>".'
+        tmp.line(f"def {name}({', '.join(block.params)}, name):")
+        tmp.line(f'"""{doc}"""', 1)
+        for step in block.steps:
+            r = rendered.get(step.id)
+            if r is None:
+                continue
+            for comment in r.comments:
+                tmp.line(comment, 1, step.id)
+            for target, expr in r.apply:
+                tmp.stmt(f"{target} = " if target else "", expr, 1, step.id)
+        tmp.line(f"return {', '.join(block.returns)}", 1)
+
+    names = script_common.emit_blocks(
+        em, plan, rendered, write_one, lambda b, n: script_common.function_name(b.title, n)
+    )
+    rendered = dict(rendered)
+    for block in plan.blocks:
+        call_expr = f"{names[block.id]}({', '.join(block.args)}, name={lit(block.scope)})"
+        rendered[block.id] = Rendered(apply=[(", ".join(block.targets), call_expr)])
+    return plan.top_level(), rendered
 
 
 def model_function(em: Emitter, fn: str, doc: str, steps, rendered, inputs: str, outputs: str, name: str) -> None:

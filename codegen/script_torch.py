@@ -104,7 +104,27 @@ def _image_sample(plan: Plan) -> str:
 
 def _model(em: Emitter, plan: Plan, rendered: dict[str, Rendered]) -> None:
     inputs, outputs = [s.var for s in plan.inputs], [hp.output_var for hp in plan.heads]
-    module_class(em, "Model", "The network drawn in LayerLab.", plan, plan.steps, rendered, inputs, outputs)
+    steps, rendered = _blocks(em, plan, rendered)
+    module_class(em, "Model", "The network drawn in LayerLab.", plan, steps, rendered, inputs, outputs)
+
+
+def _blocks(em: Emitter, plan: Plan, rendered: dict[str, Rendered]):
+    """One ``nn.Module`` subclass per distinct block, written before the model; the model's statements."""
+    if not plan.blocks:
+        return plan.steps, rendered
+
+    def write_one(tmp, name, block):
+        doc = script_common.block_doc(block)
+        module_class(tmp, name, doc, plan, block.steps, rendered, block.params, block.returns)
+
+    names = script_common.emit_blocks(em, plan, rendered, write_one, lambda b, n: script_common.class_name(b.title, n))
+    rendered = dict(rendered)
+    for block in plan.blocks:
+        call_expr = f"self.{block.scope}({', '.join(block.args)})"
+        rendered[block.id] = Rendered(
+            build=[(f"self.{block.scope}", f"{names[block.id]}()")], apply=[(", ".join(block.targets), call_expr)]
+        )
+    return plan.top_level(), rendered
 
 
 def module_class(em: Emitter, name: str, doc: str, plan: Plan, steps, rendered, inputs, outputs) -> None:

@@ -65,7 +65,7 @@ def verify_gan(report, plan, tns, kns, batch: int, seed: int, tolerance: float):
         for s in steps:
             if not has_weights(s):
                 continue
-            for layer_name, expected in keras_weights(plan, s, module_arrays(getattr(tmodel, s.name))):
+            for layer_name, expected in keras_weights(plan, s, module_arrays(tmodel.get_submodule(s.module))):
                 for var, want in zip(kmodel.get_layer(layer_name).weights, expected, strict=True):
                     got = np.asarray(var)
                     scale = max(float(np.abs(want).max(initial=0.0)), 1e-6)

@@ -183,7 +183,7 @@ def _compare_loss_and_gradients(report, plan, torch_side, keras_side, tolerance:
     for step in plan.steps:
         if not has_weights(step):
             continue
-        module = getattr(tmodel, step.name)
+        module = tmodel.get_submodule(step.module)
         for name, expected_list in keras_weights(plan, step, _grad_arrays(module)):
             layer = kmodel.get_layer(name)
             for var, expected in zip(layer.weights, expected_list, strict=True):

@@ -35,6 +35,11 @@ def torch_to_keras(step: Step, arrays: dict[str, np.ndarray]) -> list[np.ndarray
 
 def keras_layer_name(plan, step: Step, suffix: str) -> str:
     """The Keras layer a weight list belongs to: the node's own, or the one ``ctx.aux`` named."""
+    if step.scope:  # inside a block: the block function prefixes its layers' names
+        if not suffix:
+            return f"{step.scope}_{step.name}"
+        local = step.ns.name_of((step.id, suffix)) if step.ns.knows((step.id, suffix)) else f"{step.name}_{suffix}"
+        return f"{step.scope}_{local}"
     if not suffix:
         return step.name
     try:
@@ -59,7 +64,7 @@ def copy_torch_to_keras(plan, torch_model, keras_model, steps=None) -> None:
     ``steps``: only these (a GAN copies its generator and its discriminator separately)."""
     for step in plan.steps if steps is None else steps:
         if has_weights(step):
-            arrays = module_arrays(getattr(torch_model, step.name))
+            arrays = module_arrays(torch_model.get_submodule(step.module))
             for name, weights in keras_weights(plan, step, arrays):
                 keras_model.get_layer(name).set_weights(weights)
 

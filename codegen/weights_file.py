@@ -19,14 +19,14 @@ FORMAT = "layerlab-weights-1"
 
 
 def weights_entries(plan, arrays: dict[str, dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    """The file's arrays from {PyTorch module name (step.name): its state_dict arrays}."""
+    """The file's arrays from {PyTorch module path (step.module): its state_dict arrays}."""
     out: dict[str, np.ndarray] = {"layerlab/format": np.array(FORMAT)}
     for step in plan.steps:
-        if not has_weights(step) or step.name not in arrays:
+        if not has_weights(step) or step.module not in arrays:
             continue
-        tensors = arrays[step.name]
+        tensors = arrays[step.module]
         for key, value in tensors.items():
-            out[f"pytorch/{step.name}.{key}"] = np.ascontiguousarray(value, dtype=np.float32)
+            out[f"pytorch/{step.module}.{key}"] = np.ascontiguousarray(value, dtype=np.float32)
         for layer, lists in keras_weights(plan, step, tensors):
             for i, value in enumerate(lists):
                 out[f"keras/{layer}/{i}"] = value

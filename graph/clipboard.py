@@ -7,7 +7,7 @@ uses the same strict loader as opening a file.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graph.fileformat import ProjectFileError, loads, to_document
 from graph.model import Graph
@@ -26,6 +26,9 @@ def copy_nodes(graph: Graph, node_ids: list[str]) -> str:
     for e in graph.edges():
         if e.src in chosen and e.dst in chosen:
             fragment.connect(e.src, e.src_port, e.dst, e.dst_port)
+    for group in graph.groups():  # a block copied whole stays a block
+        if set(group.members) <= chosen:
+            fragment.restore_group(group)
     return json.dumps(to_document(Project(fragment)), ensure_ascii=False)
 
 
@@ -35,6 +38,8 @@ class PastePlan:
 
     nodes: list[tuple[str, dict, str, tuple[float, float]]]
     edges: list[tuple[int, str, int, str]]
+    # blocks: (name, title, member indices, inputs [[(index, port)]], outputs [(index, port)], collapsed)
+    groups: list[tuple] = field(default_factory=list)
 
 
 def plan_paste(text: str, target: Graph, offset: tuple[float, float] = (40.0, 40.0)) -> PastePlan:
@@ -43,14 +48,31 @@ def plan_paste(text: str, target: Graph, offset: tuple[float, float] = (40.0, 40
     src = project.graph
     index = {nid: i for i, nid in enumerate(src.node_ids())}
     taken = {n.name for n in target.nodes()}
+    taken_blocks = {g.name for g in target.groups()} | taken
+    block_names = {}
+    for gr in src.groups():  # a pasted block gets a fresh name, and its layers are named after it
+        name = _fresh_name(gr.name, taken_blocks)
+        taken_blocks.add(name)
+        block_names[gr.id] = name
     nodes = []
     for node in src.nodes():
-        name = _fresh_name(node.name, taken)
+        gr = src.group_of(node.id)
+        wanted = node.name
+        if gr is not None:
+            prefix = f"{gr.name}_"
+            local = node.name[len(prefix) :] if node.name.startswith(prefix) else node.name
+            wanted = f"{block_names[gr.id]}_{local}"
+        name = _fresh_name(wanted, taken)
         taken.add(name)
         pos = (node.pos[0] + offset[0], node.pos[1] + offset[1])
         nodes.append((node.type, dict(node.params), name, pos))
     edges = [(index[e.src], e.src_port, index[e.dst], e.dst_port) for e in src.edges()]
-    return PastePlan(nodes, edges)
+    groups = []
+    for gr in src.groups():
+        inputs = [[(index[n], p) for n, p in ports] for ports in gr.inputs]
+        outputs = [(index[n], p) for n, p in gr.outputs]
+        groups.append((block_names[gr.id], gr.title, [index[n] for n in gr.members], inputs, outputs, gr.collapsed))
+    return PastePlan(nodes, edges, groups)
 
 
 def _fresh_name(name: str, taken: set[str]) -> str:

@@ -45,6 +45,9 @@ class GraphEvents:
         self.param_changed = Event("param_changed")  # (node, name, old, new)
         self.node_moved = Event("node_moved")  # (node, old_pos, new_pos)
         self.node_renamed = Event("node_renamed")  # (node, old, new)
+        self.group_added = Event("group_added")  # (group)
+        self.group_removed = Event("group_removed")  # (group)
+        self.group_changed = Event("group_changed")  # (group, old copy): renamed, collapsed, members
         self.changed = Event("changed")  # () after any of the above
 
     def all(self) -> list[Event]:

@@ -23,14 +23,16 @@ from graph.model import Graph, GraphError, name_problem
 from graph.project import SETUP_BY_NAME, Project, default_setup
 
 FORMAT = "layerlab-project"
-VERSION = 1
+VERSION = 2  # 2: blocks ("groups"); a project without blocks is still written as version 1
+MAX_GROUPS = 10_000
 MAX_BYTES = 64 * 1024 * 1024
 MAX_NODES = 100_000
 
 # Migrations: MIGRATIONS[v] turns a version-v document (a plain dict) into version v+1.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: lambda doc: doc}  # 1 → 2: blocks are new and optional
 
-_TOP_FIELDS = {"format", "version", "meta", "nodes", "edges", "training"}
+_TOP_FIELDS = {"format", "version", "meta", "nodes", "edges", "training", "groups"}
+_GROUP_FIELDS = {"id", "name", "title", "members", "inputs", "outputs", "collapsed"}
 _NODE_FIELDS = {"id", "type", "name", "params", "pos"}
 _EDGE_FIELDS = {"from", "to"}
 
@@ -55,7 +57,23 @@ def to_document(project: Project) -> dict:
     edges = [{"from": [e.src, e.src_port], "to": [e.dst, e.dst_port]} for e in g.edges()]
     training = {p: project.setup[p] for p in SETUP_BY_NAME}
     meta = {k: project.meta[k] for k in sorted(project.meta)}
-    return {"format": FORMAT, "version": VERSION, "meta": meta, "nodes": nodes, "edges": edges, "training": training}
+    doc = {"format": FORMAT, "version": 1, "meta": meta, "nodes": nodes, "edges": edges, "training": training}
+    if g.groups():  # the lowest version that holds the project, so older LayerLabs open files without blocks
+        doc["version"] = 2
+        doc["groups"] = [group_document(gr) for gr in g.groups()]
+    return doc
+
+
+def group_document(group) -> dict:
+    return {
+        "id": group.id,
+        "name": group.name,
+        "title": group.title,
+        "members": list(group.members),
+        "inputs": [[list(p) for p in ports] for ports in group.inputs],
+        "outputs": [list(p) for p in group.outputs],
+        "collapsed": group.collapsed,
+    }
 
 
 def dumps(project: Project) -> str:
@@ -260,7 +278,55 @@ def _validate(doc: dict, source: str, catalog: Catalog) -> dict:
     edges = _expect(doc["edges"], list, source, "edges", "a list")
     plan_edges = [_validate_edge(e, i, source, seen) for i, e in enumerate(edges)]
     setup = _validate_training(doc.get("training", {}), source)
-    return {"meta": meta, "nodes": plan_nodes, "edges": plan_edges, "setup": setup}
+    groups = _expect(doc.get("groups", []), list, source, "groups", "a list")
+    if len(groups) > MAX_GROUPS:
+        raise ProjectFileError(source, f"too many blocks ({len(groups)}; limit {MAX_GROUPS})", "groups")
+    plan_groups = [_validate_group(gr, i, source, seen) for i, gr in enumerate(groups)]
+    return {"meta": meta, "nodes": plan_nodes, "edges": plan_edges, "setup": setup, "groups": plan_groups}
+
+
+def _validate_group(group: Any, i: int, source: str, ids: set[str]) -> dict:
+    """A block's fields as plain values; whether its layers can form a block is the graph's check."""
+    where = f"groups[{i}]"
+    _expect(group, dict, source, where, "an object")
+    _check_fields(group, _GROUP_FIELDS, {"id", "name", "members"}, source, where)
+    gid = _expect(group["id"], str, source, f"{where}.id", "text")
+    if not 0 < len(gid) <= 64:
+        raise ProjectFileError(source, "must be 1–64 characters", f"{where}.id")
+    name = _expect(group["name"], str, source, f"{where}.name", "text")
+    problem = name_problem(name)
+    if problem:
+        raise ProjectFileError(source, problem, f"{where}.name")
+    title = _expect(group.get("title", name), str, source, f"{where}.title", "text")
+    if len(title) > 200:
+        raise ProjectFileError(source, "is too long (at most 200 characters)", f"{where}.title")
+    members = _expect(group["members"], list, source, f"{where}.members", "a list of node ids")
+    for k, nid in enumerate(members):
+        if not isinstance(nid, str) or nid not in ids:
+            raise ProjectFileError(source, f"no node with id {str(nid)[:64]!r}", f"{where}.members[{k}]")
+
+    def port(value: Any, at: str) -> tuple[str, str]:
+        if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
+            raise ProjectFileError(source, "must be [node id, port name]", at)
+        return (value[0], value[1])
+
+    inputs = _expect(group.get("inputs", []), list, source, f"{where}.inputs", "a list")
+    plan_inputs = []
+    for k, ports in enumerate(inputs):
+        _expect(ports, list, source, f"{where}.inputs[{k}]", "a list of ports")
+        plan_inputs.append([port(p, f"{where}.inputs[{k}][{m}]") for m, p in enumerate(ports)])
+    outputs = _expect(group.get("outputs", []), list, source, f"{where}.outputs", "a list")
+    plan_outputs = [port(p, f"{where}.outputs[{k}]") for k, p in enumerate(outputs)]
+    collapsed = _expect(group.get("collapsed", False), bool, source, f"{where}.collapsed", "true or false")
+    return {
+        "id": gid,
+        "name": name,
+        "title": title,
+        "members": list(members),
+        "inputs": plan_inputs,
+        "outputs": plan_outputs,
+        "collapsed": collapsed,
+    }
 
 
 def _validate_meta(meta: Any, source: str) -> dict[str, str]:
@@ -355,4 +421,11 @@ def _build(plan: dict, source: str, catalog: Catalog) -> Project:
     if cycle:
         names = " → ".join(graph.node(n).name for n in cycle[:8])
         raise ProjectFileError(source, f"the connections form a cycle ({names} → …); a model must be acyclic", "edges")
+    for i, gr in enumerate(plan.get("groups", [])):
+        try:
+            graph.add_group(
+                gr["name"], gr["title"], gr["members"], gr["inputs"], gr["outputs"], gr["collapsed"], gr["id"]
+            )
+        except GraphError as err:
+            raise ProjectFileError(source, str(err), f"groups[{i}]") from None
     return Project(graph, plan["setup"], plan["meta"])

@@ -347,6 +347,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{layer} 的输入 {port} 已经连接；请先断开它",
     ),
     "connect.cycle": ("connecting {src} to {dst} would create a cycle", "把 {src} 连接到 {dst} 会形成环"),
+    "connect.block-split": (
+        "this connection would leave block {block} and come back into it; a block must stay one unit",
+        "这条连接会离开块 {block} 再回到它里面；块必须保持为一个整体",
+    ),
+    # --- block (group) refusals (graph/model.py group_problem)
+    "block.empty": ("select at least one layer to make a block", "请至少选择一个层来组成块"),
+    "block.missing": ("there is no layer with id {id}", "没有 id 为 {id} 的层"),
+    "block.io": (
+        "{layer} is an input or an output head; a block holds only the layers between them",
+        "{layer} 是输入层或输出头；块只能包含它们之间的层",
+    ),
+    "block.nested": (
+        "{layer} already belongs to block {block}; ungroup that block first",
+        "{layer} 已属于块 {block}；请先取消该块的分组",
+    ),
+    "block.split": (
+        "a path leaves the selection and comes back into it at {layer}; select the layers on that path too",
+        "有一条路径离开所选的层后又在 {layer} 回到其中；请把这条路径上的层也选上",
+    ),
+    "block.name-taken": ("another block is already named {name}", "已有另一个块名为 {name}"),
+    "block.bad-port": ("block port {port} is not a port of one of its layers", "块端口 {port} 不是其中某个层的端口"),
     # --- parameter refusals (graph/spec.py Param.check); {param} is the parameter's name, shown by its title
     "param.min": ("{param} must be ≥ {min} (got {got})", "{param} 必须 ≥ {min}（当前为 {got}）"),
     "param.max": ("{param} must be ≤ {max} (got {got})", "{param} 必须 ≤ {max}（当前为 {got}）"),

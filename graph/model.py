@@ -53,6 +53,31 @@ class Edge:
         return (self.src, self.src_port, self.dst, self.dst_port)
 
 
+Port = tuple[str, str]  # (node id, port name)
+
+
+@dataclass
+class Group:
+    """A block: named member layers shown (and exported) as one unit with its own ports.
+
+    The graph stays flat: a group only names a set of nodes. ``inputs[i]`` lists the member input
+    ports that block input ``i`` feeds (a residual block's input feeds its first layer and its Add);
+    ``outputs[j]`` is the member output port that block output ``j`` is. ``title`` is the kind of block
+    ("Residual block"); ``name`` is this instance's name. ``collapsed``: drawn as one card.
+    """
+
+    id: str
+    name: str
+    title: str
+    members: list[str]
+    inputs: list[list[Port]] = field(default_factory=list)
+    outputs: list[Port] = field(default_factory=list)
+    collapsed: bool = False
+
+    def copy(self) -> Group:
+        return copy.deepcopy(self)
+
+
 @dataclass
 class RemovedNode:
     """Everything needed to undo a node removal exactly."""
@@ -60,6 +85,7 @@ class RemovedNode:
     node: Node
     index: int
     edges: list[Edge] = field(default_factory=list)
+    group: Group | None = None  # the node's block as it was before the removal
 
 
 MAX_NAME = 80
@@ -97,6 +123,8 @@ class Graph:
         self._topo: list[str] | None = None  # cached topological order
         self._next_id = 1
         self._next_seq = 1
+        self._groups: dict[str, Group] = {}  # in creation order
+        self._group_of: dict[str, str] = {}  # member node id -> group id
         self.events = GraphEvents()
 
     # ----------------------------------------------------------------- reading
@@ -248,9 +276,10 @@ class Graph:
         self._g.remove_node(node_id)
         self._topo = None
         del self._names[node.name]
+        group = self._leave_group(node_id)
         self.events.node_removed.emit(node)
         self.events.changed.emit()
-        return RemovedNode(node, index, edges)
+        return RemovedNode(node, index, edges, group)
 
     def restore_node(self, record: RemovedNode) -> Node:
         """Undo ``remove_node``: the node at its old index, then its old edges with their old order."""
@@ -260,6 +289,14 @@ class Graph:
         self._insert(node, record.index)
         self.events.node_added.emit(node)
         self.events.changed.emit()
+        if record.group is not None:  # back into its block, which comes back if it had gone
+            old = record.group.copy()
+            if old.id in self._groups:
+                self._replace_group(old)
+            else:
+                self._store_group(old)
+                self.events.group_added.emit(old)
+            self.events.changed.emit()
         for edge in record.edges:
             self.connect(edge.src, edge.src_port, edge.dst, edge.dst_port, seq=edge.seq)
         return node
@@ -308,6 +345,23 @@ class Graph:
             return message("connect.taken", port=repr(dst_port), layer=self.node(dst).name)
         if check_cycle and nx.has_path(self._g, dst, src):
             return message("connect.cycle", src=self.node(src).name, dst=self.node(dst).name)
+        if self._groups and check_cycle:
+            split = self._splits_group(src, dst)
+            if split is not None:
+                return message("connect.block-split", block=split.name)
+        return None
+
+    def _splits_group(self, src: str, dst: str) -> Group | None:
+        """The block a new edge src → dst would leave and re-enter (a block must stay one call)."""
+        gs, gd = self._group_of.get(src), self._group_of.get(dst)
+        if gs is not None and gs == gd:
+            return None
+        before = nx.ancestors(self._g, src) | {src}
+        after = nx.descendants(self._g, dst) | {dst}
+        for group in self._groups.values():
+            members = set(group.members)
+            if members & before and members & after:
+                return group
         return None
 
     def disconnect(self, edge: Edge) -> Edge:
@@ -351,6 +405,210 @@ class Graph:
         self._names[name] = node_id
         self.events.node_renamed.emit(node, old, name)
         self.events.changed.emit()
+        return old
+
+    # ----------------------------------------------------------------- blocks (groups)
+    def groups(self) -> list[Group]:
+        """Every block, in creation order (the stored objects: read them, change them through the methods)."""
+        return list(self._groups.values())
+
+    def group(self, group_id: str) -> Group:
+        try:
+            return self._groups[group_id]
+        except KeyError:
+            raise GraphError(f"no block with id {group_id!r}") from None
+
+    def group_of(self, node_id: str) -> Group | None:
+        gid = self._group_of.get(node_id)
+        return None if gid is None else self._groups[gid]
+
+    def new_group_id(self) -> str:
+        i = len(self._groups) + 1
+        while f"g{i}" in self._groups:
+            i += 1
+        return f"g{i}"
+
+    def unique_group_name(self, base: str) -> str:
+        taken = {g.name for g in self._groups.values()} | set(self._names)
+        if base not in taken:
+            return base
+        i = 1
+        while f"{base}{i}" in taken:
+            i += 1
+        return f"{base}{i}"
+
+    def group_problem(self, members: list[str], group_id: str | None = None) -> str | None:
+        """Why these layers cannot form one block, or None. A block holds at least one layer, no Input
+        and no output head, no layer of another block, and no path may leave it and come back."""
+        if not members:
+            return message("block.empty")
+        for nid in members:
+            if nid not in self._g:
+                return message("block.missing", id=repr(nid))
+            spec = self.spec(nid)
+            if spec.is_input or spec.is_head:
+                return message("block.io", layer=self.node(nid).name)
+            other = self._group_of.get(nid)
+            if other is not None and other != group_id:
+                return message("block.nested", layer=self.node(nid).name, block=self._groups[other].name)
+        inside = set(members)
+        leaving = {e.dst for nid in inside for e in self.out_edges(nid) if e.dst not in inside}
+        if leaving:
+            reach = set().union(*(nx.descendants(self._g, n) | {n} for n in leaving))
+            back = reach & inside
+            if back:
+                name = self.node(sorted(back, key=self._order.index)[0]).name
+                return message("block.split", layer=name)
+        return None
+
+    def boundary(self, members: list[str]) -> tuple[list[list[Port]], list[Port]]:
+        """The ports a block of these layers has, from the connections: one input per outside source
+        (with every member port it feeds), plus each empty member input; one output per member port
+        that feeds an outside layer, plus the main output of each member that feeds nothing."""
+        inside = set(members)
+        order = [n for n in self._order if n in inside]
+        sources: dict[Port, list[Port]] = {}
+        empty: list[list[Port]] = []
+        for nid in order:
+            for port in self.spec(nid).inputs:
+                es = self.in_edges(nid, port.name)
+                if not es:
+                    empty.append([(nid, port.name)])
+                for e in es:
+                    if e.src not in inside:
+                        sources.setdefault((e.src, e.src_port), []).append((nid, port.name))
+        first_seq = {}
+        for nid in order:
+            for e in self.in_edges(nid):
+                if e.src not in inside:
+                    first_seq.setdefault((e.src, e.src_port), e.seq)
+        inputs = [sources[k] for k in sorted(sources, key=first_seq.__getitem__)] + empty
+        outputs: list[Port] = []
+        for nid in order:
+            spec = self.spec(nid)
+            out = self.out_edges(nid)
+            for port in spec.outputs:
+                if any(e.src_port == port.name and e.dst not in inside for e in out):
+                    outputs.append((nid, port.name))
+            if not out and spec.outputs:
+                outputs.append((nid, spec.outputs[0].name))
+        return inputs, outputs
+
+    def add_group(
+        self,
+        name: str,
+        title: str,
+        members: list[str],
+        inputs: list[list[Port]] | None = None,
+        outputs: list[Port] | None = None,
+        collapsed: bool = False,
+        group_id: str | None = None,
+    ) -> Group:
+        """Make these layers one block; without ``inputs``/``outputs`` its ports come from ``boundary``."""
+        if group_id is None:
+            group_id = self.new_group_id()
+        elif group_id in self._groups:
+            raise GraphError(f"a block with id {group_id!r} already exists")
+        members = [n for n in self._order if n in set(members)] if all(m in self._g for m in members) else members
+        problem = self.group_problem(members) or self.group_name_problem(name, group_id)
+        if problem:
+            raise GraphError(problem)
+        if inputs is None or outputs is None:
+            found_in, found_out = self.boundary(members)
+            inputs = found_in if inputs is None else inputs
+            outputs = found_out if outputs is None else outputs
+        group = Group(group_id, name, str(title or name), list(members), [], [], bool(collapsed))
+        group.inputs = [[tuple(p) for p in ports] for ports in inputs]
+        group.outputs = [tuple(p) for p in outputs]
+        problem = self._ports_problem(group)
+        if problem:
+            raise GraphError(problem)
+        self._store_group(group)
+        self.events.group_added.emit(group)
+        self.events.changed.emit()
+        return group
+
+    def remove_group(self, group_id: str) -> Group:
+        """Ungroup: the layers stay, the block goes; returns it for ``restore_group``."""
+        group = self.group(group_id)
+        del self._groups[group_id]
+        for nid in group.members:
+            self._group_of.pop(nid, None)
+        self.events.group_removed.emit(group)
+        self.events.changed.emit()
+        return group.copy()
+
+    def restore_group(self, group: Group) -> Group:
+        """Undo ``remove_group`` (or re-add a block exactly as it was)."""
+        return self.add_group(
+            group.name, group.title, group.members, group.inputs, group.outputs, group.collapsed, group.id
+        )
+
+    def set_group(self, group_id: str, name: str | None = None, collapsed: bool | None = None) -> Group:
+        """Rename a block or collapse/expand it; returns the block as it was."""
+        group = self.group(group_id)
+        old = group.copy()
+        if name is not None and name != group.name:
+            problem = self.group_name_problem(name, group_id)
+            if problem:
+                raise GraphError(problem)
+            group.name = name
+        if collapsed is not None:
+            group.collapsed = bool(collapsed)
+        self.events.group_changed.emit(group, old)
+        self.events.changed.emit()
+        return old
+
+    def group_name_problem(self, name, group_id: str | None = None) -> str | None:
+        problem = name_problem(name)
+        if problem:
+            return problem
+        if any(g.name == name and g.id != group_id for g in self._groups.values()):
+            return message("block.name-taken", name=repr(name))
+        return None
+
+    def _ports_problem(self, group: Group) -> str | None:
+        members = set(group.members)
+        for ports in group.inputs:
+            for nid, port in ports:
+                if nid not in members or self.spec(nid).input_port(port) is None:
+                    return message("block.bad-port", port=f"{nid}.{port}")
+        for nid, port in group.outputs:
+            if nid not in members or self.spec(nid).output_port(port) is None:
+                return message("block.bad-port", port=f"{nid}.{port}")
+        return None
+
+    def _store_group(self, group: Group) -> None:
+        self._groups[group.id] = group
+        for nid in group.members:
+            self._group_of[nid] = group.id
+
+    def _replace_group(self, group: Group) -> None:
+        current = self._groups[group.id]
+        for nid in current.members:
+            self._group_of.pop(nid, None)
+        old = current.copy()
+        current.name, current.title, current.collapsed = group.name, group.title, group.collapsed
+        current.members, current.inputs, current.outputs = group.members, group.inputs, group.outputs
+        for nid in current.members:
+            self._group_of[nid] = current.id
+        self.events.group_changed.emit(current, old)
+
+    def _leave_group(self, node_id: str) -> Group | None:
+        """Take a removed node out of its block (a block left empty goes); returns the block as it was."""
+        gid = self._group_of.pop(node_id, None)
+        if gid is None:
+            return None
+        group = self._groups[gid]
+        old = group.copy()
+        group.members = [n for n in group.members if n != node_id]
+        if not group.members:
+            del self._groups[gid]
+            self.events.group_removed.emit(old)
+            return old
+        group.inputs = [kept for ports in group.inputs if (kept := [p for p in ports if p[0] != node_id])]
+        group.outputs = [p for p in group.outputs if p[0] != node_id]
+        self.events.group_changed.emit(group, old)
         return old
 
     # ----------------------------------------------------------------- helpers

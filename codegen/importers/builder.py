@@ -79,10 +79,16 @@ class GraphBuilder:
         self.outputs: list[tuple[Ref, str | None]] = []
         self._torch: dict[str, dict[str, np.ndarray]] = {}
         self._keras: dict[str, dict[str, list[np.ndarray]]] = {}
+        self.scope: tuple[str, str] | None = None  # (module path, class) of the block being read, if any
+        self._scopes: dict[str, tuple[str, str]] = {}  # node id -> the block it was read from
 
     # ----------------------------------------------------------------- building
     def name(self, wanted: str | None, type_id: str) -> str:
         base = clean_name(wanted or type_id.split(".")[-1], type_id.split(".")[-1])
+        if self.scope is not None:  # inside a block: <block>_<name>, as LayerLab names a block's layers
+            prefix = f"{clean_name(self.scope[0], 'block')}_"
+            if not base.startswith(prefix):
+                base = clean_name(prefix + re.sub(r"_\d+$", "", base))
         if name_problem(base) is None and self.graph.find_by_name(base) is None:
             return base
         return self.graph.unique_name(base)
@@ -149,6 +155,8 @@ class GraphBuilder:
                 except GraphError as err:
                     self.problems.append(f"{where} ({spec.title}): {err}")
                     return POISON
+        if self.scope is not None:
+            self._scopes[node.id] = self.scope
         if weights:
             self._torch[node.name] = {k: np.asarray(v, dtype=np.float32) for k, v in weights.items()}
         if keras_weights:
@@ -186,12 +194,38 @@ class GraphBuilder:
         errors = [f"{self.graph.node(d.node_id).name if d.node_id else 'model'}: {d.message}" for d in analysis.errors]
         if errors:
             raise ImportFailed(errors, "the imported graph does not check (an importer limitation)")
+        self._make_blocks()
         for nid, pos in layered_positions(self.graph).items():
             self.graph.move(nid, pos)
         meta = {"title": self.title, "description": description or f"Imported from {self.source or 'a model'}."}
         project = Project(self.graph, default_setup(), meta)
         project.setup.update(suggest_data(project))
         return Imported(project, dict(self._torch), dict(self._keras), list(self.notes))
+
+    def _make_blocks(self) -> None:
+        """One block per container module the layers came from (a PyTorch ``nn.Module`` subclass that
+        holds layers: LayerLab's own exported blocks, a ResNet's BasicBlock); one that cannot be a
+        block (a path leaves it and comes back) stays separate layers, with a note."""
+        members: dict[str, list[str]] = {}
+        classes: dict[str, str] = {}
+        for nid, (path, cls) in self._scopes.items():
+            if nid in self.graph:
+                members.setdefault(path, []).append(nid)
+                classes[path] = cls
+        for path, ids in members.items():
+            name = clean_name(path, "block")
+            problem = self.graph.group_problem(ids) or self.graph.group_name_problem(name)
+            if problem:
+                self.notes.append(f"{path} ({classes[path]}): kept as separate layers ({problem})")
+                continue
+            self.graph.add_group(name, block_title(classes[path]), ids)
+
+
+def block_title(cls: str) -> str:
+    """``ResidualBlock`` → ``Residual block`` (a class name as a block's title)."""
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+", cls) or [cls]
+    text = " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words)
+    return (text[:1].upper() + text[1:])[:200] or "Block"
 
 
 def guess_head(graph: Graph, analysis, ref: Ref) -> str:

@@ -35,7 +35,7 @@ def complete(imported: Imported, reference: Reference | None = None, weights_pat
         if not has_weights(step):
             continue
         node_name = project.graph.node(step.id).name
-        module = getattr(tmodel, step.name)
+        module = tmodel.get_submodule(step.module)
         shapes = {k: tuple(v.shape) for k, v in module_arrays(module).items()}
         if node_name in imported.torch_weights:
             given = imported.torch_weights[node_name]
@@ -43,22 +43,22 @@ def complete(imported: Imported, reference: Reference | None = None, weights_pat
             if got != shapes:
                 problems.append(f"{node_name}: weights {got} do not fit the layer ({shapes})")
                 continue
-            arrays[step.name] = given
+            arrays[step.module] = given
         elif node_name in imported.keras_weights:
             try:
-                arrays[step.name] = keras_to_torch(step, imported.keras_weights[node_name], shapes)
+                arrays[step.module] = keras_to_torch(step, imported.keras_weights[node_name], shapes)
             except ValueError as err:
                 problems.append(str(err))
     if problems:
         raise ImportFailed(problems, "the imported weights do not fit")
     for name, tensors in arrays.items():
-        module = getattr(tmodel, name)
+        module = tmodel.get_submodule(name)
         state = module.state_dict()
         state.update({k: torch.from_numpy(np.array(v, dtype=np.float32)) for k, v in tensors.items()})
         module.load_state_dict(state)
     report = {"layers": len(project.graph), "tensors": sum(len(v) for v in arrays.values()), "compared": False}
     weighted = [s for s in plan.steps if has_weights(s)]
-    if reference is not None and all(s.name in arrays for s in weighted):
+    if reference is not None and all(s.module in arrays for s in weighted):
         x = sample_inputs(plan, batch, seed=0)
         by_var = x if plan.multi else {plan.input_step.var: x}
         names = {s.var: project.graph.node(s.id).name for s in plan.inputs}

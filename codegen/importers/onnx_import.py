@@ -199,8 +199,19 @@ class _OnnxImporter:
         classes = _literal(m.get("pkg.torch.onnx.class_hierarchy"))
         if not names or not classes or len(names) < 3 or len(classes) < 3:
             return None, None
-        cls = classes[1].split(".")[-1]
-        return names[1], cls
+        # A container of layers (a block's nn.Module subclass) is looked through: the layer is the
+        # first module below it that is a torch.nn class or one LayerLab reads; an op of the
+        # container's own forward (a residual Add) is a plain op.
+        k = 1
+        while self._container(classes[k]) and k < min(len(names), len(classes)) - 2:
+            k += 1
+        if self._container(classes[k]):
+            return None, None
+        return names[k], classes[k].split(".")[-1]
+
+    def _container(self, qualified: str) -> bool:
+        cls = qualified.split(".")[-1]
+        return not qualified.startswith("torch.") and not hasattr(self, f"_m_{cls}")
 
     def fx(self, n) -> str:
         return self.meta[id(n)].get("pkg.torch.onnx.fx_node", "")

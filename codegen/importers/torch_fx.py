@@ -358,6 +358,7 @@ class _Importer:
             if node.op == "output":
                 self._output(node)
                 continue
+            self.b.scope = self._container(node)
             try:
                 args, kwargs = self.val(node.args), self.val(node.kwargs)
                 if self.poisoned(args) or self.poisoned(kwargs):
@@ -371,6 +372,17 @@ class _Importer:
             except _Refuse as why:
                 self.env[node] = self.b.unsupported(self._where(node), self._op(node), str(why))
         return self.b.finish(heads)
+
+    def _container(self, node) -> tuple[str, str] | None:
+        """(path, class) of the outermost user module (not torch.nn's, not a LayerLab leaf) that this
+        node runs inside: the block it belongs to."""
+        for path, entry in (node.meta.get("nn_module_stack") or {}).items():
+            cls = entry[1] if isinstance(entry, tuple) else entry
+            if not isinstance(cls, type) or not path:
+                continue
+            if not cls.__module__.startswith("torch.") and cls.__name__ not in LAYERLAB_LEAVES:
+                return (str(entry[0] if isinstance(entry, tuple) else path), cls.__name__)
+        return None
 
     def _unknown(self, node, args) -> str | None:
         """Why a node fed by a refused one would be refused too (its own operation), or None."""

@@ -229,7 +229,43 @@ def test_small_resnet():
     down = g.find_by_name("layer2_downsample_0")
     assert down.type == "conv2d" and down.params["kernel_size"] == [1, 1] and down.params["strides"] == [2, 2]
     assert g.find_by_name("fc") is not None and g.find_by_name("stem").params["use_bias"] is False
+    # each BasicBlock comes in as a block of its own, named like its module; the rest stays outside
+    blocks = {gr.name: (gr.title, len(gr.members)) for gr in g.groups()}
+    assert blocks == {"layer1": ("Basic block", 7), "layer2": ("Basic block", 9)}
+    assert g.group_of(g.find_by_name("stem").id) is None
     check_outputs(imported, reference)
+    source = generate(imported.project, "pytorch", form="model").source
+    assert "class BasicBlock(nn.Module):" in source and "class BasicBlock2(nn.Module):" in source
+
+
+def test_exported_blocks_import_back_as_the_same_blocks():
+    from codegen_helpers import add_block
+
+    from graph.project import Project
+
+    project = Project()
+    g = project.graph
+    image = g.add_node("input.image", {"channels": 1, "height": 8, "width": 8}, "image")
+    stem = g.add_node("conv2d", {"filters": 8, "kernel_size": [3, 3], "padding": [1, 1, 1, 1]}, "stem")
+    g.connect(image.id, "out", stem.id, "in")
+    last = stem.id
+    for key in ("residual", "residual", "se"):
+        last = add_block(g, key, last, 8).outputs[0][0]
+    flat, dense, head = g.add_node("flatten"), g.add_node("dense", {"units": 10}), g.add_node("output.classification")
+    g.connect(last, "out", flat.id, "in")
+    g.connect(flat.id, "out", dense.id, "in")
+    g.connect(dense.id, "out", head.id, "in")
+    source = generate(project, "pytorch", form="model").source
+    model = exec_source(source, "blocks_model.py")["Model"]()
+    imported, reference = import_module(model, [("image", (1, 8, 8), "float32")], heads=["classification"])
+    again = imported.project.graph
+    assert [(gr.name, gr.title, len(gr.members)) for gr in again.groups()] == [
+        ("residual", "Residual block", 7),
+        ("residual_1", "Residual block", 7),
+        ("se", "Squeeze and excitation block", 5),
+    ]
+    check_outputs(imported, reference)
+    assert generate(imported.project, "pytorch", form="model").source.count("= ResidualBlock()") == 2
 
 
 def test_transformer_encoder_written_out():
