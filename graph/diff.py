@@ -94,6 +94,9 @@ class ModelDiff:
     connections_removed: list[Connection] = field(default_factory=list)
     setup: list[Change] = field(default_factory=list)
     matches: dict[str, str] = field(default_factory=dict)  # id in a → id in b
+    blocks_added: list[str] = field(default_factory=list)  # "residual (Residual block)"
+    blocks_removed: list[str] = field(default_factory=list)
+    blocks_changed: list[str] = field(default_factory=list)  # "residual: + conv3, - relu1"
 
     @property
     def equal(self) -> bool:
@@ -105,6 +108,9 @@ class ModelDiff:
             or self.connections_added
             or self.connections_removed
             or self.setup
+            or self.blocks_added
+            or self.blocks_removed
+            or self.blocks_changed
         )
 
     def counts(self) -> dict[str, int]:
@@ -115,6 +121,7 @@ class ModelDiff:
             "renamed": len(self.renamed),
             "connections": len(self.connections_added) + len(self.connections_removed),
             "setup": len(self.setup),
+            "blocks": len(self.blocks_added) + len(self.blocks_removed) + len(self.blocks_changed),
         }
 
     def text(self, a_label: str = "a", b_label: str = "b", lang: str = "en") -> str:
@@ -137,6 +144,9 @@ class ModelDiff:
         section("layers changed", [f"~ {c.name}: {c.text()}" for c in self.changed])
         section("connections added", [f"+ {c.text()}" for c in self.connections_added])
         section("connections removed", [f"- {c.text()}" for c in self.connections_removed])
+        section("blocks added", [f"+ {b}" for b in self.blocks_added])
+        section("blocks removed", [f"- {b}" for b in self.blocks_removed])
+        section("blocks changed", [f"~ {b}" for b in self.blocks_changed])
         section("training setup", [f"~ {c.text()}" for c in self.setup])
         return "\n".join(lines)
 
@@ -156,6 +166,9 @@ class ModelDiff:
         section("修改的层", [f"~ {c.name}：{c.text('zh')}" for c in self.changed])
         section("新增的连接", [f"+ {c.text()}" for c in self.connections_added])
         section("删除的连接", [f"- {c.text()}" for c in self.connections_removed])
+        section("新增的块", [f"+ {b}" for b in self.blocks_added])
+        section("删除的块", [f"- {b}" for b in self.blocks_removed])
+        section("修改的块", [f"~ {b}" for b in self.blocks_changed])
         section("训练设置", [f"~ {c.text('zh')}" for c in self.setup])
         return "\n".join(lines)
 
@@ -292,7 +305,32 @@ def diff_projects(a: Project, b: Project) -> ModelDiff:
     result.connections_removed = [c for key, c in before.items() if key not in after]
     result.connections_added = [c for key, c in after.items() if key not in before]
     result.setup = _setup_changes(a.setup, b.setup)
+    _block_changes(ga, gb, matches, result)
     return result
+
+
+def _block_changes(ga: Graph, gb: Graph, matches: dict[str, str], result: ModelDiff) -> None:
+    """Blocks by name: added, removed, or holding other layers (by the layers' names in ``b``);
+    collapsing is a view and no difference."""
+    before = {g.name: g for g in ga.groups()}
+    after = {g.name: g for g in gb.groups()}
+    for name, g in after.items():
+        if name not in before:
+            result.blocks_added.append(f"{name} ({g.title})")
+    for name, g in before.items():
+        if name not in after:
+            result.blocks_removed.append(f"{name} ({g.title})")
+            continue
+        new = after[name]
+        old_members = {matches.get(n, ("gone", n)) for n in g.members}
+        new_members = set(new.members)
+        plus = [gb.node(n).name for n in new.members if n not in old_members]
+        minus = [ga.node(n).name for n in g.members if matches.get(n, ("gone", n)) not in new_members]
+        parts = [f"+ {n}" for n in plus] + [f"- {n}" for n in minus]
+        if g.title != new.title:
+            parts.insert(0, f"title: {g.title} → {new.title}")
+        if parts:
+            result.blocks_changed.append(f"{name}: {', '.join(parts)}")
 
 
 __all__ = ["Change", "Connection", "LayerChange", "LayerRef", "ModelDiff", "Rename", "diff_projects", "match_nodes"]

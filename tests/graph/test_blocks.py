@@ -190,3 +190,20 @@ def test_the_library_saves_blocks_and_reports_bad_files(tmp_path):
     assert any("exactly one block" in p for p in problems)
     assert check_fragment(entries[0].text, "x").graph.groups()[0].title == "My residual"
     assert load_library(tmp_path / "missing") == ([], [])
+
+
+def test_model_diff_reports_blocks_added_removed_and_changed():
+    from graph.diff import diff_projects
+
+    g, image, conv, relu, add, flat = _residual_graph()
+    a = loads(dumps(Project(g)))
+    group = g.add_group("res", "Residual block", [conv.id, relu.id])
+    b = loads(dumps(Project(g)))
+    d = diff_projects(a, b)
+    assert d.blocks_added == ["res (Residual block)"] and not d.equal and "blocks added (1)" in d.text()
+    g.remove_group(group.id)
+    g.add_group("res", "Residual block", [conv.id, relu.id, add.id], collapsed=True)
+    c = loads(dumps(Project(g)))
+    assert diff_projects(b, c).blocks_changed == ["res: + add"]
+    assert diff_projects(c, a).blocks_removed == ["res (Residual block)"]
+    assert "删除的块" in diff_projects(c, a).text(lang="zh")
