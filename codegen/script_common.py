@@ -14,17 +14,38 @@ from codegen.pyfmt import lit
 from codegen.templating import render_around_model
 
 
-def write(template: str, context: dict, model: Callable[[Emitter], None]) -> Emitter:
-    """The script: the template's ``before_model()``, the model emitted node by node, ``after_model()``."""
+def write(template: str, context: dict, model: Callable[[Emitter], None], plan: Plan | None = None) -> Emitter:
+    """The script: the template's ``before_model()``, the model emitted node by node, ``after_model()``.
+
+    With ``plan``, the model is emitted first so the inspection tables (codegen/probes.py) can say
+    where each layer's output is in it."""
     context = {**context, "short": template.startswith("minimal_")}  # the short script: no checks or protocol
+    body = Emitter()
+    model(body)
+    if plan is not None:
+        context.update(inspect_context(plan, body, keras=context["framework"] != "PyTorch"))
     before, after = render_around_model(template, **context)
     em = Emitter()
     em.block(before)
     em.blank(2)
-    model(em)
+    em.extend(body)
     em.blank(2)
     em.block(after)
     return em
+
+
+def inspect_context(plan: Plan, body: Emitter, keras: bool) -> dict:
+    """The tables the teaching views' inspection reads (templates/_inspect.py.j2)."""
+    from codegen import probes
+
+    relu = [s.display for s in plan.steps if s.type == "relu" or s.params.get("activation") == "relu"]
+    return {
+        "inspect_probes": probes.table_source(probes.probe_table(plan, body, keras)),
+        "inspect_heads": probes.heads_source(plan),
+        "inspect_keras_axes": probes.keras_layouts_source(plan) if keras else "",
+        "inspect_weighted": probes.assignment("WEIGHTED", probes.weighted_layers(plan, keras)),
+        "inspect_relu": probes.assignment("RELU_LAYERS", relu, "their dead-unit share is reported"),
+    }
 
 
 def context(project, plan: Plan, ctx, project_dir, script_name: str, framework: str, channels_last: bool) -> dict:

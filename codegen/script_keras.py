@@ -43,7 +43,7 @@ def write(
     acc = context["acc_head"]
     several = len(context["heads"]) > 1  # Keras prefixes a metric with its output's name only then
     context["acc_key"] = f"{context['heads'][acc]['name']}_accuracy" if several and acc is not None else "accuracy"
-    return script_common.write(template, context, lambda em: _model(em, plan, rendered))
+    return script_common.write(template, context, lambda em: _model(em, plan, rendered), plan)
 
 
 def _head_loss(h: dict):

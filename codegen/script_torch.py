@@ -46,7 +46,7 @@ def write(
             h["loss_args"] = f"{h['var']}.flatten(0, 1), y[{key}].flatten()"
         else:
             h["loss_args"] = f"{h['var']}, y[{key}]"
-    return script_common.write(template, context, lambda em: _model(em, plan, rendered))
+    return script_common.write(template, context, lambda em: _model(em, plan, rendered), plan)
 
 
 def _loss_fn(loss: str, smoothing: float) -> str:

@@ -162,6 +162,8 @@ class Progress(keras.callbacks.Callback):
         rate = self.seen * self.batch_size / (time.perf_counter() - self.start)
         lr = self.learning_rate()
         self.control.emit("batch", step=self.step, loss=loss, samples_per_s=rate, lr=lr)
+        if self.control.inspector is not None:
+            self.control.inspector.maybe(self.model, self.epoch + 1, self.step)
         if self.boundary is not None:
             self.boundary.show(self.model, self.epoch + 1, self.step)
         if self.control.should_stop():
@@ -192,6 +194,8 @@ class Progress(keras.callbacks.Callback):
             lr=self.learning_rate(),
             seconds=time.perf_counter() - self.start,
         )
+        if self.control.inspector is not None:
+            self.control.inspector.show(self.model, epoch + 1, self.step)
         if self.boundary is not None:
             self.boundary.show(self.model, epoch + 1, self.step)
 
@@ -274,6 +278,8 @@ def parse_args(argv=None):
     parser.add_argument("--resume", help="checkpoint (.keras) to continue from")
     parser.add_argument("--progress", choices=("text", "jsonl"), default="text")
     parser.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard")
+    parser.add_argument("--inspect", action="store_true", help="report every layer's output (teaching views)")
+    parser.add_argument("--inspect-sample", type=int, default=0, help="the test sample --inspect shows")
     return parser.parse_args(argv)
 
 
@@ -325,11 +331,11 @@ def load_checkpoint(path):
 def run(args, control, device):
     keras.utils.set_random_seed(args.seed)
     data = split_data(read_data(args.data), args.seed)
-    first_epoch, first_step = 0, 0
+    first_epoch, first_step, taps = 0, 0, None
     if args.resume:
         model, first_epoch, first_step = load_checkpoint(args.resume)
     else:
-        model = build_model()
+        model, taps = build_traced(build_model) if args.inspect else (build_model(), None)
         model.compile(optimizer=make_optimizer(args.lr), loss=LOSS, metrics=metrics())
     x_train = data["x_train"]
     check_targets(model, x_train, data["y_train"])
@@ -348,6 +354,9 @@ def run(args, control, device):
     boundary = DecisionMap(control, data["x"]) if control.jsonl else None
     progress = Progress(control, first_epoch, first_step, args.batch_size, boundary)
     callbacks = [progress, *tensorboard_callback(args.tensorboard, control)]
+    control.inspector = make_inspector(args, control, model, taps, data)
+    if control.inspector is not None:
+        control.inspector.show(model, first_epoch, first_step)
     has_val = len(data["x_val"]) > 0
     model.fit(
         x_train,
@@ -413,6 +422,8 @@ def main(argv=None):
 #     {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
 #         "lr": ...}
 #     {"event": "boundary", "epoch": ..., "step": ..., "values": ..., ...}
+#     {"event": "inspect", "epoch": ..., "file": ..., "shapes": ..., "grad_norms": ..., "weights": ...,
+#         "gradients": ..., "dead": ...}   (with --inspect; the file holds every layer's output)
 #     {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...,
 #         "confusion": ..., "classes": ..., "misclassified": ...}
 #     {"event": "error", "kind": "nan" | "oom" | "shape" | "data" | "device", "message": ...}
@@ -432,6 +443,7 @@ class Control:
         self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
         self.next_check = 0.0
         self.calls = 0
+        self.inspector = None  # --inspect: the teaching views' Inspector
 
     def emit(self, event, **fields):
         if self.jsonl:
@@ -510,6 +522,188 @@ def is_shape_error(err):
     """True for the errors a model raises when the data have the wrong shape."""
     text = str(err).lower()
     return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
+
+
+# --inspect: what the teaching views show, from this code itself. A line tracer (sys.settrace) follows
+# the model's functions and keeps each layer's variable once the statements that compute it have run
+# (PROBES: the statement's first and last line counted from its function's def line, 1000000 for "at
+# return", and the variable). Inspection changes nothing: the model is in inference mode for it, no
+# optimiser step is taken and no random number is drawn, so a run trains the same with and without it.
+PROBES = {
+    "build_model": [
+        (2, 2, "point", {None: "point"}),
+        (3, 3, "x", {None: "hidden1"}),
+        (4, 4, "x", {None: "hidden2"}),
+        (5, 5, "logits", {None: "score"}),
+        (1000000, 1000000, "logits", {None: "upper_moon"}),
+    ],
+}
+HEAD_ACTIVATIONS = {"upper_moon": "sigmoid"}
+KERAS_AXES = {}  # the axes from Keras' channels-last order to LayerLab's
+WEIGHTED = {"hidden1": ["hidden1"], "hidden2": ["hidden2"], "score": ["score"]}
+RELU_LAYERS = []  # their dead-unit share is reported
+INSPECT_SECONDS = 5.0  # during a long epoch, at most this often
+
+
+class LayerTaps:
+    """A context manager: the values of PROBES' variables as the traced functions compute them."""
+
+    def __init__(self, scope_of):
+        self.scope_of, self.values = scope_of, {}
+
+    def __enter__(self):
+        self.previous = sys.gettrace()
+        sys.settrace(self.call)
+        return self.values
+
+    def __exit__(self, *exc):
+        sys.settrace(self.previous)
+
+    def call(self, frame, event, arg):
+        code = frame.f_code
+        owner = frame.f_locals.get("self")
+        key = f"{type(owner).__name__}.{code.co_name}" if owner is not None else code.co_name
+        rows = PROBES.get(key)
+        if rows is None:
+            return None
+        pending, first, scope = list(rows), code.co_firstlineno, self.scope_of(frame)
+
+        def line(frame, event, arg):
+            at = frame.f_lineno - first
+            while pending and (event == "return" or at > pending[0][1]):
+                _, _, var, names = pending.pop(0)
+                name = names.get(scope)
+                if name is not None and var in frame.f_locals:
+                    self.values[name] = frame.f_locals[var]
+            return line
+
+        return line
+
+
+def head_values(name, value):
+    """What a head predicts from its scores (class probabilities, or probabilities per label)."""
+    kind = HEAD_ACTIVATIONS.get(name)
+    if kind == "softmax":
+        shifted = np.exp(value - value.max(axis=-1, keepdims=True))
+        return shifted / shifted.sum(axis=-1, keepdims=True)
+    if kind == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-value))
+    return value
+
+
+def histogram(values, bins=24):
+    """Counts and bin edges of all values (an empty list for none)."""
+    values = np.concatenate([np.ravel(v) for v in values]) if values else np.zeros(0)
+    if not len(values):
+        return {"counts": [], "edges": []}
+    top = float(np.abs(values).max()) or 1.0
+    counts, edges = np.histogram(values, bins=bins, range=(-top, top))
+    return {"counts": counts.tolist(), "edges": edges.tolist()}
+
+
+def dead_fraction(batch_values):
+    """The share of units that are 0 for every sample of the batch (dead ReLUs)."""
+    a = np.asarray(batch_values)
+    if a.ndim < 2 or not a.size:
+        return None
+    return float(np.mean(np.all(a == 0, axis=0)))
+
+
+def take(x, i):
+    """Samples i… of one split (a dict of arrays for several inputs)."""
+    if isinstance(x, dict) or hasattr(x, "items"):
+        return {k: v[i] for k, v in x.items()}
+    return x[i]
+
+
+class Inspector:
+    """Every layer's output for one test sample, and per layer its weights and gradients on a fixed
+    training batch; written to DIR/inspect/<n>.npz with an "inspect" event naming the file."""
+
+    def __init__(self, control, sample, x_sample, batch_x, batch_y, relu_layers):
+        self.control, self.sample, self.count, self.next_time = control, sample, 0, 0.0
+        self.x, self.batch_x, self.batch_y, self.relu = x_sample, batch_x, batch_y, set(relu_layers)
+        (control.out_dir / "inspect").mkdir(parents=True, exist_ok=True)
+
+    def maybe(self, model, epoch, step):
+        """During an epoch: at most every INSPECT_SECONDS."""
+        if time.perf_counter() >= self.next_time:
+            self.show(model, epoch, step)
+
+    def show(self, model, epoch, step):
+        self.next_time = time.perf_counter() + INSPECT_SECONDS
+        values = {name: head_values(name, v[0]) for name, v in self.outputs(model, self.x).items()}
+        batch = self.outputs(model, self.batch_x)
+        dead = {name: dead_fraction(batch[name]) for name in self.relu if name in batch}
+        weights, grad_norms, grad_hist = self.weights_and_gradients(model)
+        self.count += 1
+        path = self.control.out_dir / "inspect" / f"{self.count:05d}.npz"
+        np.savez(path, **{name: np.asarray(v, dtype="float32") for name, v in values.items()})
+        self.control.emit(
+            "inspect",
+            epoch=epoch,
+            step=step,
+            sample=self.sample,
+            file=str(path),
+            shapes={name: list(np.shape(v)) for name, v in values.items()},
+            grad_norms=grad_norms,
+            weights=weights,
+            gradients=grad_hist,
+            dead=dead,
+        )
+
+
+class KerasInspector(Inspector):
+    def __init__(self, model, taps, *rest):
+        super().__init__(*rest)
+        outputs = {name: v for name, v in taps.items() if keras.backend.is_keras_tensor(v)}
+        self.probe = keras.Model(model.input, outputs, name="layerlab_probe")
+
+    def outputs(self, model, x):
+        got = self.probe(x, training=False)
+        out = {}
+        for name, v in got.items():
+            a = keras.ops.convert_to_numpy(v).astype("float32")
+            axes = KERAS_AXES.get(name)
+            out[name] = a.transpose(axes) if axes is not None and a.ndim == len(axes) else a
+        return out
+
+    def weights_and_gradients(self, model):
+        known = {layer.name: layer for layer in model.layers}
+        with tf.GradientTape() as tape:
+            predicted = model(self.batch_x, training=False)
+            loss = model.compute_loss(x=self.batch_x, y=self.batch_y, y_pred=predicted)
+        variables = model.trainable_weights
+        grads = dict(zip([id(v) for v in variables], tape.gradient(loss, variables), strict=True))
+        weights, norms, hists = {}, {}, {}
+        for name, layer_names in WEIGHTED.items():
+            params = [v for n in layer_names if n in known for v in known[n].trainable_weights]
+            weights[name] = histogram([keras.ops.convert_to_numpy(v) for v in params])
+            g = [np.asarray(tf.convert_to_tensor(grads[id(v)])) for v in params if grads.get(id(v)) is not None]
+            norms[name] = float(np.sqrt(sum(float(np.sum(a * a)) for a in g))) if g else 0.0
+            hists[name] = histogram(g)
+        return weights, norms, hists
+
+
+def build_traced(build):
+    """build() under the tracer: the model, and each layer's symbolic output (for the probe model)."""
+    with LayerTaps(lambda frame: frame.f_locals.get("name") if frame.f_code.co_name != "build_model" else None) as taps:
+        model = build()
+    return model, dict(taps)
+
+
+def make_inspector(args, control, model, taps, data):
+    """The Inspector for --inspect, or None."""
+    if not args.inspect or taps is None:
+        return None
+    x_test, x_train, y_train = data["x_test"], data["x_train"], data["y_train"]
+    n = len(x_test) if not hasattr(x_test, "items") else len(next(iter(x_test.values())))
+    if not n:
+        return None
+    i = min(max(args.inspect_sample, 0), n - 1)
+    batch = slice(0, 64)
+    sample, xb, yb = take(x_test, slice(i, i + 1)), take(x_train, batch), take(y_train, batch)
+    return KerasInspector(model, taps, control, i, sample, xb, yb, RELU_LAYERS)
 
 
 if __name__ == "__main__":

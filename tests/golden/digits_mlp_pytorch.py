@@ -193,6 +193,8 @@ def train_epoch(model, optimizer, x, y, batch_size, control, state):
             lr = optimizer.param_groups[0]["lr"]
             step = state["step"]
             control.emit("batch", step=step, loss=value, samples_per_s=rate, lr=lr)
+            if control.inspector is not None:
+                control.inspector.maybe(model, state["epoch"] + 1, step)
             if control.should_stop():
                 state["stopped"] = True
                 break
@@ -291,6 +293,8 @@ def parse_args(argv=None):
     parser.add_argument("--resume", help="checkpoint to continue from")
     parser.add_argument("--progress", choices=("text", "jsonl"), default="text")
     parser.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard")
+    parser.add_argument("--inspect", action="store_true", help="report every layer's output (teaching views)")
+    parser.add_argument("--inspect-sample", type=int, default=0, help="the test sample --inspect shows")
     return parser.parse_args(argv)
 
 
@@ -362,6 +366,9 @@ def run(args, control):
         params=params,
     )
     writer = open_tensorboard(args.tensorboard, control)
+    control.inspector = make_inspector(args, control, t, data)
+    if control.inspector is not None:
+        control.inspector.show(model, state["epoch"], state["step"])
     for epoch in range(state["epoch"], args.epochs):
         start = time.perf_counter()
         x, y = t["x_train"], t["y_train"]
@@ -385,6 +392,8 @@ def run(args, control):
         }
         elapsed = time.perf_counter() - start
         control.emit("epoch", epoch=epoch + 1, **metrics, seconds=elapsed)
+        if control.inspector is not None:
+            control.inspector.show(model, epoch + 1, state["step"])
         if writer is not None:
             for name, value in metrics.items():
                 if value is not None:
@@ -438,6 +447,8 @@ def main(argv=None):
 #     {"event": "batch", "step": ..., "loss": ..., "samples_per_s": ..., "lr": ...}
 #     {"event": "epoch", "epoch": ..., "loss": ..., "accuracy": ..., "val_loss": ...,
 #         "lr": ...}
+#     {"event": "inspect", "epoch": ..., "file": ..., "shapes": ..., "grad_norms": ..., "weights": ...,
+#         "gradients": ..., "dead": ...}   (with --inspect; the file holds every layer's output)
 #     {"event": "end", "test_loss": ..., "test_accuracy": ..., "weights": ...,
 #         "confusion": ..., "classes": ..., "misclassified": ...}
 #     {"event": "error", "kind": "nan" | "oom" | "shape" | "data" | "device", "message": ...}
@@ -457,6 +468,7 @@ class Control:
         self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
         self.next_check = 0.0
         self.calls = 0
+        self.inspector = None  # --inspect: the teaching views' Inspector
 
     def emit(self, event, **fields):
         if self.jsonl:
@@ -535,6 +547,177 @@ def is_shape_error(err):
     """True for the errors a model raises when the data have the wrong shape."""
     text = str(err).lower()
     return any(word in text for word in ("shape", "size", "dimension", "incompatible"))
+
+
+# --inspect: what the teaching views show, from this code itself. A line tracer (sys.settrace) follows
+# the model's functions and keeps each layer's variable once the statements that compute it have run
+# (PROBES: the statement's first and last line counted from its function's def line, 1000000 for "at
+# return", and the variable). Inspection changes nothing: the model is in inference mode for it, no
+# optimiser step is taken and no random number is drawn, so a run trains the same with and without it.
+PROBES = {
+    "Model.forward": [
+        (0, 0, "images", {None: "images"}),
+        (1, 1, "x", {None: "flatten"}),
+        (2, 2, "x", {None: "hidden"}),
+        (3, 3, "logits", {None: "scores"}),
+        (1000000, 1000000, "logits", {None: "digit"}),
+    ],
+}
+HEAD_ACTIVATIONS = {"digit": "softmax"}
+WEIGHTED = {"hidden": ["hidden"], "scores": ["scores"]}
+RELU_LAYERS = ["hidden"]  # their dead-unit share is reported
+INSPECT_SECONDS = 5.0  # during a long epoch, at most this often
+
+
+class LayerTaps:
+    """A context manager: the values of PROBES' variables as the traced functions compute them."""
+
+    def __init__(self, scope_of):
+        self.scope_of, self.values = scope_of, {}
+
+    def __enter__(self):
+        self.previous = sys.gettrace()
+        sys.settrace(self.call)
+        return self.values
+
+    def __exit__(self, *exc):
+        sys.settrace(self.previous)
+
+    def call(self, frame, event, arg):
+        code = frame.f_code
+        owner = frame.f_locals.get("self")
+        key = f"{type(owner).__name__}.{code.co_name}" if owner is not None else code.co_name
+        rows = PROBES.get(key)
+        if rows is None:
+            return None
+        pending, first, scope = list(rows), code.co_firstlineno, self.scope_of(frame)
+
+        def line(frame, event, arg):
+            at = frame.f_lineno - first
+            while pending and (event == "return" or at > pending[0][1]):
+                _, _, var, names = pending.pop(0)
+                name = names.get(scope)
+                if name is not None and var in frame.f_locals:
+                    self.values[name] = frame.f_locals[var]
+            return line
+
+        return line
+
+
+def head_values(name, value):
+    """What a head predicts from its scores (class probabilities, or probabilities per label)."""
+    kind = HEAD_ACTIVATIONS.get(name)
+    if kind == "softmax":
+        shifted = np.exp(value - value.max(axis=-1, keepdims=True))
+        return shifted / shifted.sum(axis=-1, keepdims=True)
+    if kind == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-value))
+    return value
+
+
+def histogram(values, bins=24):
+    """Counts and bin edges of all values (an empty list for none)."""
+    values = np.concatenate([np.ravel(v) for v in values]) if values else np.zeros(0)
+    if not len(values):
+        return {"counts": [], "edges": []}
+    top = float(np.abs(values).max()) or 1.0
+    counts, edges = np.histogram(values, bins=bins, range=(-top, top))
+    return {"counts": counts.tolist(), "edges": edges.tolist()}
+
+
+def dead_fraction(batch_values):
+    """The share of units that are 0 for every sample of the batch (dead ReLUs)."""
+    a = np.asarray(batch_values)
+    if a.ndim < 2 or not a.size:
+        return None
+    return float(np.mean(np.all(a == 0, axis=0)))
+
+
+def take(x, i):
+    """Samples i… of one split (a dict of arrays for several inputs)."""
+    if isinstance(x, dict) or hasattr(x, "items"):
+        return {k: v[i] for k, v in x.items()}
+    return x[i]
+
+
+class Inspector:
+    """Every layer's output for one test sample, and per layer its weights and gradients on a fixed
+    training batch; written to DIR/inspect/<n>.npz with an "inspect" event naming the file."""
+
+    def __init__(self, control, sample, x_sample, batch_x, batch_y, relu_layers):
+        self.control, self.sample, self.count, self.next_time = control, sample, 0, 0.0
+        self.x, self.batch_x, self.batch_y, self.relu = x_sample, batch_x, batch_y, set(relu_layers)
+        (control.out_dir / "inspect").mkdir(parents=True, exist_ok=True)
+
+    def maybe(self, model, epoch, step):
+        """During an epoch: at most every INSPECT_SECONDS."""
+        if time.perf_counter() >= self.next_time:
+            self.show(model, epoch, step)
+
+    def show(self, model, epoch, step):
+        self.next_time = time.perf_counter() + INSPECT_SECONDS
+        values = {name: head_values(name, v[0]) for name, v in self.outputs(model, self.x).items()}
+        batch = self.outputs(model, self.batch_x)
+        dead = {name: dead_fraction(batch[name]) for name in self.relu if name in batch}
+        weights, grad_norms, grad_hist = self.weights_and_gradients(model)
+        self.count += 1
+        path = self.control.out_dir / "inspect" / f"{self.count:05d}.npz"
+        np.savez(path, **{name: np.asarray(v, dtype="float32") for name, v in values.items()})
+        self.control.emit(
+            "inspect",
+            epoch=epoch,
+            step=step,
+            sample=self.sample,
+            file=str(path),
+            shapes={name: list(np.shape(v)) for name, v in values.items()},
+            grad_norms=grad_norms,
+            weights=weights,
+            gradients=grad_hist,
+            dead=dead,
+        )
+
+
+class TorchInspector(Inspector):
+    @torch.no_grad()
+    def outputs(self, model, x):
+        was_training = model.training
+        model.eval()
+        paths = {id(m): (name or None) for name, m in model.named_modules()}
+        with LayerTaps(lambda frame: paths.get(id(frame.f_locals.get("self")))) as taps:
+            model(x)
+        model.train(was_training)
+        return {name: v.detach().float().cpu().numpy() for name, v in taps.items() if torch.is_tensor(v)}
+
+    def weights_and_gradients(self, model):
+        was_training = model.training
+        model.eval()  # no dropout draw and no batch-norm statistics update
+        model.zero_grad(set_to_none=True)
+        with torch.enable_grad():
+            xb = self.batch_x
+            compute_loss(model(xb), self.batch_y).backward()
+        weights, norms, grads = {}, {}, {}
+        for name, (path,) in WEIGHTED.items():
+            params = [p for p in model.get_submodule(path).parameters() if p.requires_grad]
+            weights[name] = histogram([p.detach().cpu().numpy() for p in params])
+            g = [p.grad.detach().cpu().numpy() for p in params if p.grad is not None]
+            norms[name] = float(np.sqrt(sum(float(np.sum(a * a)) for a in g))) if g else 0.0
+            grads[name] = histogram(g)
+        model.zero_grad(set_to_none=True)
+        model.train(was_training)
+        return weights, norms, grads
+
+
+def make_inspector(args, control, t, data):
+    """The Inspector for --inspect, or None."""
+    if not args.inspect:
+        return None
+    n = len(t["x_test"]) if not hasattr(t["x_test"], "items") else len(next(iter(t["x_test"].values())))
+    if not n:
+        return None
+    i = min(max(args.inspect_sample, 0), n - 1)
+    batch = slice(0, min(64, len(t["y_train"]) if not hasattr(t["y_train"], "items") else 64))
+    sample, xb, yb = take(t["x_test"], slice(i, i + 1)), take(t["x_train"], batch), take(t["y_train"], batch)
+    return TorchInspector(control, i, sample, xb, yb, RELU_LAYERS)
 
 
 if __name__ == "__main__":

@@ -376,6 +376,7 @@ class Control:
         self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
         self.next_check = 0.0
         self.calls = 0
+        self.inspector = None  # --inspect: the teaching views' Inspector
 
     def emit(self, event, **fields):
         if self.jsonl:
