@@ -159,4 +159,13 @@ def weighted_layers(plan: Plan, keras: bool) -> dict[str, list[str]]:
     return out
 
 
-__all__ = ["heads_source", "keras_layouts_source", "probe_table", "table_source", "weighted_layers"]
+def kernel_layers(plan: Plan, keras: bool) -> dict[str, str]:
+    """{Conv2D layer name: its PyTorch module path or Keras layer name} (plain, ungrouped kernels)."""
+    out = {}
+    for step in plan.steps:
+        if step.type == "conv2d" and step.params.get("groups", 1) == 1:
+            out[step.display] = (f"{step.scope}_{step.name}" if step.scope else step.name) if keras else step.module
+    return out
+
+
+__all__ = ["kernel_layers", "heads_source", "keras_layouts_source", "probe_table", "table_source", "weighted_layers"]

@@ -45,6 +45,7 @@ def inspect_context(plan: Plan, body: Emitter, keras: bool) -> dict:
         "inspect_keras_axes": probes.keras_layouts_source(plan) if keras else "",
         "inspect_weighted": probes.assignment("WEIGHTED", probes.weighted_layers(plan, keras)),
         "inspect_relu": probes.assignment("RELU_LAYERS", relu, "their dead-unit share is reported"),
+        "inspect_kernels": probes.assignment("KERNELS", probes.kernel_layers(plan, keras), "for the kernel view"),
     }
 
 

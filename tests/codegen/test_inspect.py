@@ -109,3 +109,36 @@ def test_inspection_does_not_change_training(tmp_path):
         end = [json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{")][-1]
         losses.append(end["test_loss"])
     assert losses[0] == losses[1]
+
+
+@pytest.mark.parametrize("framework", ["pytorch", "tensorflow"])
+def test_the_kernel_view_sum_is_the_value_the_framework_computed(framework, tmp_path):
+    """CNN Explainer's arithmetic (graph/teaching.py) on what --inspect recorded: input patch · kernel +
+    bias equals the convolution's own output at every position checked, padding included."""
+    from graph.teaching import conv2d_at
+
+    project = example("small_cnn")
+    project.setup["epochs"] = 1
+    script = tmp_path / "train.py"
+    script.write_text(generate(project, framework, str(EXAMPLES)).source)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    cmd = [sys.executable, str(script), "--out", str(tmp_path / "o"), "--progress", "jsonl", "--device", "cpu"]
+    proc = subprocess.run([*cmd, "--inspect"], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    last = [json.loads(x) for x in proc.stdout.splitlines() if '"inspect"' in x][-1]
+    g = project.graph
+    checked = 0
+    with np.load(last["file"], allow_pickle=False) as arrays:
+        for node in g.nodes():
+            if node.type != "conv2d":
+                continue
+            src = g.node(g.in_edges(node.id)[0].src).name
+            x, y = arrays[src], arrays[node.name]
+            kernel = arrays[f"kernel/{node.name}"]
+            bias = arrays[f"bias/{node.name}"] if f"bias/{node.name}" in arrays.files else None
+            for c, r, col in [(0, 0, 0), (1, y.shape[1] // 2, y.shape[2] - 1), (y.shape[0] - 1, y.shape[1] - 1, 1)]:
+                step = conv2d_at(x, kernel, bias, node.params, c, r, col)
+                assert abs(step.value - float(y[c, r, col])) <= 1e-4 * max(1.0, abs(step.value)), (node.name, c, r, col)
+                assert step.products.shape == kernel.shape[1:] and "=" in step.formula()
+                checked += 1
+    assert checked >= 6

@@ -539,6 +539,7 @@ PROBES = {
 }
 HEAD_ACTIVATIONS = {"clean": None}
 WEIGHTED = {"enc1": ["enc1"], "enc2": ["enc2"], "dec1": ["dec1"], "dec2": ["dec2"]}
+KERNELS = {"enc1": "enc1", "enc2": "enc2", "dec1": "dec1", "dec2": "dec2"}  # for the kernel view
 RELU_LAYERS = ["enc1_relu", "enc2_relu", "dec1_relu"]  # their dead-unit share is reported
 INSPECT_SECONDS = 5.0  # during a long epoch, at most this often
 
@@ -636,7 +637,12 @@ class Inspector:
         weights, grad_norms, grad_hist = self.weights_and_gradients(model)
         self.count += 1
         path = self.control.out_dir / "inspect" / f"{self.count:05d}.npz"
-        np.savez(path, **{name: np.asarray(v, dtype="float32") for name, v in values.items()})
+        arrays = {name: np.asarray(v, dtype="float32") for name, v in values.items()}
+        for name, (kernel, bias) in self.kernels(model).items():  # for the kernel view, PyTorch's layout
+            arrays[f"kernel/{name}"] = np.asarray(kernel, dtype="float32")
+            if bias is not None:
+                arrays[f"bias/{name}"] = np.asarray(bias, dtype="float32")
+        np.savez(path, **arrays)
         self.control.emit(
             "inspect",
             epoch=epoch,
@@ -661,6 +667,14 @@ class TorchInspector(Inspector):
             model(x)
         model.train(was_training)
         return {name: v.detach().float().cpu().numpy() for name, v in taps.items() if torch.is_tensor(v)}
+
+    def kernels(self, model):
+        out = {}
+        for name, path in KERNELS.items():
+            conv = model.get_submodule(path)
+            bias = conv.bias.detach().cpu().numpy() if conv.bias is not None else None
+            out[name] = (conv.weight.detach().cpu().numpy(), bias)
+        return out
 
     def weights_and_gradients(self, model):
         was_training = model.training

@@ -575,6 +575,7 @@ PROBES = {
 }
 HEAD_ACTIVATIONS = {"digit": "softmax"}
 WEIGHTED = {"hidden": ["hidden"], "scores": ["scores"]}
+KERNELS = {}  # for the kernel view
 RELU_LAYERS = ["hidden"]  # their dead-unit share is reported
 INSPECT_SECONDS = 5.0  # during a long epoch, at most this often
 
@@ -672,7 +673,12 @@ class Inspector:
         weights, grad_norms, grad_hist = self.weights_and_gradients(model)
         self.count += 1
         path = self.control.out_dir / "inspect" / f"{self.count:05d}.npz"
-        np.savez(path, **{name: np.asarray(v, dtype="float32") for name, v in values.items()})
+        arrays = {name: np.asarray(v, dtype="float32") for name, v in values.items()}
+        for name, (kernel, bias) in self.kernels(model).items():  # for the kernel view, PyTorch's layout
+            arrays[f"kernel/{name}"] = np.asarray(kernel, dtype="float32")
+            if bias is not None:
+                arrays[f"bias/{name}"] = np.asarray(bias, dtype="float32")
+        np.savez(path, **arrays)
         self.control.emit(
             "inspect",
             epoch=epoch,
@@ -697,6 +703,14 @@ class TorchInspector(Inspector):
             model(x)
         model.train(was_training)
         return {name: v.detach().float().cpu().numpy() for name, v in taps.items() if torch.is_tensor(v)}
+
+    def kernels(self, model):
+        out = {}
+        for name, path in KERNELS.items():
+            conv = model.get_submodule(path)
+            bias = conv.bias.detach().cpu().numpy() if conv.bias is not None else None
+            out[name] = (conv.weight.detach().cpu().numpy(), bias)
+        return out
 
     def weights_and_gradients(self, model):
         was_training = model.training

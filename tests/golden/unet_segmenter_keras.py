@@ -501,6 +501,7 @@ KERAS_AXES = {
     "scores": [0, 3, 1, 2],
 }  # the axes from Keras' channels-last order to LayerLab's
 WEIGHTED = {"enc": ["enc"], "mid": ["mid"], "dec": ["dec"], "scores": ["scores"]}
+KERNELS = {"enc": "enc", "mid": "mid", "dec": "dec", "scores": "scores"}  # for the kernel view
 RELU_LAYERS = ["enc_relu", "mid_relu", "dec_relu"]  # their dead-unit share is reported
 INSPECT_SECONDS = 5.0  # during a long epoch, at most this often
 
@@ -598,7 +599,12 @@ class Inspector:
         weights, grad_norms, grad_hist = self.weights_and_gradients(model)
         self.count += 1
         path = self.control.out_dir / "inspect" / f"{self.count:05d}.npz"
-        np.savez(path, **{name: np.asarray(v, dtype="float32") for name, v in values.items()})
+        arrays = {name: np.asarray(v, dtype="float32") for name, v in values.items()}
+        for name, (kernel, bias) in self.kernels(model).items():  # for the kernel view, PyTorch's layout
+            arrays[f"kernel/{name}"] = np.asarray(kernel, dtype="float32")
+            if bias is not None:
+                arrays[f"bias/{name}"] = np.asarray(bias, dtype="float32")
+        np.savez(path, **arrays)
         self.control.emit(
             "inspect",
             epoch=epoch,
@@ -626,6 +632,14 @@ class KerasInspector(Inspector):
             a = keras.ops.convert_to_numpy(v).astype("float32")
             axes = KERAS_AXES.get(name)
             out[name] = a.transpose(axes) if axes is not None and a.ndim == len(axes) else a
+        return out
+
+    def kernels(self, model):
+        out = {}
+        for name, layer_name in KERNELS.items():
+            weights = model.get_layer(layer_name).get_weights()
+            kernel = np.transpose(weights[0], (3, 2, 0, 1))  # (kh, kw, in, out) -> (out, in, kh, kw)
+            out[name] = (kernel, weights[1] if len(weights) > 1 else None)
         return out
 
     def weights_and_gradients(self, model):
