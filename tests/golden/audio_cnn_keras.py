@@ -227,7 +227,7 @@ class Progress(keras.callbacks.Callback):
             seconds=time.perf_counter() - self.start,
         )
         if self.control.inspector is not None:
-            self.control.inspector.show(self.model, epoch + 1, self.step)
+            self.control.inspector.maybe(self.model, epoch + 1, self.step)
 
     def learning_rate(self):
         return float(keras.ops.convert_to_numpy(self.model.optimizer.learning_rate))
@@ -372,6 +372,8 @@ def run(args, control, device):
     )
     if progress.error:
         raise FloatingPointError(progress.error)
+    if control.inspector is not None:  # the trained model, whenever the last inspection was
+        control.inspector.show(model, progress.done, progress.step)
     weights = control.out_dir / "model.keras"
     model.save(weights)
     x_test, y_test = data["x_test"], data["y_test"]
@@ -554,7 +556,7 @@ KERAS_AXES = {
 WEIGHTED = {"conv1": ["conv1", "conv1_pad"], "conv2": ["conv2"], "scores": ["scores"]}
 KERNELS = {}  # for the kernel view
 RELU_LAYERS = ["relu1", "relu2"]  # their dead-unit share is reported
-INSPECT_SECONDS = 5.0  # during a long epoch, at most this often
+INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
 
 
 class LayerTaps:
@@ -638,12 +640,12 @@ class Inspector:
         (control.out_dir / "inspect").mkdir(parents=True, exist_ok=True)
 
     def maybe(self, model, epoch, step):
-        """During an epoch: at most every INSPECT_SECONDS."""
+        """After an epoch or during a long one: when the last inspection is long enough ago."""
         if time.perf_counter() >= self.next_time:
             self.show(model, epoch, step)
 
     def show(self, model, epoch, step):
-        self.next_time = time.perf_counter() + INSPECT_SECONDS
+        started = time.perf_counter()
         values = {name: head_values(name, v[0]) for name, v in self.outputs(model, self.x).items()}
         batch = self.outputs(model, self.batch_x)
         dead = {name: dead_fraction(batch[name]) for name in self.relu if name in batch}
@@ -668,6 +670,8 @@ class Inspector:
             gradients=grad_hist,
             dead=dead,
         )
+        now = time.perf_counter()
+        self.next_time = now + max(INSPECT_EVERY, 19 * (now - started))
 
 
 class KerasInspector(Inspector):

@@ -195,7 +195,7 @@ class Progress(keras.callbacks.Callback):
             seconds=time.perf_counter() - self.start,
         )
         if self.control.inspector is not None:
-            self.control.inspector.show(self.model, epoch + 1, self.step)
+            self.control.inspector.maybe(self.model, epoch + 1, self.step)
         if self.boundary is not None:
             self.boundary.show(self.model, epoch + 1, self.step)
 
@@ -373,6 +373,8 @@ def run(args, control, device):
         raise FloatingPointError(progress.error)
     if boundary is not None:
         boundary.show(model, progress.done, progress.step, force=True)
+    if control.inspector is not None:  # the trained model, whenever the last inspection was
+        control.inspector.show(model, progress.done, progress.step)
     weights = control.out_dir / "model.keras"
     model.save(weights)
     x_test, y_test = data["x_test"], data["y_test"]
@@ -543,7 +545,7 @@ KERAS_AXES = {}  # the axes from Keras' channels-last order to LayerLab's
 WEIGHTED = {"hidden1": ["hidden1"], "hidden2": ["hidden2"], "score": ["score"]}
 KERNELS = {}  # for the kernel view
 RELU_LAYERS = []  # their dead-unit share is reported
-INSPECT_SECONDS = 5.0  # during a long epoch, at most this often
+INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
 
 
 class LayerTaps:
@@ -627,12 +629,12 @@ class Inspector:
         (control.out_dir / "inspect").mkdir(parents=True, exist_ok=True)
 
     def maybe(self, model, epoch, step):
-        """During an epoch: at most every INSPECT_SECONDS."""
+        """After an epoch or during a long one: when the last inspection is long enough ago."""
         if time.perf_counter() >= self.next_time:
             self.show(model, epoch, step)
 
     def show(self, model, epoch, step):
-        self.next_time = time.perf_counter() + INSPECT_SECONDS
+        started = time.perf_counter()
         values = {name: head_values(name, v[0]) for name, v in self.outputs(model, self.x).items()}
         batch = self.outputs(model, self.batch_x)
         dead = {name: dead_fraction(batch[name]) for name in self.relu if name in batch}
@@ -657,6 +659,8 @@ class Inspector:
             gradients=grad_hist,
             dead=dead,
         )
+        now = time.perf_counter()
+        self.next_time = now + max(INSPECT_EVERY, 19 * (now - started))
 
 
 class KerasInspector(Inspector):

@@ -363,13 +363,15 @@ def run(args, control):
         elapsed = time.perf_counter() - start
         control.emit("epoch", epoch=epoch + 1, **metrics, seconds=elapsed)
         if control.inspector is not None:
-            control.inspector.show(model, epoch + 1, state["step"])
+            control.inspector.maybe(model, epoch + 1, state["step"])
         if writer is not None:
             for name, value in metrics.items():
                 if value is not None:
                     writer.add_scalar(f"epoch/{name}", value, epoch + 1)
     if writer is not None:
         writer.close()
+    if control.inspector is not None:  # the trained model, whenever the last inspection was
+        control.inspector.show(model, state["epoch"], state["step"])
     weights = control.out_dir / "model.pt"
     torch.save(model.state_dict(), weights)
     test_loss, test_acc = evaluate(model, t["x_test"], t["y_test"], args.batch_size)
@@ -541,7 +543,7 @@ HEAD_ACTIVATIONS = {"clean": None}
 WEIGHTED = {"enc1": ["enc1"], "enc2": ["enc2"], "dec1": ["dec1"], "dec2": ["dec2"]}
 KERNELS = {"enc1": "enc1", "enc2": "enc2", "dec1": "dec1", "dec2": "dec2"}  # for the kernel view
 RELU_LAYERS = ["enc1_relu", "enc2_relu", "dec1_relu"]  # their dead-unit share is reported
-INSPECT_SECONDS = 5.0  # during a long epoch, at most this often
+INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
 
 
 class LayerTaps:
@@ -625,12 +627,12 @@ class Inspector:
         (control.out_dir / "inspect").mkdir(parents=True, exist_ok=True)
 
     def maybe(self, model, epoch, step):
-        """During an epoch: at most every INSPECT_SECONDS."""
+        """After an epoch or during a long one: when the last inspection is long enough ago."""
         if time.perf_counter() >= self.next_time:
             self.show(model, epoch, step)
 
     def show(self, model, epoch, step):
-        self.next_time = time.perf_counter() + INSPECT_SECONDS
+        started = time.perf_counter()
         values = {name: head_values(name, v[0]) for name, v in self.outputs(model, self.x).items()}
         batch = self.outputs(model, self.batch_x)
         dead = {name: dead_fraction(batch[name]) for name in self.relu if name in batch}
@@ -655,6 +657,8 @@ class Inspector:
             gradients=grad_hist,
             dead=dead,
         )
+        now = time.perf_counter()
+        self.next_time = now + max(INSPECT_EVERY, 19 * (now - started))
 
 
 class TorchInspector(Inspector):
