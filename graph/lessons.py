@@ -74,7 +74,170 @@ VANISHING = Lesson(
 # norm on the first 64 training digits; tests/codegen/test_lessons.py measures it again.
 VANISHING_MEASURED = {"sigmoid": 1.65e-05, "relu": 0.0725}
 
-LESSONS = {lesson.key: lesson for lesson in (VANISHING,)}
+
+def _no_flatten() -> Project:
+    b = _Builder()
+    b.chain(
+        ("input.image", "images", {"channels": 1, "height": 8, "width": 8}),
+        ("conv2d", "conv", {"filters": 8, "kernel_size": [3, 3], "padding": [1, 1, 1, 1]}),
+        ("relu", "relu"),
+        ("dense", "scores", {"units": 10}),
+        ("output.classification", "digit"),
+    )
+    return b.project(
+        "Why Flatten", "A convolution straight into a Dense layer (lesson: why Flatten).", dataset="digits"
+    )
+
+
+FLATTEN = Lesson(
+    "why_flatten",
+    "Why Flatten?",
+    "为什么需要 Flatten？",
+    (
+        "Open 'start': a convolution gives 8 feature maps of 8×8 (a 8×8×8 tensor per image), and a Dense "
+        "layer follows it.",
+        "The Dense card is marked: a Dense layer multiplies a vector by its weight matrix, and a stack of "
+        "feature maps is not a vector. Read the problem in the Problems panel.",
+        "Click Fix: LayerLab inserts a Flatten, which lays the 8×8×8 values out as one vector of 512. The "
+        "edge labels show the shapes before and after.",
+        "Train it, then look at the Code panel: the same Flatten is nn.Flatten() in PyTorch and "
+        "layers.Flatten() in Keras (after putting the channels first, so both read the values in the same order).",
+    ),
+    (
+        "打开“start”：卷积输出 8 张 8×8 的特征图（每张图像一个 8×8×8 的张量），后面接一个全连接层。",
+        "全连接层的卡片被标出问题：全连接层用权重矩阵乘一个向量，而一叠特征图不是向量。请在“问题”面板中阅读说明。",
+        "点击“修复”：LayerLab 插入一个 Flatten，把 8×8×8 个值排成一个长度为 512 的向量。连线上的标签显示前后的形状。",
+        "训练它，再看“代码”面板：同一个 Flatten 在 PyTorch 中是 nn.Flatten()，在 Keras 中是 layers.Flatten()"
+        "（先把通道放到前面，这样两者读取数值的顺序相同）。",
+    ),
+    {"start": _no_flatten},
+)
+
+
+def _wide_mlp(dropout: float) -> Project:
+    b = _Builder()
+    steps = [("input.vector", "pixels", {"features": 64}), ("dense", "hidden1", {"units": 256, "activation": "relu"})]
+    if dropout:
+        steps.append(("dropout", "dropout1", {"rate": dropout}))
+    steps.append(("dense", "hidden2", {"units": 256, "activation": "relu"}))
+    if dropout:
+        steps.append(("dropout", "dropout2", {"rate": dropout}))
+    steps += [("dense", "scores", {"units": 10}), ("output.classification", "digit")]
+    b.chain(*steps)
+    label = f"with dropout {dropout}" if dropout else "without dropout"
+    return b.project(
+        f"Wide MLP {label}",
+        f"Two Dense layers of 256 on few training digits, {label} (lesson: overfitting).",
+        dataset="digits",
+        epochs=60,
+        validation_split=0.5,
+        test_split=0.2,
+    )
+
+
+OVERFITTING = Lesson(
+    "overfitting_dropout",
+    "Overfitting and dropout",
+    "过拟合与 Dropout",
+    (
+        "Open 'plain': a wide MLP (two layers of 256) trained on few digits: half of them are kept for validation.",
+        "Train it for 60 epochs and watch the loss plot: the training loss keeps falling while the "
+        "validation loss stops falling after about a dozen epochs and creeps up again: the network learns the "
+        "training digits by heart.",
+        "Open 'dropout' (the same network with Dropout 0.5 after each hidden layer) and train it.",
+        "Check both runs in Runs: with dropout the validation loss stays lower. Dropout zeroes a random "
+        "half of the units at each step, so no unit can rely on another; at test time nothing is dropped.",
+    ),
+    (
+        "打开“plain”：一个宽的 MLP（两层各 256 个单元），只用少量数字训练：一半的数据留作验证。",
+        "训练 60 轮并观察损失曲线：训练损失一直下降，而验证损失在十几轮后就不再下降，并慢慢回升：网络把训练样本背了下来。",
+        "打开“dropout”（同样的网络，每个隐藏层后加 Dropout 0.5）并训练。",
+        "在“运行记录”中勾选两次运行：有 Dropout 时验证损失更低。Dropout 在每一步随机把一半单元置零，"
+        "因此没有单元能依赖另一个；测试时不丢弃任何单元。",
+    ),
+    {"plain": lambda: _wide_mlp(0.0), "dropout": lambda: _wide_mlp(0.5)},
+)
+
+
+def _sgd_mlp(lr: float) -> Project:
+    b = _Builder()
+    b.chain(
+        ("input.vector", "pixels", {"features": 64}),
+        ("dense", "hidden", {"units": 64, "activation": "relu"}),
+        ("dense", "scores", {"units": 10}),
+        ("output.classification", "digit"),
+    )
+    return b.project(
+        f"MLP, SGD learning rate {lr}",
+        f"Plain gradient descent with learning rate {lr} (lesson: learning rate).",
+        dataset="digits",
+        optimizer="sgd",
+        momentum=0.0,
+        learning_rate=lr,
+        epochs=10,
+    )
+
+
+LEARNING_RATE = Lesson(
+    "learning_rate",
+    "A learning rate too high",
+    "学习率过高",
+    (
+        "Gradient descent moves every weight against its gradient: w ← w − η·∂L/∂w. η is the learning rate.",
+        "Open 'too_high' (η = 5) and train: the loss grows until it is no longer a finite number, and "
+        "LayerLab stops the run and says so. Each step overshoots the minimum by more than it gains.",
+        "Open 'good' (η = 0.1) and train: the loss falls steadily.",
+        "Try values in between in the training setup (learning rate) and overlay the runs in Runs.",
+    ),
+    (
+        "梯度下降让每个权重沿梯度的反方向移动：w ← w − η·∂L/∂w，其中 η 是学习率。",
+        "打开“too_high”（η = 5）并训练：损失不断变大，直到不再是有限的数，LayerLab 停止运行并给出说明。"
+        "每一步都越过最小值，越过的比得到的还多。",
+        "打开“good”（η = 0.1）并训练：损失稳定下降。",
+        "在训练设置中尝试介于两者之间的学习率，并在“运行记录”中叠加各次运行。",
+    ),
+    {"too_high": lambda: _sgd_mlp(5.0), "good": lambda: _sgd_mlp(0.1)},
+)
+
+
+def _same_graph() -> Project:
+    b = _Builder()
+    b.chain(
+        ("input.vector", "pixels", {"features": 64}),
+        ("dense", "hidden", {"units": 64, "activation": "relu"}),
+        ("dense", "scores", {"units": 10}),
+        ("output.classification", "digit"),
+    )
+    return b.project(
+        "One graph, two frameworks", "The digits MLP, trained in PyTorch and in TensorFlow.", dataset="digits"
+    )
+
+
+FRAMEWORKS = Lesson(
+    "pytorch_vs_tensorflow",
+    "PyTorch against TensorFlow on the same graph",
+    "同一张图：PyTorch 与 TensorFlow 对比",
+    (
+        "Open 'model' and look at the Code panel with Side by side on: the same graph as a PyTorch "
+        "nn.Module and as a Keras functional model. Select a layer: its lines light up in both.",
+        "Train with the framework set to PyTorch, then to TensorFlow (the Framework box of the Training panel).",
+        "Check both runs in Runs: the curves overlay closely. Both scripts start from the same initial "
+        "distributions and use the same optimiser settings; the runs differ only by their random draws.",
+        "Run layerlab verify model.json in a terminal: with the same weights both give the same "
+        "outputs, loss and gradients.",
+    ),
+    (
+        "打开“model”，在“代码”面板中打开“并排”：同一张图，一边是 PyTorch 的 nn.Module，一边是 Keras 的函数式模型。"
+        "选中一个层：两边对应的代码行都会高亮。",
+        "先把框架设为 PyTorch 训练，再设为 TensorFlow 训练（训练面板中的“框架”）。",
+        "在“运行记录”中勾选两次运行：两条曲线几乎重合。两个脚本从相同的初始分布出发，优化器设置也相同；"
+        "只有随机抽样不同。",
+        "在终端中运行 layerlab verify model.json：权重相同时，两者的输出、损失和梯度都相同。",
+    ),
+    {"model": _same_graph},
+)
+
+LESSONS = {lesson.key: lesson for lesson in (VANISHING, FLATTEN, OVERFITTING, LEARNING_RATE, FRAMEWORKS)}
 
 
 def lesson_steps(lesson: Lesson, lang: str = "en") -> list[str]:

@@ -47,3 +47,46 @@ def test_the_sigmoid_networks_first_layer_gradient_is_far_below_the_relu_ones(fr
     stated = VANISHING_MEASURED["relu"] / VANISHING_MEASURED["sigmoid"]
     assert stated / 2 <= relu / sigmoid <= stated * 2  # the lesson's figures are what the code measures
     assert f"{stated:,.0f}" in lesson_steps(VANISHING)[2]
+
+
+def _run(lesson_key: str, variant: str, tmp_path, *args) -> list[dict]:
+    lesson = LESSONS[lesson_key]
+    project = load(lesson.path(variant))
+    script = tmp_path / f"{variant}.py"
+    script.write_text(generate(project, "pytorch", str(lesson.path(variant).parent)).source)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, str(script), "--out", str(tmp_path / variant), "--progress", "jsonl", "--device", "cpu"]
+    proc = subprocess.run([*cmd, *args], capture_output=True, text=True, env=env, timeout=300)
+    return [json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{")]
+
+
+def test_why_flatten_starts_with_the_problem_its_fix_solves():
+    from graph.analysis import analyze
+
+    lesson = LESSONS["why_flatten"]
+    project = load(lesson.path("start"))
+    g = project.graph
+    info = project.dataset_info(str(lesson.path("start").parent))[0]
+    (error,) = analyze(g, info).errors
+    assert error.action is not None and error.action.get("type") == "flatten"  # the one-click fix
+    dense = g.node(error.action.node_id)
+    edge = g.in_edges(dense.id)[0]
+    g.disconnect(edge)
+    flat = g.add_node("flatten")
+    g.connect(edge.src, edge.src_port, flat.id, "in")
+    g.connect(flat.id, "out", dense.id, "in")
+    assert not analyze(g, info).errors
+
+
+def test_a_learning_rate_too_high_stops_with_a_non_finite_loss_and_a_good_one_learns(tmp_path):
+    events = _run("learning_rate", "too_high", tmp_path, "--epochs", "3")
+    assert any(e["event"] == "error" and e["kind"] == "nan" for e in events)
+    good = [e for e in _run("learning_rate", "good", tmp_path, "--epochs", "5") if e["event"] == "epoch"]
+    assert good[-1]["loss"] < good[0]["loss"] / 2
+
+
+def test_dropout_keeps_the_validation_loss_lower_than_the_network_that_overfits(tmp_path):
+    plain = [e["val_loss"] for e in _run("overfitting_dropout", "plain", tmp_path) if e["event"] == "epoch"]
+    dropout = [e["val_loss"] for e in _run("overfitting_dropout", "dropout", tmp_path) if e["event"] == "epoch"]
+    assert plain.index(min(plain)) < len(plain) - 10 and plain[-1] > min(plain)  # it rises after its minimum
+    assert dropout[-1] < plain[-1]
