@@ -168,4 +168,21 @@ def kernel_layers(plan: Plan, keras: bool) -> dict[str, str]:
     return out
 
 
-__all__ = ["kernel_layers", "heads_source", "keras_layouts_source", "probe_table", "table_source", "weighted_layers"]
+def dense_layers(plan: Plan, keras: bool) -> dict[str, str]:
+    """{Dense layer name: its PyTorch module path or Keras layer name}."""
+    out = {}
+    for step in plan.steps:
+        if step.type == "dense":
+            out[step.display] = (f"{step.scope}_{step.name}" if step.scope else step.name) if keras else step.module
+    return out
+
+
+__all__ = [
+    "dense_layers",
+    "kernel_layers",
+    "heads_source",
+    "keras_layouts_source",
+    "probe_table",
+    "table_source",
+    "weighted_layers",
+]

@@ -46,6 +46,7 @@ def inspect_context(plan: Plan, body: Emitter, keras: bool) -> dict:
         "inspect_weighted": probes.assignment("WEIGHTED", probes.weighted_layers(plan, keras)),
         "inspect_relu": probes.assignment("RELU_LAYERS", relu, "their dead-unit share is reported"),
         "inspect_kernels": probes.assignment("KERNELS", probes.kernel_layers(plan, keras), "for the kernel view"),
+        "inspect_denses": probes.assignment("DENSES", probes.dense_layers(plan, keras), "the playground's edges"),
     }
 
 

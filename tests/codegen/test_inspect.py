@@ -144,3 +144,24 @@ def test_the_kernel_view_sum_is_the_value_the_framework_computed(framework, tmp_
                 assert step.products.shape == kernel.shape[1:] and "=" in step.formula()
                 checked += 1
     assert checked >= 6
+
+
+@pytest.mark.parametrize("framework", ["pytorch", "tensorflow"])
+def test_2d_data_get_every_neurons_map_over_the_plane(framework, tmp_path):
+    """The playground view's data: each unit's output on a 40×40 grid over the points, the Dense weights."""
+    project = example("spiral")
+    script = tmp_path / "train.py"
+    script.write_text(generate(project, framework, str(EXAMPLES)).source)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    cmd = [sys.executable, str(script), "--out", str(tmp_path / "o"), "--progress", "jsonl", "--device", "cpu"]
+    proc = subprocess.run([*cmd, "--inspect", "--epochs", "1"], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    last = [json.loads(x) for x in proc.stdout.splitlines() if '"inspect"' in x][-1]
+    x0, x1, y0, y1 = last["grid_range"]
+    with np.load(last["file"], allow_pickle=False) as a:
+        assert a["grid/hidden1"].shape == (32, 40, 40) and a["dense/hidden1"].shape == (32, 2)
+        assert a["dense/hidden2"].shape == (32, 32) and a["dense/scores"].shape == (2, 32)
+        point = a["grid/point"]  # the Input's map is the plane itself: x along columns, y along rows
+        assert np.allclose(point[0, 0, [0, -1]], [x0, x1], atol=1e-5) and np.allclose(point[1, [0, -1], 0], [y0, y1])
+        probs = a["grid/arm"]
+        assert np.allclose(probs.sum(axis=0), 1.0, atol=1e-5)  # the head: class probabilities everywhere

@@ -637,6 +637,7 @@ class Inspector:
     def __init__(self, control, sample, x_sample, batch_x, batch_y, relu_layers):
         self.control, self.sample, self.count, self.next_time = control, sample, 0, 0.0
         self.x, self.batch_x, self.batch_y, self.relu = x_sample, batch_x, batch_y, set(relu_layers)
+        self.grid_range = None
         (control.out_dir / "inspect").mkdir(parents=True, exist_ok=True)
 
     def maybe(self, model, epoch, step):
@@ -669,14 +670,15 @@ class Inspector:
             weights=weights,
             gradients=grad_hist,
             dead=dead,
+            grid_range=self.grid_range,
         )
         now = time.perf_counter()
         self.next_time = now + max(INSPECT_EVERY, 19 * (now - started))
 
 
 class KerasInspector(Inspector):
-    def __init__(self, model, taps, *rest):
-        super().__init__(*rest)
+    def __init__(self, model, taps, *rest, **options):
+        super().__init__(*rest, **options)
         outputs = {name: v for name, v in taps.items() if keras.backend.is_keras_tensor(v)}
         self.probe = keras.Model(model.input, outputs, name="layerlab_probe")
 

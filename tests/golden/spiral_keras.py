@@ -549,6 +549,8 @@ HEAD_ACTIVATIONS = {"arm": "softmax"}
 KERAS_AXES = {}  # the axes from Keras' channels-last order to LayerLab's
 WEIGHTED = {"hidden1": ["hidden1"], "hidden2": ["hidden2"], "scores": ["scores"]}
 KERNELS = {}  # for the kernel view
+DENSES = {"hidden1": "hidden1", "hidden2": "hidden2", "scores": "scores"}  # the playground's edges
+PLAYGROUND_SIZE = 40  # each neuron's map over the 2-D data: this many points a side
 RELU_LAYERS = []  # their dead-unit share is reported
 INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
 
@@ -628,9 +630,17 @@ class Inspector:
     """Every layer's output for one test sample, and per layer its weights and gradients on a fixed
     training batch; written to DIR/inspect/<n>.npz with an "inspect" event naming the file."""
 
-    def __init__(self, control, sample, x_sample, batch_x, batch_y, relu_layers):
+    def __init__(self, control, sample, x_sample, batch_x, batch_y, relu_layers, points=None):
         self.control, self.sample, self.count, self.next_time = control, sample, 0, 0.0
         self.x, self.batch_x, self.batch_y, self.relu = x_sample, batch_x, batch_y, set(relu_layers)
+        self.grid_range = None
+        if points is not None:  # 2-D points: every neuron's output over the plane (the playground view)
+            low, high = points.min(axis=0), points.max(axis=0)
+            low, high = low - 0.1 * (high - low), high + 0.1 * (high - low)
+            xs, ys = (np.linspace(low[k], high[k], PLAYGROUND_SIZE) for k in (0, 1))
+            gx, gy = np.meshgrid(xs, ys)  # rows follow y
+            self.grid = np.stack([gx.ravel(), gy.ravel()], axis=1).astype("float32")
+            self.grid_range = [float(low[0]), float(high[0]), float(low[1]), float(high[1])]
         (control.out_dir / "inspect").mkdir(parents=True, exist_ok=True)
 
     def maybe(self, model, epoch, step):
@@ -651,6 +661,13 @@ class Inspector:
             arrays[f"kernel/{name}"] = np.asarray(kernel, dtype="float32")
             if bias is not None:
                 arrays[f"bias/{name}"] = np.asarray(bias, dtype="float32")
+        if self.grid_range is not None:
+            n = PLAYGROUND_SIZE
+            for name, v in self.outputs(model, self.to_batch(self.grid)).items():
+                if v.ndim == 2:  # (points, units) -> (units, rows, columns)
+                    arrays[f"grid/{name}"] = head_values(name, v).T.reshape(-1, n, n).astype("float32")
+            for name, matrix in self.dense_weights(model).items():
+                arrays[f"dense/{name}"] = np.asarray(matrix, dtype="float32")  # (out, in), as PyTorch keeps it
         np.savez(path, **arrays)
         self.control.emit(
             "inspect",
@@ -663,14 +680,15 @@ class Inspector:
             weights=weights,
             gradients=grad_hist,
             dead=dead,
+            grid_range=self.grid_range,
         )
         now = time.perf_counter()
         self.next_time = now + max(INSPECT_EVERY, 19 * (now - started))
 
 
 class KerasInspector(Inspector):
-    def __init__(self, model, taps, *rest):
-        super().__init__(*rest)
+    def __init__(self, model, taps, *rest, **options):
+        super().__init__(*rest, **options)
         outputs = {name: v for name, v in taps.items() if keras.backend.is_keras_tensor(v)}
         self.probe = keras.Model(model.input, outputs, name="layerlab_probe")
 
@@ -682,6 +700,12 @@ class KerasInspector(Inspector):
             axes = KERAS_AXES.get(name)
             out[name] = a.transpose(axes) if axes is not None and a.ndim == len(axes) else a
         return out
+
+    def to_batch(self, points):
+        return points
+
+    def dense_weights(self, model):
+        return {name: model.get_layer(layer).get_weights()[0].T for name, layer in DENSES.items()}
 
     def kernels(self, model):
         out = {}
@@ -726,7 +750,7 @@ def make_inspector(args, control, model, taps, data):
     i = min(max(args.inspect_sample, 0), n - 1)
     batch = slice(0, 64)
     sample, xb, yb = take(x_test, slice(i, i + 1)), take(x_train, batch), take(y_train, batch)
-    return KerasInspector(model, taps, control, i, sample, xb, yb, RELU_LAYERS)
+    return KerasInspector(model, taps, control, i, sample, xb, yb, RELU_LAYERS, points=np.asarray(data["x"]))
 
 
 if __name__ == "__main__":

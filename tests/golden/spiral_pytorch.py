@@ -599,6 +599,8 @@ PROBES = {
 HEAD_ACTIVATIONS = {"arm": "softmax"}
 WEIGHTED = {"hidden1": ["hidden1"], "hidden2": ["hidden2"], "scores": ["scores"]}
 KERNELS = {}  # for the kernel view
+DENSES = {"hidden1": "hidden1", "hidden2": "hidden2", "scores": "scores"}  # the playground's edges
+PLAYGROUND_SIZE = 40  # each neuron's map over the 2-D data: this many points a side
 RELU_LAYERS = []  # their dead-unit share is reported
 INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
 
@@ -678,9 +680,17 @@ class Inspector:
     """Every layer's output for one test sample, and per layer its weights and gradients on a fixed
     training batch; written to DIR/inspect/<n>.npz with an "inspect" event naming the file."""
 
-    def __init__(self, control, sample, x_sample, batch_x, batch_y, relu_layers):
+    def __init__(self, control, sample, x_sample, batch_x, batch_y, relu_layers, points=None):
         self.control, self.sample, self.count, self.next_time = control, sample, 0, 0.0
         self.x, self.batch_x, self.batch_y, self.relu = x_sample, batch_x, batch_y, set(relu_layers)
+        self.grid_range = None
+        if points is not None:  # 2-D points: every neuron's output over the plane (the playground view)
+            low, high = points.min(axis=0), points.max(axis=0)
+            low, high = low - 0.1 * (high - low), high + 0.1 * (high - low)
+            xs, ys = (np.linspace(low[k], high[k], PLAYGROUND_SIZE) for k in (0, 1))
+            gx, gy = np.meshgrid(xs, ys)  # rows follow y
+            self.grid = np.stack([gx.ravel(), gy.ravel()], axis=1).astype("float32")
+            self.grid_range = [float(low[0]), float(high[0]), float(low[1]), float(high[1])]
         (control.out_dir / "inspect").mkdir(parents=True, exist_ok=True)
 
     def maybe(self, model, epoch, step):
@@ -701,6 +711,13 @@ class Inspector:
             arrays[f"kernel/{name}"] = np.asarray(kernel, dtype="float32")
             if bias is not None:
                 arrays[f"bias/{name}"] = np.asarray(bias, dtype="float32")
+        if self.grid_range is not None:
+            n = PLAYGROUND_SIZE
+            for name, v in self.outputs(model, self.to_batch(self.grid)).items():
+                if v.ndim == 2:  # (points, units) -> (units, rows, columns)
+                    arrays[f"grid/{name}"] = head_values(name, v).T.reshape(-1, n, n).astype("float32")
+            for name, matrix in self.dense_weights(model).items():
+                arrays[f"dense/{name}"] = np.asarray(matrix, dtype="float32")  # (out, in), as PyTorch keeps it
         np.savez(path, **arrays)
         self.control.emit(
             "inspect",
@@ -713,6 +730,7 @@ class Inspector:
             weights=weights,
             gradients=grad_hist,
             dead=dead,
+            grid_range=self.grid_range,
         )
         now = time.perf_counter()
         self.next_time = now + max(INSPECT_EVERY, 19 * (now - started))
@@ -728,6 +746,12 @@ class TorchInspector(Inspector):
             model(x)
         model.train(was_training)
         return {name: v.detach().float().cpu().numpy() for name, v in taps.items() if torch.is_tensor(v)}
+
+    def to_batch(self, points):
+        return torch.as_tensor(points, device=self.batch_y.device)
+
+    def dense_weights(self, model):
+        return {name: model.get_submodule(path).weight.detach().cpu().numpy() for name, path in DENSES.items()}
 
     def kernels(self, model):
         out = {}
@@ -766,7 +790,7 @@ def make_inspector(args, control, t, data):
     i = min(max(args.inspect_sample, 0), n - 1)
     batch = slice(0, min(64, len(t["y_train"]) if not hasattr(t["y_train"], "items") else 64))
     sample, xb, yb = take(t["x_test"], slice(i, i + 1)), take(t["x_train"], batch), take(t["y_train"], batch)
-    return TorchInspector(control, i, sample, xb, yb, RELU_LAYERS)
+    return TorchInspector(control, i, sample, xb, yb, RELU_LAYERS, points=np.asarray(data["x"]))
 
 
 if __name__ == "__main__":
