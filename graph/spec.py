@@ -229,6 +229,9 @@ class LayerSpec:
     infer: ShapeRule
     count: CountRule = no_params
     formula: str = ""
+    # The formula in matplotlib's mathtext (a TeX subset: \frac, \sum_{i}, \mathrm{...}; no \begin or \text):
+    # one expression per line, without $. The Layer Reference renders it (app/math_render.py).
+    formula_tex: str = ""
     legacy_ids: tuple[str, ...] = ()
     icon: str = ""
     is_input: bool = False

@@ -141,6 +141,13 @@ SPECS = [
         count=_attention_count,
         formula="head_i = softmax(Q_i K_iᵀ / √d) V_i,  Q = x W_Q, K = v W_K, V = v W_V;  "
         "out = concat(head_1 … head_h) W_O,  d = E / heads",
+        formula_tex=(
+            r"\mathrm{head}_i = \mathrm{softmax}\left(\dfrac{Q_i K_i^{\top}}{\sqrt{d}}\right) V_i,\quad d = E / h"
+            "\n"
+            r"Q = x W_Q,\quad K = v W_K,\quad V = v W_V"
+            "\n"
+            r"\mathrm{out} = [\mathrm{head}_1, \ldots, \mathrm{head}_h]\, W_O"
+        ),
         icon="attention",
         extra={"base_name": "attention"},
         examples=({"num_heads": 2, "causal": True}, {"num_heads": 1, "use_bias": False}),
@@ -158,6 +165,7 @@ SPECS = [
         infer=_position_infer("PositionalEmbedding"),
         count=_learned_count,
         formula="y[n, t] = x[n, t] + P[t],  P has shape (T, F)",
+        formula_tex=r"y_{n,t} = x_{n,t} + P_t,\quad P \in \mathbb{R}^{T \times F}",
         icon="embedding",
         extra={"base_name": "positions"},
     ),
@@ -173,6 +181,11 @@ SPECS = [
         outputs=OUT,
         infer=_position_infer("SinusoidalPosition"),
         formula="PE[t, 2i] = sin(t / 10000^(2i/F)),  PE[t, 2i+1] = cos(t / 10000^(2i/F));  y = x + PE",
+        formula_tex=(
+            r"\mathrm{PE}_{t,2i} = \sin(t / 10000^{2i/F}),\quad \mathrm{PE}_{t,2i+1} = \cos(t / 10000^{2i/F})"
+            "\n"
+            r"y = x + \mathrm{PE}"
+        ),
         icon="embedding",
         extra={"base_name": "positions"},
     ),

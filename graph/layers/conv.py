@@ -428,6 +428,13 @@ SPECS = [
         infer=_conv2d_infer,
         count=_conv2d_count,
         formula=SIZE_FORMULA + "\ny[o] = b[o] + Σ_c W[o, c] ⋆ x[c]",
+        formula_tex=(
+            r"y_{o,i,j} = b_o + \sum_{c} \sum_{m,n} w_{o,c,m,n}\, x_{c,u,v}"
+            "\n"
+            r"u = s_h i + d_h m - p_t,\quad v = s_w j + d_w n - p_l"
+            "\n"
+            r"H_{\mathrm{out}} = \left\lfloor \dfrac{H + p_t + p_b - d_h (k_h - 1) - 1}{s_h} \right\rfloor + 1"
+        ),
         icon="conv",
         extra={"base_name": "conv"},
         examples=(
@@ -474,6 +481,11 @@ SPECS = [
         infer=_conv1d_infer,
         count=_conv1d_count,
         formula="L_out = ⌊(L + pad_left + pad_right − dilation·(k − 1) − 1) / stride⌋ + 1",
+        formula_tex=(
+            r"y_{o,i} = b_o + \sum_{c} \sum_{m=0}^{k - 1} w_{o,c,m}\, x_{c,u},\quad u = s i + d m - p_l"
+            "\n"
+            r"L_{\mathrm{out}} = \left\lfloor \dfrac{L + p_l + p_r - d (k - 1) - 1}{s} \right\rfloor + 1"
+        ),
         icon="conv",
         extra={"base_name": "conv"},
         examples=(
@@ -496,6 +508,13 @@ SPECS = [
         count=_conv3d_count,
         formula="D_out = ⌊(D + pad_front + pad_back − dilation·(k − 1) − 1) / stride⌋ + 1   (H, W likewise)\n"
         "y[o] = b[o] + Σ_c W[o, c] ⋆ x[c]",
+        formula_tex=(
+            r"y_{o,t,i,j} = b_o + \sum_{c} \sum_{l,m,n} w_{o,c,l,m,n}\, x_{c,r,u,v}"
+            "\n"
+            r"r = s_d t + d_d l - p_{\mathrm{front}},\quad u = s_h i + d_h m - p_t,\quad v = s_w j + d_w n - p_l"
+            "\n"
+            r"D_{\mathrm{out}} = \left\lfloor \dfrac{D + p_{\mathrm{front}} + p_{\mathrm{back}} - d_d (k_d - 1) - 1}{s_d} \right\rfloor + 1"
+        ),
         icon="conv",
         extra={"base_name": "conv"},
         examples=(
@@ -523,6 +542,13 @@ SPECS = [
         infer=_depthwise_infer("DepthwiseConv2D"),
         count=_depthwise_count,
         formula=SIZE_FORMULA + "\ny[c·m + j] = b[c·m + j] + W[c, j] ⋆ x[c]   (m = depth_multiplier, j < m)",
+        formula_tex=(
+            r"y_{c M + q,\, i,\, j} = b_{c M + q} + \sum_{m,n} w_{c,q,m,n}\, x_{c,u,v},\quad 0 \leq q < M"
+            "\n"
+            r"u = s_h i + d_h m - p_t,\quad v = s_w j + d_w n - p_l"
+            "\n"
+            r"H_{\mathrm{out}} = \left\lfloor \dfrac{H + p_t + p_b - d_h (k_h - 1) - 1}{s_h} \right\rfloor + 1"
+        ),
         icon="conv",
         extra={"base_name": "dwconv"},
         examples=(
@@ -557,6 +583,13 @@ SPECS = [
         infer=_depthwise_infer("SeparableConv2D"),
         count=_separable_count,
         formula=SIZE_FORMULA + "\nz[c·m + j] = D[c, j] ⋆ x[c];   y[o] = b[o] + Σ_i P[o, i] · z[i]",
+        formula_tex=(
+            r"z_{c M + q,\, i,\, j} = \sum_{m,n} D_{c,q,m,n}\, x_{c,u,v},\quad u = s_h i + d_h m - p_t,\quad v = s_w j + d_w n - p_l"
+            "\n"
+            r"y_{o,i,j} = b_o + \sum_{r} P_{o,r}\, z_{r,i,j}"
+            "\n"
+            r"H_{\mathrm{out}} = \left\lfloor \dfrac{H + p_t + p_b - d_h (k_h - 1) - 1}{s_h} \right\rfloor + 1"
+        ),
         icon="conv",
         extra={"base_name": "sepconv"},
         examples=(
@@ -601,6 +634,11 @@ SPECS = [
         infer=_transpose_infer,
         count=_transpose_count,
         formula="H_out = (H − 1)·stride − (pad_top + pad_bottom) + dilation·(k − 1) + output_padding + 1  (W likewise)",
+        formula_tex=(
+            r"y_{o,u,v} = b_o + \sum_{c} \sum_{i,j,m,n} w_{c,o,m,n}\, x_{c,i,j}\,[s_h i + d_h m - p_t = u]\,[s_w j + d_w n - p_l = v]"
+            "\n"
+            r"H_{\mathrm{out}} = (H - 1)\, s_h - p_t - p_b + d_h (k_h - 1) + a_h + 1"
+        ),
         icon="conv",
         extra={"base_name": "upconv"},
         examples=(
@@ -652,6 +690,11 @@ SPECS = [
         infer=_transpose1d_infer,
         count=_transpose1d_count,
         formula="L_out = (L − 1)·stride − (pad_left + pad_right) + dilation·(k − 1) + output_padding + 1",
+        formula_tex=(
+            r"y_{o,u} = b_o + \sum_{c} \sum_{i,m} w_{c,o,m}\, x_{c,i}\, [s i + d m - p_l = u]"
+            "\n"
+            r"L_{\mathrm{out}} = (L - 1)\, s - p_l - p_r + d (k - 1) + a + 1"
+        ),
         icon="conv",
         extra={"base_name": "upconv"},
         examples=(
@@ -691,6 +734,11 @@ SPECS = [
         outputs=OUT,
         infer=_upsampling_infer,
         formula="H_out = H · scale_h,  W_out = W · scale_w",
+        formula_tex=(
+            r"H_{\mathrm{out}} = s_h H,\quad W_{\mathrm{out}} = s_w W"
+            "\n"
+            r"y_{c,i,j} = x_{c,\, \lfloor i / s_h \rfloor,\, \lfloor j / s_w \rfloor}\quad (\mathrm{nearest})"
+        ),
         icon="upsample",
         extra={"base_name": "upsample"},
         examples=(
@@ -710,6 +758,7 @@ SPECS = [
         outputs=OUT,
         infer=_upsampling1d_infer,
         formula="L_out = L · size;  y[c, i] = x[c, ⌊i / size⌋]",
+        formula_tex=r"y_{c,i} = x_{c,\, \lfloor i / s \rfloor},\quad L_{\mathrm{out}} = s L",
         icon="upsample",
         extra={"base_name": "upsample"},
         examples=({"size": 3},),
@@ -726,6 +775,11 @@ SPECS = [
         outputs=OUT,
         infer=_zero_padding_infer,
         formula="H_out = H + pad_top + pad_bottom,  W_out = W + pad_left + pad_right",
+        formula_tex=(
+            r"y_{c,\, p_t + i,\, p_l + j} = x_{c,i,j}"
+            "\n"
+            r"H_{\mathrm{out}} = H + p_t + p_b,\quad W_{\mathrm{out}} = W + p_l + p_r"
+        ),
         icon="pad",
         extra={"base_name": "pad"},
         examples=({"padding": [1, 0, 2, 1]},),
@@ -751,6 +805,7 @@ SPECS = [
         outputs=OUT,
         infer=_zero_padding1d_infer,
         formula="L_out = L + pad_left + pad_right",
+        formula_tex=r"y_{c,\, p_l + i} = x_{c,i},\quad L_{\mathrm{out}} = L + p_l + p_r",
         icon="pad",
         extra={"base_name": "pad"},
         examples=({"padding": [2, 0]}, {"padding": [0, 3]}),
@@ -776,6 +831,7 @@ SPECS = [
         outputs=OUT,
         infer=_cropping1d_infer,
         formula="L_out = L − crop_left − crop_right;  y[c, i] = x[c, i + crop_left]",
+        formula_tex=r"y_{c,i} = x_{c,\, q_l + i},\quad L_{\mathrm{out}} = L - q_l - q_r",
         icon="pad",
         extra={"base_name": "crop"},
         examples=({"cropping": [2, 0]}, {"cropping": [0, 3]}),
@@ -801,6 +857,11 @@ SPECS = [
         outputs=OUT,
         infer=_cropping2d_infer,
         formula="H_out = H − crop_top − crop_bottom,  W_out = W − crop_left − crop_right",
+        formula_tex=(
+            r"y_{c,i,j} = x_{c,\, q_t + i,\, q_l + j}"
+            "\n"
+            r"H_{\mathrm{out}} = H - q_t - q_b,\quad W_{\mathrm{out}} = W - q_l - q_r"
+        ),
         icon="pad",
         extra={"base_name": "crop"},
         examples=({"cropping": [0, 2, 1, 0]}, {"cropping": [3, 0, 0, 2]}),

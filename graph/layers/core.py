@@ -106,6 +106,7 @@ SPECS = [
         infer=_dense_infer,
         count=_dense_count,
         formula="y = activation(x·W + b)",
+        formula_tex=r"y = f\,(x W + b),\quad W \in \mathbb{R}^{F \times U},\quad b \in \mathbb{R}^{U}",
         icon="dense",
     ),
     LayerSpec(
@@ -119,6 +120,11 @@ SPECS = [
         inputs=IN,
         outputs=OUT,
         infer=_flatten_infer,
+        formula_tex=(
+            r"(N, d_1, d_2, \ldots, d_k) \rightarrow (N, d_1 d_2 \cdots d_k)"
+            "\n"
+            r"y_{n,\,(c H + h) W + w} = x_{n,c,h,w}"
+        ),
         icon="flatten",
     ),
     LayerSpec(
@@ -139,6 +145,7 @@ SPECS = [
         inputs=IN,
         outputs=OUT,
         infer=_reshape_infer,
+        formula_tex=r"(N, d_1, \ldots, d_k) \rightarrow (N, s_1, \ldots, s_m),\quad \prod_i d_i = \prod_j s_j",
         icon="reshape",
         examples=(
             {"target_shape": [2, 3]},
@@ -161,6 +168,11 @@ SPECS = [
         inputs=IN,
         outputs=OUT,
         infer=_permute_infer,
+        formula_tex=(
+            r"(N, d_1, \ldots, d_k) \rightarrow (N, d_{\pi_1}, \ldots, d_{\pi_k})"
+            "\n"
+            r"y_{n,\,i_1, \ldots, i_k} = x_{n,\,j_1, \ldots, j_k},\quad j_{\pi_m} = i_m"
+        ),
         icon="permute",
         examples=(
             {"order": [2, 1]},
@@ -187,6 +199,7 @@ SPECS = [
         outputs=OUT,
         infer=_same,
         formula="y = x · mask / (1 − rate),  mask ~ Bernoulli(1 − rate)",
+        formula_tex=r"y = \dfrac{m \odot x}{1 - p},\quad m_i \sim \mathrm{Bernoulli}(1 - p),\quad p = \mathrm{rate}",
         icon="dropout",
         examples=({"rate": 0.2, "spatial": True},),
     ),

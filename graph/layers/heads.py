@@ -97,6 +97,11 @@ SPECS = [
         outputs=(),
         infer=_classification_infer,
         formula="CE = −log softmax(z)_y = −z_y + log Σ_k e^(z_k)",
+        formula_tex=(
+            r"\mathcal{L}_{\mathrm{CE}} = -\log \mathrm{softmax}(z)_y = -z_y + \log \sum_{k} e^{z_k}"
+            "\n"
+            r"\mathcal{L} = -\sum_{k=1}^{K} q_k\, \log \mathrm{softmax}(z)_k,\quad q_k = (1 - \varepsilon)\, [k = y] + \varepsilon / K"
+        ),
         is_head=True,
         head=Head("classification", "labels", "cross_entropy", fold="softmax", metric="accuracy"),
         icon="head",
@@ -115,6 +120,7 @@ SPECS = [
         outputs=(),
         infer=_binary_infer,
         formula="BCE = −[y·log σ(z) + (1−y)·log(1−σ(z))]",
+        formula_tex=r"\mathcal{L}_{\mathrm{BCE}} = -\left[y\, \log \sigma(z) + (1 - y)\, \log(1 - \sigma(z))\right]",
         is_head=True,
         head=Head("binary", "binary", "binary_cross_entropy", fold="sigmoid", metric="accuracy"),
         icon="head",
@@ -134,6 +140,7 @@ SPECS = [
         outputs=(),
         infer=_multilabel_infer,
         formula="BCE = −(1/K) Σ_k [y_k·log σ(z_k) + (1−y_k)·log(1−σ(z_k))]",
+        formula_tex=r"\mathcal{L} = -\dfrac{1}{K} \sum_{k=1}^{K} \left[y_k\, \log \sigma(z_k) + (1 - y_k)\, \log(1 - \sigma(z_k))\right]",
         is_head=True,
         head=Head("multilabel", "binary", "binary_cross_entropy", fold="sigmoid", metric="accuracy"),
         icon="head",
@@ -152,6 +159,7 @@ SPECS = [
         outputs=(),
         infer=_regression_infer,
         formula="MSE = (1/n) Σ (ŷ − y)²",
+        formula_tex=r"\mathcal{L}_{\mathrm{MSE}} = \dfrac{1}{n} \sum_{i=1}^{n} (\hat{y}_i - y_i)^2",
         is_head=True,
         head=Head("regression", "values", "mse"),
         icon="head",
@@ -181,6 +189,11 @@ SPECS = [
         outputs=(),
         infer=_generated_infer,
         formula="D: max log D(x) + log(1 − D(G(z)));  G: max log D(G(z))",
+        formula_tex=(
+            r"D\colon\ \max_{D}\; \log D(x) + \log(1 - D(G(z)))"
+            "\n"
+            r"G\colon\ \max_{G}\; \log D(G(z))"
+        ),
         is_head=True,
         head=Head("generation", "values", "adversarial"),
         icon="head",

@@ -97,7 +97,9 @@ _BROADCASTS = " Sizes of 1 are repeated to match (broadcasting; same layout requ
 _BROADCASTS_ZH = "大小为 1 的轴会重复以匹配另一输入（广播；要求布局相同）。"
 
 
-def _merge_spec(type_id, name, zh, summary, summary_zh, formula, infer=None, inputs=MERGE_IN, base=None):
+def _merge_spec(
+    type_id, name, zh, summary, summary_zh, formula, formula_tex="", infer=None, inputs=MERGE_IN, base=None
+):
     return LayerSpec(
         type_id,
         "Merge",
@@ -110,6 +112,7 @@ def _merge_spec(type_id, name, zh, summary, summary_zh, formula, infer=None, inp
         outputs=MERGE_OUT,
         infer=infer or _elementwise_infer(name),
         formula=formula,
+        formula_tex=formula_tex,
         icon="merge",
         extra={"base_name": base or type_id},
     )
@@ -153,6 +156,7 @@ SPECS = [
         "Adds two or more tensors element by element (e.g. a residual connection)." + _BROADCASTS,
         "把两个或多个张量逐元素相加（例如残差连接）。" + _BROADCASTS_ZH,
         "y = x₁ + x₂ + … + x_n",
+        formula_tex=r"y = x_1 + x_2 + \cdots + x_n",
     ),
     _merge_spec(
         "multiply",
@@ -163,6 +167,7 @@ SPECS = [
         "把两个或多个张量逐元素相乘（例如门控，或用 (C, 1, 1) 的输入做 squeeze-and-excitation 缩放）。"
         + _BROADCASTS_ZH,
         "y = x₁ ⊙ x₂ ⊙ … ⊙ x_n",
+        formula_tex=r"y = x_1 \odot x_2 \odot \cdots \odot x_n",
     ),
     _merge_spec(
         "subtract",
@@ -171,6 +176,7 @@ SPECS = [
         "Subtracts input b from input a element by element; the order of the ports matters." + _BROADCASTS,
         "把输入 a 逐元素减去输入 b；两个端口的顺序有意义。" + _BROADCASTS_ZH,
         "y = a − b",
+        formula_tex=r"y = a - b",
         infer=_subtract_infer,
         inputs=SUBTRACT_IN,
     ),
@@ -181,6 +187,7 @@ SPECS = [
         "The element-wise mean of two or more tensors (e.g. an ensemble of branches)." + _BROADCASTS,
         "两个或多个张量的逐元素平均（例如多个分支的集成）。" + _BROADCASTS_ZH,
         "y = (x₁ + x₂ + … + x_n) / n",
+        formula_tex=r"y = \dfrac{1}{n} (x_1 + x_2 + \cdots + x_n)",
     ),
     _merge_spec(
         "maximum",
@@ -189,6 +196,7 @@ SPECS = [
         "The element-wise maximum of two or more tensors." + _BROADCASTS,
         "两个或多个张量的逐元素最大值。" + _BROADCASTS_ZH,
         "y = max(x₁, x₂, …, x_n)  element by element",
+        formula_tex=r"y = \max(x_1, x_2, \ldots, x_n)",
     ),
     _merge_spec(
         "minimum",
@@ -197,6 +205,7 @@ SPECS = [
         "The element-wise minimum of two or more tensors." + _BROADCASTS,
         "两个或多个张量的逐元素最小值。" + _BROADCASTS_ZH,
         "y = min(x₁, x₂, …, x_n)  element by element",
+        formula_tex=r"y = \min(x_1, x_2, \ldots, x_n)",
     ),
     LayerSpec(
         "concatenate",
@@ -220,6 +229,7 @@ SPECS = [
         outputs=MERGE_OUT,
         infer=_concat_infer,
         formula="y = [x₁, x₂, …, x_n] along the axis;  size = Σ sizes",
+        formula_tex=r"y = [x_1, x_2, \ldots, x_n],\quad d_y = \sum_{k=1}^{n} d_k",
         icon="merge",
         extra={"base_name": "concat"},
         examples=(

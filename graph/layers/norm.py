@@ -138,6 +138,13 @@ SPECS = [
         infer=_bn_infer,
         count=_bn_count,
         formula="y = γ · (x − μ_B) / √(σ²_B + ε) + β\nrunning = (1 − momentum) · running + momentum · batch statistic",
+        formula_tex=(
+            r"y_{n,c,h,w} = \gamma_c\, \dfrac{x_{n,c,h,w} - \mu_c}{\sqrt{\sigma_c^2 + \varepsilon}} + \beta_c"
+            "\n"
+            r"\mu_c = \dfrac{1}{N H W} \sum_{n,h,w} x_{n,c,h,w},\quad \sigma_c^2 = \dfrac{1}{N H W} \sum_{n,h,w} (x_{n,c,h,w} - \mu_c)^2"
+            "\n"
+            r"\hat{\mu}_c \leftarrow (1 - m)\, \hat{\mu}_c + m\, \mu_c,\quad m = \mathrm{momentum}"
+        ),
         icon="norm",
         extra={"base_name": "bn", "momentum_convention": "torch"},
         examples=({"epsilon": 0.001, "momentum": 0.2},),
@@ -156,6 +163,11 @@ SPECS = [
         infer=_ln_infer,
         count=_ln_count,
         formula="y = γ · (x − mean(x)) / √(var(x) + ε) + β   (mean and var over the last axis)",
+        formula_tex=(
+            r"y = \gamma \odot \dfrac{x - \mu}{\sqrt{\sigma^2 + \varepsilon}} + \beta"
+            "\n"
+            r"\mu = \dfrac{1}{F} \sum_{f=1}^{F} x_f,\quad \sigma^2 = \dfrac{1}{F} \sum_{f=1}^{F} (x_f - \mu)^2"
+        ),
         icon="norm",
         extra={"base_name": "ln"},
         examples=({"epsilon": 0.0001},),
@@ -189,6 +201,11 @@ SPECS = [
         count=_per_channel_count,
         formula="y = γ_c · (x − μ_g) / √(σ²_g + ε) + β_c   (μ_g, σ²_g over the channels of group g and every "
         "position, per sample)",
+        formula_tex=(
+            r"y_{c,p} = \gamma_c\, \dfrac{x_{c,p} - \mu_g}{\sqrt{\sigma_g^2 + \varepsilon}} + \beta_c,\quad g = \lfloor c\, G / C \rfloor"
+            "\n"
+            r"\mu_g = \mathrm{mean}_{c' \in g,\; p}\; x_{c',p},\quad \sigma_g^2 = \mathrm{var}_{c' \in g,\; p}\; x_{c',p}"
+        ),
         icon="norm",
         extra={"base_name": "gn"},
         examples=({"groups": 3}, {"groups": 2, "epsilon": 0.001}),
@@ -209,6 +226,11 @@ SPECS = [
         infer=_in_infer,
         count=_per_channel_count,
         formula="y = γ_c · (x − μ_c) / √(σ²_c + ε) + β_c   (μ_c, σ²_c over the positions of channel c, per sample)",
+        formula_tex=(
+            r"y_{c,p} = \gamma_c\, \dfrac{x_{c,p} - \mu_c}{\sqrt{\sigma_c^2 + \varepsilon}} + \beta_c"
+            "\n"
+            r"\mu_c = \mathrm{mean}_{p}\; x_{c,p},\quad \sigma_c^2 = \mathrm{var}_{p}\; x_{c,p}"
+        ),
         icon="norm",
         extra={"base_name": "inorm"},
         examples=({"epsilon": 0.001},),

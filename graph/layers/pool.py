@@ -221,6 +221,11 @@ SPECS = [
         formula="y[c, j] = max_{m < k} x[c, j·stride + m − pad_left];  "
         "L_out = ⌊(L + pad_left + pad_right − k) / stride⌋ + 1  (ceil_mode: ⌈…⌉ + 1, "
         "minus 1 if the last window would start in the right padding)",
+        formula_tex=(
+            r"y_{c,j} = \max_{0 \leq m < k}\, x_{c,u},\quad u = s j + m - p_l"
+            "\n"
+            r"L_{\mathrm{out}} = \left\lfloor \dfrac{L + p_l + p_r - k}{s} \right\rfloor + 1"
+        ),
         icon="pool",
         extra={"base_name": "pool", "pad_value": "-inf"},
         examples=(
@@ -249,6 +254,13 @@ SPECS = [
         outputs=OUT,
         infer=_pool2d_infer("MaxPool2D", alt="MaxPool1D"),
         formula="y[c, i, j] = max over the k_h×k_w window;  " + POOL_FORMULA,
+        formula_tex=(
+            r"y_{c,i,j} = \max_{m,n}\, x_{c,u,v}"
+            "\n"
+            r"u = s_h i + m - p_t,\quad v = s_w j + n - p_l"
+            "\n"
+            r"H_{\mathrm{out}} = \left\lfloor \dfrac{H + p_t + p_b - k_h}{s_h} \right\rfloor + 1"
+        ),
         icon="pool",
         extra={"base_name": "pool", "pad_value": "-inf"},
         examples=(
@@ -278,6 +290,13 @@ SPECS = [
         outputs=OUT,
         infer=_pool_infer("MaxPool3D", 3, alt="MaxPool2D"),
         formula="y[c, d, i, j] = max over the k_d×k_h×k_w window;  " + POOL_FORMULA + " (D likewise)",
+        formula_tex=(
+            r"y_{c,t,i,j} = \max_{l,m,n}\, x_{c,r,u,v}"
+            "\n"
+            r"r = s_d t + l - p_{\mathrm{front}},\quad u = s_h i + m - p_t,\quad v = s_w j + n - p_l"
+            "\n"
+            r"D_{\mathrm{out}} = \left\lfloor \dfrac{D + p_{\mathrm{front}} + p_{\mathrm{back}} - k_d}{s_d} \right\rfloor + 1"
+        ),
         icon="pool",
         extra={"base_name": "pool", "pad_value": "-inf"},
         examples=(
@@ -317,6 +336,11 @@ SPECS = [
         infer=_avgpool_infer("AvgPool1D", 1, alt="AvgPool2D"),
         formula="y[c, j] = (1/k) Σ_{m < k} x[c, j·stride + m − pad_left];  "
         "L_out = ⌊(L + pad_left + pad_right − k) / stride⌋ + 1",
+        formula_tex=(
+            r"y_{c,j} = \dfrac{1}{k} \sum_{m=0}^{k - 1} x_{c,u},\quad u = s j + m - p_l"
+            "\n"
+            r"L_{\mathrm{out}} = \left\lfloor \dfrac{L + p_l + p_r - k}{s} \right\rfloor + 1"
+        ),
         icon="pool",
         extra={"base_name": "pool", "pad_value": "0"},
         examples=(
@@ -349,6 +373,13 @@ SPECS = [
         outputs=OUT,
         infer=_avgpool_infer("AvgPool2D", 2),
         formula="y[c, i, j] = mean over the k_h×k_w window;  " + POOL_FORMULA,
+        formula_tex=(
+            r"y_{c,i,j} = \dfrac{1}{k_h k_w} \sum_{m,n} x_{c,u,v}"
+            "\n"
+            r"u = s_h i + m - p_t,\quad v = s_w j + n - p_l"
+            "\n"
+            r"H_{\mathrm{out}} = \left\lfloor \dfrac{H + p_t + p_b - k_h}{s_h} \right\rfloor + 1"
+        ),
         icon="pool",
         extra={"base_name": "pool", "pad_value": "0"},
         examples=(
@@ -378,6 +409,13 @@ SPECS = [
         outputs=OUT,
         infer=_avgpool_infer("AvgPool3D", 3, alt="AvgPool2D"),
         formula="y[c, d, i, j] = mean over the k_d×k_h×k_w window;  " + POOL_FORMULA + " (D likewise)",
+        formula_tex=(
+            r"y_{c,t,i,j} = \dfrac{1}{k_d k_h k_w} \sum_{l,m,n} x_{c,r,u,v}"
+            "\n"
+            r"r = s_d t + l - p_{\mathrm{front}},\quad u = s_h i + m - p_t,\quad v = s_w j + n - p_l"
+            "\n"
+            r"D_{\mathrm{out}} = \left\lfloor \dfrac{D + p_{\mathrm{front}} + p_{\mathrm{back}} - k_d}{s_d} \right\rfloor + 1"
+        ),
         icon="pool",
         extra={"base_name": "pool", "pad_value": "0"},
         examples=(
@@ -402,6 +440,7 @@ SPECS = [
         outputs=OUT,
         infer=_global_infer("Global Average Pooling"),
         formula="y[c] = (1 / (H·W)) Σ_{h,w} x[c, h, w]",
+        formula_tex=r"y_c = \dfrac{1}{H W} \sum_{h=1}^{H} \sum_{w=1}^{W} x_{c,h,w}",
         icon="pool",
         extra={"base_name": "gap"},
     ),
@@ -419,6 +458,7 @@ SPECS = [
         outputs=OUT,
         infer=_global_infer("Global Max Pooling"),
         formula="y[c] = max_{h,w} x[c, h, w]",
+        formula_tex=r"y_c = \max_{h,w}\, x_{c,h,w}",
         icon="pool",
         extra={"base_name": "gmp"},
     ),

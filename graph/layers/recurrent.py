@@ -183,6 +183,7 @@ SPECS = [
         infer=_embedding_infer,
         count=_embedding_count,
         formula="y[n, t] = E[x[n, t]],  E has shape (input_dim, output_dim)",
+        formula_tex=r"y_{n,t} = E_{x_{n,t}},\quad E \in \mathbb{R}^{V \times D}",
         icon="embedding",
         extra={"base_name": "embedding"},
         examples=({"input_dim": 11, "output_dim": 3},),
@@ -206,6 +207,7 @@ SPECS = [
         infer=_rnn_infer("SimpleRNN"),
         count=_rnn_count(1, 1),
         formula="h_t = activation(W x_t + U h_{t−1} + b)",
+        formula_tex=r"h_t = f\,(W x_t + U h_{t-1} + b),\quad h_0 = 0",
         icon="rnn",
         extra={"base_name": "rnn", "single_bias": True},
     ),
@@ -223,6 +225,19 @@ SPECS = [
         infer=_rnn_infer("LSTM"),
         count=_rnn_count(4, 1),
         formula=LSTM_FORMULA,
+        formula_tex=(
+            r"i_t = \sigma(W_i x_t + U_i h_{t-1} + b_i)"
+            "\n"
+            r"f_t = \sigma(W_f x_t + U_f h_{t-1} + b_f)"
+            "\n"
+            r"g_t = \tanh(W_g x_t + U_g h_{t-1} + b_g)"
+            "\n"
+            r"o_t = \sigma(W_o x_t + U_o h_{t-1} + b_o)"
+            "\n"
+            r"c_t = f_t \odot c_{t-1} + i_t \odot g_t"
+            "\n"
+            r"h_t = o_t \odot \tanh(c_t)"
+        ),
         icon="rnn",
         extra={"base_name": "lstm", "single_bias": True},
         examples=(
@@ -244,6 +259,15 @@ SPECS = [
         infer=_rnn_infer("GRU"),
         count=_rnn_count(3, 2),
         formula=GRU_FORMULA,
+        formula_tex=(
+            r"r_t = \sigma(W_r x_t + b_{ir} + U_r h_{t-1} + b_{hr})"
+            "\n"
+            r"z_t = \sigma(W_z x_t + b_{iz} + U_z h_{t-1} + b_{hz})"
+            "\n"
+            r"n_t = \tanh(W_n x_t + b_{in} + r_t \odot (U_n h_{t-1} + b_{hn}))"
+            "\n"
+            r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}"
+        ),
         icon="rnn",
         extra={"base_name": "gru", "reset_after": True},
         examples=(
