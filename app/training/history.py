@@ -119,6 +119,8 @@ class RunRecord:
                     self.extras[key] = event[key]
         elif kind in ("text", "boundary", "confusion", "misclassified", "tensorboard", "samples"):
             self.extras[kind] = _without_event(event)
+        elif kind == "inspect":  # the teaching views' data (--inspect): kept in order, the files stay on disk
+            self.extras.setdefault("inspect", []).append(_without_event(event))
 
     def _smooth(self, column: str, value: float, weight: float) -> float:
         """The exponential moving average ``column`` after ``value`` (the first value as it is)."""

@@ -10,7 +10,7 @@ import re
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSettings, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
 
 from app.training.devices import BASE, DeviceProbe, cached_devices
 from app.training.history import export_csv, export_png
+from app.training.inside import InsideView
+from app.training.playground import PlaygroundView
 from app.training.plots import LivePlots
 from app.training.preview import load_preview
 from app.training.runner import Trainer, runs_folder
@@ -103,6 +105,8 @@ def run_message(message: str) -> str:
 class TrainingDock(QDockWidget):
     """Trains the document's project in a child process and shows how it goes."""
 
+    inspection_shown = Signal(dict, dict)  # the last inspect event, its arrays ({} {}: cleared)
+
     def __init__(self, document, parent=None, trainer: Trainer | None = None):
         super().__init__(self.tr("Training"), parent)
         self.setObjectName("TrainingDock")
@@ -111,6 +115,7 @@ class TrainingDock(QDockWidget):
         if self.trainer.parent() is None:  # the dock owns its workers: they die with it, never outlive it
             self.trainer.setParent(self)
         self._dirty = False
+        self._inside_seen = 0  # inspections shown (the teaching views)
         self._end: tuple | None = None  # (run id, outcome, message, TensorBoard folder, temporary folder)
         self._tensorboard_dir: str | None = None  # where the current run writes TensorBoard logs
         self._probe = DeviceProbe(self)
@@ -142,6 +147,7 @@ class TrainingDock(QDockWidget):
         self.more_epochs = QSpinBox(minimum=1, maximum=10_000, value=5, prefix="+")
         self.continue_button = QPushButton()
         self.tensorboard = QCheckBox()
+        self.inspect = QCheckBox()
         self.framework_label, self.device_label = QLabel(), QLabel()
         controls = QHBoxLayout()
         for w in (
@@ -156,6 +162,7 @@ class TrainingDock(QDockWidget):
             self.more_epochs,
             self.continue_button,
             self.tensorboard,
+            self.inspect,
         ):
             controls.addWidget(w)
         controls.addStretch(1)
@@ -174,6 +181,12 @@ class TrainingDock(QDockWidget):
         self.results = ResultsView()
         self.boundary = BoundaryView()
         self.samples = SamplesView()
+        self.inside = InsideView()
+        self.inside.set_graph(self.document.graph)
+        self.playground = PlaygroundView(self.document)
+        self.inside.tabs.addTab(self.playground, "")
+        self.playground.restart.connect(self._train_again)
+        self._again = False  # train again when the stopped run has ended (the playground's button)
         self.runs = QListWidget()
         self.export_png_button = QPushButton()
         self.export_csv_button = QPushButton()
@@ -186,6 +199,7 @@ class TrainingDock(QDockWidget):
         self.tabs.addTab(_scrolled(self.results), "")
         self.tabs.addTab(self.boundary, "")
         self.tabs.addTab(self.samples, "")
+        self.tabs.addTab(self.inside, "")
         self.tabs.addTab(self._runs_tab(), "")
         self.tabs.addTab(self.log, "")
         body = QWidget()
@@ -214,6 +228,15 @@ class TrainingDock(QDockWidget):
         self.tensorboard.setToolTip(
             self.tr("Also write TensorBoard logs into the run folder (needs the tensorboard package)")
         )
+        self.inside.tabs.setTabText(self.inside.tabs.indexOf(self.playground), self.tr("Playground"))
+        self.playground.retranslate()
+        self.inside.retranslate()
+        self.inspect.setText(self.tr("Inspect"))
+        self.inspect.setToolTip(
+            self.tr(
+                "Show inside the network while it trains: every layer's output for a sample, gradients (Inside tab)"
+            )
+        )
         self.framework_label.setText(self.tr("Framework"))
         self.device_label.setText(self.tr("Device"))
         self.export_png_button.setText(self.tr("Export plots as PNG…"))
@@ -224,6 +247,7 @@ class TrainingDock(QDockWidget):
             (self.preview, self.tr("Data")),
             (self.boundary, self.tr("Boundary")),
             (self.samples, self.tr("Samples")),
+            (self.inside, self.tr("Inside")),
             (self.log, self.tr("Log")),
         ]
         for widget, text in tabs:
@@ -300,6 +324,7 @@ class TrainingDock(QDockWidget):
         return box
 
     def _connect(self) -> None:
+        self.document.selection_changed.connect(self._on_selection_changed)
         t = self.trainer
         t.run_started.connect(self._on_run_started)
         t.event_received.connect(self._on_event)
@@ -333,6 +358,8 @@ class TrainingDock(QDockWidget):
         extra = self._text_args() if self.document.project.setup["dataset"] == "text" else []
         if self.tensorboard.isChecked():
             extra += ["--tensorboard", "tensorboard"]  # relative to the run folder (the worker's cwd)
+        if self.inspect.isChecked():
+            extra += ["--inspect", "--inspect-sample", str(self.inside.sample.value())]
         return self.trainer.start(
             self.document.project,
             self.framework.currentData(),
@@ -417,6 +444,9 @@ class TrainingDock(QDockWidget):
             self.results.clear()
             self.samples.clear()
         self.results.set_text_mode(rec.setup.get("dataset") == "text")
+        self._inside_seen = 0
+        self.inside.clear()
+        self.inspection_shown.emit({}, {})
         self.message.clear()
         self._end = None
         _set_progress(self.progress, 0)
@@ -451,6 +481,9 @@ class TrainingDock(QDockWidget):
         self._dirty = True
 
     def _on_run_finished(self, run_id: str, outcome: str, message: str) -> None:
+        if self._again:
+            self._again = False
+            QTimer.singleShot(0, self.train)
         self._timer.stop()
         self._on_tick(force=True)
         failed = outcome == "failed"
@@ -509,6 +542,32 @@ class TrainingDock(QDockWidget):
         samples = run.record.extras.get("samples")
         if samples and (force or self.samples.isVisible()):
             self.samples.show_samples(samples)
+        self._show_inside(run.record, force)
+
+    def _train_again(self) -> None:
+        """The playground's button: stop the run (if one is going) and train from the start, inspected."""
+        self.inspect.setChecked(True)
+        if self.trainer.is_running():
+            self._again = True
+            self.trainer.stop()
+        else:
+            self.train()
+
+    def _on_selection_changed(self) -> None:
+        """The Inside tab follows the canvas: the selected layer's output, kernel and gradients."""
+        ids = self.document.selection()
+        graph = self.document.graph
+        self.inside.select(graph.node(ids[0]).name if len(ids) == 1 and ids[0] in graph else None)
+
+    def _show_inside(self, record, force: bool = False) -> None:
+        """The Inside tab and the cards' thumbnails, when a new inspection arrived."""
+        inspections = record.extras.get("inspect") or []
+        if not inspections or (len(inspections) == self._inside_seen and not force):
+            return
+        self._inside_seen = len(inspections)
+        self.inside.show_inspections(inspections)
+        self.playground.show_arrays(self.inside.arrays)
+        self.inspection_shown.emit(inspections[-1], self.inside.arrays)
 
     def _pace(self) -> None:
         """Space the ticks so this process (reading the worker's output and drawing) stays near
@@ -534,6 +593,8 @@ class TrainingDock(QDockWidget):
         samples = run.record.extras.get("samples") if run is not None else None
         if samples and self.samples.isVisible():
             self.samples.show_samples(samples)
+        if run is not None and self.inside.isVisible():
+            self._show_inside(run.record, force=True)
 
     def _show_results(self, run_id: str) -> None:
         rec = self.trainer.history.get(run_id)
@@ -642,6 +703,7 @@ class TrainingDock(QDockWidget):
 
     # ------------------------------------------------------------------ document
     def _on_project_replaced(self) -> None:
+        self.inside.set_graph(self.document.graph)
         self._sync_framework()
         if self.setup_tab is not None:
             self.setup_tab.update_all()
@@ -652,6 +714,10 @@ class TrainingDock(QDockWidget):
             self.results.clear()
             self.boundary.clear()
             self.samples.clear()
+            self.inside.clear()
+            self.playground.show_arrays({})
+            self.playground.sync()
+            self.inspection_shown.emit({}, {})
             self.message.clear()
             self._end = None
             self.status.setText(self.tr("Ready."))
@@ -659,6 +725,7 @@ class TrainingDock(QDockWidget):
         self._preview_timer.start()
 
     def _on_setup_changed(self, name: str) -> None:
+        self.playground.sync()
         if name == "framework":
             self._sync_framework()
         if self.setup_tab is not None:

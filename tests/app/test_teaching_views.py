@@ -1,0 +1,95 @@
+"""The teaching views in the app: a real run with Inspect checked fills the Inside tab (activation,
+kernel arithmetic, gradients) and the playground, from the script's own --inspect output."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from app.document import Document
+from app.training.inside import InsideView, activation_rgb, load_vocab, text_heatmap, thumbnail
+from app.training.panel import TrainingDock
+from app.training.playground import columns
+from graph.examples import EXAMPLES
+
+pytestmark = pytest.mark.frameworks
+
+
+def _train_inspected(qtbot, tmp_path, example: str, epochs: int = 1):
+    doc = Document(EXAMPLES[example]())
+    doc.save(str(tmp_path / f"{example}.json"))
+    doc.set_setup("epochs", epochs)
+    doc.set_setup("framework", "pytorch")
+    dock = TrainingDock(doc)
+    qtbot.addWidget(dock, before_close_func=lambda d: d.shutdown())
+    dock.show()
+    shown = []
+    dock.inspection_shown.connect(lambda event, arrays: shown.append((event, arrays)))
+    dock.inspect.setChecked(True)
+    dock.inside.sample.setValue(3)
+    run = dock.train()
+    qtbot.waitUntil(lambda: not run.active, timeout=120_000)
+    dock._on_tick(force=True)
+    assert run.record.outcome == "finished", run.record.message + "\n" + run.tail.text()
+    return doc, dock, run, shown
+
+
+def test_an_inspected_run_fills_the_inside_tab(qtbot, tmp_path):
+    doc, dock, run, shown = _train_inspected(qtbot, tmp_path, "small_cnn")
+    inspections = run.record.extras["inspect"]
+    assert inspections[0]["epoch"] == 0 and inspections[-1]["sample"] == 3
+    event, arrays = shown[-1]
+    assert event["file"] == inspections[-1]["file"] and "conv1" in arrays
+    inside = dock.inside
+    dock.tabs.setCurrentWidget(inside)
+    doc.set_selection([doc.graph.find_by_name("conv1").id])  # the canvas selection drives the view
+    assert inside.layer == "conv1" and not inside.picture.pixmap().isNull()
+    inside.position = (2, 4, 7)
+    step = inside.kernel_step()
+    assert step is not None and abs(step.value - float(arrays["conv1"][2, 4, 7])) < 1e-4
+    inside._draw_kernel(doc.graph.find_by_name("conv1"))
+    assert "=" in inside.formula.text() and not inside.kernel_pictures[1].pixmap().isNull()
+    weighted = set(inspections[-1]["grad_norms"])
+    assert len(inside.flow.getPlotItem().listDataItems()) == len(weighted)
+    doc.set_selection([doc.graph.find_by_name("relu1").id])
+    assert "%" in inside.dead.text()
+    doc.set_selection([doc.graph.find_by_name("digit").id])  # the head: probabilities
+    assert not inside.picture.pixmap().isNull()
+
+
+def test_the_playground_draws_every_neuron_of_a_2d_model(qtbot, tmp_path):
+    doc, dock, run, shown = _train_inspected(qtbot, tmp_path, "spiral")
+    arrays = shown[-1][1]
+    cols = columns(doc.graph, arrays)
+    assert [name for name, _m, _w in cols] == ["point", "hidden1", "hidden2", "scores", "arm"]
+    assert cols[1][1].shape == (32, 40, 40) and cols[1][2].shape == (32, 2)
+    canvas = dock.playground.canvas
+    canvas.resize(600, 400)
+    assert [len(c) for c in canvas.positions()] == [2, 12, 12, 2, 1]
+    image = canvas.grab().toImage()
+    colors = {image.pixel(x, y) for x in range(0, 600, 7) for y in range(0, 400, 7)}
+    assert len(colors) > 20  # maps and coloured connections, not an empty widget
+    dock.playground.noise.setValue(0.3)
+    assert doc.project.setup["noise"] == pytest.approx(0.3)  # one undoable setup edit
+    doc.undo_stack.undo()
+    assert dock.playground.noise.value() == pytest.approx(doc.project.setup["noise"])
+
+
+def test_pictures_of_each_kind_of_output(qtbot, tmp_path):
+    maps = np.random.default_rng(0).standard_normal((20, 5, 6))
+    assert activation_rgb(maps).shape == (4 * 6 - 1, 4 * 7 - 1, 3)  # 16 maps in a 4×4 grid, 1 px apart
+    assert activation_rgb(np.ones(10)).shape == (1, 10, 3)
+    assert activation_rgb(np.ones((7, 3))).shape == (7, 3, 3)
+    assert not thumbnail(maps).isNull() and not thumbnail(np.ones(4), "probabilities").isNull()
+    (tmp_path / "inspect").mkdir()
+    (tmp_path / "vocab.json").write_text(json.dumps(list("ab c")))
+    vocab = load_vocab(str(tmp_path / "inspect" / "00001.npz"))
+    assert vocab == ["a", "b", " ", "c"]
+    pix = text_heatmap(np.ones((4, 8)), [vocab[i] for i in (0, 1, 2, 3)], 200)
+    assert pix.width() >= 4 * 6 and pix.height() > 8
+    view = InsideView()
+    qtbot.addWidget(view)
+    view.refresh()
+    assert "Inspect" in view.hint.text()  # says how to get the views before any run
