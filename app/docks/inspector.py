@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -102,6 +103,10 @@ class NodePanel(QWidget):
         kind = QLabel(spec.type_id)
         kind.setEnabled(False)
         row.addWidget(kind)
+        self.explain_button = QToolButton(text="?")
+        self.explain_button.setToolTip(self.tr("Explain this layer (Layer Reference)"))
+        self.explain_button.clicked.connect(lambda: _show_reference(self, spec.type_id))
+        row.addWidget(self.explain_button)
         return row
 
     def _explanation(self, spec) -> QWidget:
@@ -462,3 +467,10 @@ class InspectorDock(QDockWidget):
     def _on_setup_changed(self, name: str) -> None:
         if isinstance(self.panel, SetupPanel):
             self.panel.update_field(name)
+
+
+def _show_reference(widget, type_id: str) -> None:
+    """The Layer Reference at this layer (imported when asked: the reference loads matplotlib)."""
+    from app.help_dialogs import show_layer_reference
+
+    show_layer_reference(widget, type_id)
