@@ -56,6 +56,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("edit.duplicate", N("Actions", "Dupl&icate"), "duplicate", "edit", ("Ctrl+D",), group=1),
     Action("edit.delete", N("Actions", "&Delete"), "delete_selection", "edit", ("Del", "Backspace"), group=1),
     Action("edit.select_all", N("Actions", "Select &All"), "select_all", "edit", ("Ctrl+A",), group=2),
+    Action("edit.group", N("Actions", "&Group into Block"), "group_selection", "edit", ("Ctrl+G",), group=3),
+    Action("edit.ungroup", N("Actions", "U&ngroup"), "ungroup_selection", "edit", ("Ctrl+Shift+G",), group=3),
     Action("view.fit", N("Actions", "&Fit to View"), "fit_view", "view", ("F",)),
     Action("view.zoom_in", N("Actions", "Zoom &In"), "zoom_in", "view", ("Ctrl++", "Ctrl+=")),
     Action("view.zoom_out", N("Actions", "Zoom &Out"), "zoom_out", "view", ("Ctrl+-",)),

@@ -1,7 +1,7 @@
 """Undo commands: each a thin QUndoCommand over one graph operation.
 
 Commands never touch canvas items and never push other commands; views redraw from graph events.
-Multi-part edits (delete a selection, paste, splice a layer into an edge) are macros of these.
+Multi-part edits (delete a selection, paste, splice a layer into an edge, insert a block) are macros of these.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from graph.model import Edge, Graph, RemovedNode
+from graph.model import Edge, Graph, Group, RemovedNode
 from graph.project import Project
 
 # Merge ids for QUndoCommand.mergeWith (consecutive edits of one field become one step).
@@ -156,3 +156,70 @@ class RenameCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.graph.rename(self.node_id, self.old)
+
+
+class AddGroupCommand(QUndoCommand):
+    """Make layers one block; redo after undo restores the very same block (id, name, ports)."""
+
+    def __init__(
+        self,
+        graph: Graph,
+        name: str,
+        title: str,
+        members,
+        inputs=None,
+        outputs=None,
+        collapsed=False,
+        text="",
+        group_id: str | None = None,
+    ):
+        super().__init__(text or f"Group into {name}")
+        self.graph = graph
+        self.args = (name, title, list(members), inputs, outputs, collapsed, group_id)
+        self.group_id: str | None = group_id
+        self._group: Group | None = None
+
+    def redo(self) -> None:
+        if self._group is None:
+            self.group_id = self.graph.add_group(*self.args).id
+        else:
+            self.graph.restore_group(self._group)
+
+    def undo(self) -> None:
+        self._group = self.graph.remove_group(self.group_id)
+
+
+class RemoveGroupCommand(QUndoCommand):
+    """Ungroup: the block goes, its layers stay; undo brings the same block back."""
+
+    def __init__(self, graph: Graph, group_id: str, text: str = ""):
+        super().__init__(text or f"Ungroup {graph.group(group_id).name}")
+        self.graph, self.group_id = graph, group_id
+        self._group: Group | None = None
+
+    def redo(self) -> None:
+        self._group = self.graph.remove_group(self.group_id)
+
+    def undo(self) -> None:
+        self.graph.restore_group(self._group)
+
+
+class SetGroupCommand(QUndoCommand):
+    """Rename a block, or collapse/expand it."""
+
+    def __init__(self, graph: Graph, group_id: str, name: str | None = None, collapsed: bool | None = None, text=""):
+        group = graph.group(group_id)
+        if not text and name is not None:
+            text = f"Rename {group.name} to {name}"
+        elif not text:
+            text = f"{'Collapse' if collapsed else 'Expand'} {group.name}"
+        super().__init__(text)
+        self.graph, self.group_id, self.name, self.collapsed = graph, group_id, name, collapsed
+        self._old: Group | None = None
+
+    def redo(self) -> None:
+        self._old = self.graph.set_group(self.group_id, self.name, self.collapsed)
+
+    def undo(self) -> None:
+        old = self._old
+        self.graph.set_group(self.group_id, old.name if self.name is not None else None, old.collapsed)

@@ -6,7 +6,8 @@ returned unshown, so tests can trigger their actions; the view pops them up.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QPointF
+from PySide6.QtCore import QObject, QPointF, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMenu
 
 from app.i18n import diag, pick
@@ -70,6 +71,12 @@ class CanvasMenus(QObject):
             sub.addAction(self.tr("Other…"), other).setObjectName(f"{name}:other")
         return sub
 
+    @staticmethod
+    def _show_keys(action, keys: str) -> None:
+        """Show the window action's shortcut beside a menu entry (the entry itself takes no keys)."""
+        action.setShortcut(QKeySequence(keys))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+
     def _ask_text(self, title: str, label: str, text: str) -> str | None:
         value, ok = QInputDialog.getText(self.view, title, label, text=text)
         return value if ok else None
@@ -116,6 +123,8 @@ class CanvasMenus(QObject):
                 menu, self.tr("Replace with"), replace, lambda t: doc.replace_node(node_id, t), None, "node.replace"
             )
         menu.addSeparator()
+        self._group_actions(menu, node_id)
+        menu.addSeparator()
         action = menu.addAction(self.tr("Rename…"), lambda: self.rename(node_id))
         action.setObjectName("node.rename")
         action = menu.addAction(self.tr("Disconnect All"), lambda: doc.disconnect_all(node_id))
@@ -124,6 +133,26 @@ class CanvasMenus(QObject):
         action = menu.addAction(self.tr("Delete"), lambda: doc.delete([node_id]))
         action.setObjectName("node.delete")
         return menu
+
+    def _group_actions(self, menu: QMenu, node_id: str) -> None:
+        """Group into Block (the selection, or this layer), and Ungroup when the layer is in a block."""
+        doc = self.doc
+        chosen = doc.selection() if node_id in doc.selection() else [node_id]
+        action = menu.addAction(self.tr("Group into Block"), lambda: self.group(chosen))
+        action.setObjectName("node.group")
+        self._show_keys(action, "Ctrl+G")
+        group = doc.graph.group_of(node_id)
+        if group is not None:
+            action.setEnabled(False)
+            action = menu.addAction(self.tr("Ungroup"), lambda gid=group.id: doc.ungroup(gid))
+            action.setObjectName("node.ungroup")
+            self._show_keys(action, "Ctrl+Shift+G")
+
+    def group(self, node_ids) -> str | None:
+        """Group layers into a block; a refusal goes to the status bar."""
+        problem = self.doc.group_selection(node_ids)
+        self._report(problem)
+        return problem
 
     def _replacements(self, node_id: str) -> list[str]:
         """Types that can stand in for this layer: same category, same kind of ends (inputs, outputs)."""
@@ -149,6 +178,49 @@ class CanvasMenus(QObject):
         problem = self.doc.rename(node_id, name.strip())
         self._report(problem)
         return problem
+
+    # ------------------------------------------------------------------ a block
+    def menu_for_block(self, group_id: str, parent=None) -> QMenu:
+        """The menu of a block card or of an expanded block's frame header."""
+        doc = self.doc
+        group = doc.graph.group(group_id)
+        menu = QMenu(parent or self.view)
+        if group.collapsed:
+            action = menu.addAction(self.tr("Expand"), lambda: doc.set_group_collapsed(group_id, False))
+        else:
+            action = menu.addAction(self.tr("Collapse"), lambda: doc.set_group_collapsed(group_id, True))
+        action.setObjectName("block.toggle")
+        action = menu.addAction(self.tr("Rename Block…"), lambda: self.rename_block(group_id))
+        action.setObjectName("block.rename")
+        action = menu.addAction(self.tr("Ungroup"), lambda: doc.ungroup(group_id))
+        action.setObjectName("block.ungroup")
+        self._show_keys(action, "Ctrl+Shift+G")
+        menu.addSeparator()
+        action = menu.addAction(self.tr("Save Block to Library"), lambda: self.save_block(group_id))
+        action.setObjectName("block.save")
+        menu.addSeparator()
+        action = menu.addAction(self.tr("Delete Block"), lambda: doc.delete_group(group_id))
+        action.setObjectName("block.delete")
+        return menu
+
+    def rename_block(self, group_id: str) -> str | None:
+        old = self.doc.graph.group(group_id).name
+        name = self.ask_text(self.tr("Rename Block"), self.tr("New name:"), old)
+        if name is None:
+            return None
+        problem = self.doc.rename_group(group_id, name.strip())
+        self._report(problem)
+        return problem
+
+    def save_block(self, group_id: str):
+        """Save a block into the user's library; the status bar says where (or why not)."""
+        try:
+            path = self.doc.blocks.save(group_id)
+        except OSError as err:
+            self._report(self.tr("Cannot save the block: {reason}").format(reason=err))
+            return None
+        self._report(self.tr("Saved the block to {path}").format(path=path))
+        return path
 
     # ------------------------------------------------------------------ a connection
     def menu_for_edge(self, edge, scene_pos: QPointF, parent=None) -> QMenu:

@@ -114,7 +114,7 @@ class Diagram:
     def _fitted_rect(self) -> QRectF:
         if not self.scene.nodes:
             return QRectF(0, 0, 320, 200)
-        r = self.scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        r = self.scene.visible_bounds().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)  # not a collapsed block's layers
         left, top = int(r.left() // 1), int(r.top() // 1)  # whole units: the same grid in SVG and PNG
         right, bottom = -int(-r.right() // 1), -int(-r.bottom() // 1)
         return QRectF(left, top, right - left, bottom - top)

@@ -13,6 +13,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
+from app.block_edits import BlockEdits
+from app.block_shelf import BlockShelf
 from app.commands import (
     AddNodeCommand,
     ConnectCommand,
@@ -34,7 +36,7 @@ from graph.placement import card_size, group_offset
 from graph.project import Project
 
 
-class Document(PlacedEdits, QObject):
+class Document(PlacedEdits, BlockEdits, QObject):
     """One project being edited."""
 
     analysis_changed = Signal()  # a fresh Analysis is available (coalesced after edits)
@@ -59,6 +61,7 @@ class Document(PlacedEdits, QObject):
         self.project: Project = project or Project()
         self.path: str | None = path
         self._bind()
+        self.blocks = BlockShelf(self)  # the blocks the palette offers
 
     # ------------------------------------------------------------------ state
     @property
@@ -248,16 +251,11 @@ class Document(PlacedEdits, QObject):
             offset = (at[0] - min(r[0] for r in rects), at[1] - min(r[1] for r in rects))
         dx, dy = group_offset(self.graph, rects, offset)
         plan.nodes = [(t, p, n, (pos[0] + dx, pos[1] + dy)) for t, p, n, pos in plan.nodes]
-        adds = [AddNodeCommand(self.graph, t, p, pos, name) for t, p, name, pos in plan.nodes]
-        self.undo_stack.beginMacro(f"Paste {len(adds)} layers")
+        self.undo_stack.beginMacro(f"Paste {len(plan.nodes)} layers")
         try:
-            for cmd in adds:
-                self.undo_stack.push(cmd)
-            for si, sp, di, dp in plan.edges:
-                self.undo_stack.push(ConnectCommand(self.graph, adds[si].node_id, sp, adds[di].node_id, dp))
+            ids, _groups = self._push_plan(plan)  # a block copied whole comes back as a block
         finally:
             self.undo_stack.endMacro()
-        ids = [c.node_id for c in adds]
         self.set_selection(ids)
         return ids
 

@@ -29,7 +29,8 @@ def tr(text: str) -> str:
 
 
 class PlacedEdits:
-    """Mixed into ``Document``: needs ``self.graph``, ``self.undo_stack``, ``add_node`` and ``analysis``."""
+    """Mixed into ``Document``: needs ``self.graph``, ``self.undo_stack``, ``add_node``, ``analysis`` and,
+    from ``BlockEdits``, ``shown_pos``, ``hidden_layers`` and ``_join_block`` (cards of collapsed blocks)."""
 
     # ------------------------------------------------------------------ helpers
     def _push_moves(self, moves: dict) -> None:
@@ -46,7 +47,7 @@ class PlacedEdits:
 
     def free_position(self, pos, type_id: str) -> tuple[float, float]:
         """The free spot nearest ``pos`` (a card's top-left) for a new ``type_id`` card."""
-        return free_spot_in(self.graph, pos, card_size(self.graph.catalog[type_id]))
+        return free_spot_in(self.graph, pos, card_size(self.graph.catalog[type_id]), self.hidden_layers())
 
     def add_node_free(self, type_id: str, pos, params: dict | None = None) -> str:
         """Add a layer at the free spot nearest ``pos``: never on top of another card."""
@@ -60,13 +61,15 @@ class PlacedEdits:
         spec = self.graph.catalog[type_id]
         if not spec.inputs or not spec.outputs:
             return f"{spec.display_name} cannot be inserted into a connection"
-        src, dst = self.graph.node(edge.src), self.graph.node(edge.dst)
+        src, dst = self.shown_pos(edge.src), self.shown_pos(edge.dst)  # a collapsed block: its card
         if pos is None:
-            pos = ((src.pos[0] + dst.pos[0]) / 2, (src.pos[1] + dst.pos[1]) / 2)
-        if dst.pos[0] > src.pos[0] and pos[0] > src.pos[0] - 1:  # a left-to-right chain: right of src
-            pos = (max(pos[0], src.pos[0] + X_STEP), pos[1])
+            pos = ((src[0] + dst[0]) / 2, (src[1] + dst[1]) / 2)
+        if dst[0] > src[0] and pos[0] > src[0] - 1:  # a left-to-right chain: right of src
+            pos = (max(pos[0], src[0] + X_STEP), pos[1])
         downstream = self.graph.descendants(edge.dst) | {edge.dst}
-        pos, moves = make_room(self.graph, pos, card_size(spec), downstream)
+        pos, moves = make_room(self.graph, pos, card_size(spec), downstream, self.hidden_layers())
+        block = self.graph.group_of(edge.src)
+        inside = block if block is not None and self.graph.group_of(edge.dst) is block else None
         self.undo_stack.beginMacro(f"Insert {spec.display_name}")
         try:
             self.undo_stack.push(DisconnectCommand(self.graph, edge))
@@ -74,6 +77,7 @@ class PlacedEdits:
             add = AddNodeCommand(self.graph, type_id, self._new_params(type_id, params), pos)
             self.undo_stack.push(add)
             nid = add.node_id
+            self._join_block(inside, nid)  # spliced into a block's connection: one of its layers
             self.undo_stack.push(ConnectCommand(self.graph, edge.src, edge.src_port, nid, spec.inputs[0].name))
             self.undo_stack.push(ConnectCommand(self.graph, nid, spec.outputs[0].name, edge.dst, edge.dst_port))
         finally:
@@ -87,12 +91,12 @@ class PlacedEdits:
             raise ValueError(f"{spec.display_name} cannot go before {target.display_name}")
         port = port or target.inputs[0].name
         edges = self.graph.in_edges(node_id, port)
-        node = self.graph.node(node_id)
+        at = self.shown_pos(node_id)
         if edges and spec.inputs:
-            return self.splice(type_id, edges[0], node.pos, params)
+            return self.splice(type_id, edges[0], at, params)
         self.undo_stack.beginMacro(f"Insert {spec.display_name}")
         try:
-            pos = self.free_position((node.pos[0] - X_STEP, node.pos[1]), type_id)
+            pos = self.free_position((at[0] - X_STEP, at[1]), type_id)
             add = AddNodeCommand(self.graph, type_id, self._new_params(type_id, params), pos)
             self.undo_stack.push(add)
             if self.graph.connection_problem(add.node_id, spec.outputs[0].name, node_id, port) is None:
@@ -112,15 +116,19 @@ class PlacedEdits:
         movable = set()
         for e in consumers:
             movable |= graph.descendants(e.dst) | {e.dst}
-        pos, moves = make_room(graph, (node.pos[0] + X_STEP, node.pos[1]), card_size(spec), movable)
+        at = self.shown_pos(node_id)
+        pos, moves = make_room(graph, (at[0] + X_STEP, at[1]), card_size(spec), movable, self.hidden_layers())
         params = self._new_params(type_id, params)
         rewire = [e for e in consumers if spec.outputs and self._fits(node_id, out, type_id, params, e)]
+        block = graph.group_of(node_id)
+        inside = block if block is not None and any(graph.group_of(e.dst) is block for e in rewire) else None
         self.undo_stack.beginMacro(f"Insert {spec.display_name} after {node.name}")
         try:
             self._push_moves(moves)
             add = AddNodeCommand(graph, type_id, params, pos)
             self.undo_stack.push(add)
             nid = add.node_id
+            self._join_block(inside, nid)  # between two layers of a block: one of its layers
             if out and spec.inputs and graph.connection_problem(node_id, out, nid, spec.inputs[0].name) is None:
                 for e in rewire:
                     self.undo_stack.push(DisconnectCommand(graph, e))
@@ -178,6 +186,8 @@ class PlacedEdits:
                     params[p.name] = value
         ins = graph.in_edges(node_id)
         outs = graph.out_edges(node_id)
+        block = graph.group_of(node_id)
+        block = block.copy() if block is not None else None
 
         def mapped(name: str, old_ports, new_ports) -> str | None:
             names = [p.name for p in new_ports]
@@ -192,6 +202,8 @@ class PlacedEdits:
             add = AddNodeCommand(graph, type_id, params, old.pos, old.name)
             self.undo_stack.push(add)
             nid = add.node_id
+            if block is not None:  # the new layer takes the old one's place in its block
+                self._replace_in_block(block, node_id, nid, old_spec, spec, mapped)
             for e in ins:
                 port = mapped(e.dst_port, old_spec.inputs, spec.inputs)
                 if port and graph.connection_problem(e.src, e.src_port, nid, port) is None:
@@ -204,6 +216,21 @@ class PlacedEdits:
             self.undo_stack.endMacro()
         self.set_selection([nid])
         return nid
+
+    def _replace_in_block(self, block, old_id: str, new_id: str, old_spec, spec, mapped) -> None:
+        """The replacing layer takes the replaced one's place in its block, and in the block's ports."""
+        members = [new_id if m == old_id else m for m in block.members]
+
+        def port(ref, is_output: bool):
+            if ref[0] != old_id:
+                return ref
+            olds, news = (old_spec.outputs, spec.outputs) if is_output else (old_spec.inputs, spec.inputs)
+            name = mapped(ref[1], olds, news)
+            return (new_id, name) if name else None
+
+        inputs = [[p for p in (port(r, False) for r in ports) if p] for ports in block.inputs]
+        outputs = [p for p in (port(r, True) for r in block.outputs) if p]
+        self._regroup(block, members, [ports for ports in inputs if ports], outputs)
 
     def disconnect_all(self, node_id: str) -> None:
         edges = self.graph.in_edges(node_id) + self.graph.out_edges(node_id)

@@ -23,6 +23,7 @@ _LIGHT = {
     "Activation": "#c62828",
     "Merge": "#5d4037",
     "Output": "#37474f",
+    "Block": "#00695c",
 }
 _DARK = {
     "Input": "#81c784",
@@ -35,6 +36,7 @@ _DARK = {
     "Activation": "#ef9a9a",
     "Merge": "#bcaaa4",
     "Output": "#b0bec5",
+    "Block": "#4db6ac",
 }
 _SEVERITY = {"error": ("#d32f2f", "#ef5350"), "warning": ("#f9a825", "#ffca28"), "info": ("#1976d2", "#64b5f6")}
 _CATEGORY_ICON = {
@@ -48,6 +50,7 @@ _CATEGORY_ICON = {
     "Activation": "activation",
     "Merge": "merge",
     "Output": "head",
+    "Block": "group",
 }
 _SIZES = (16, 20, 24, 32, 40, 48, 64, 96)
 _cache: dict[tuple, QIcon] = {}
@@ -145,6 +148,12 @@ def _dots(p: QPainter, color: QColor, points, r: float = 1.9, filled=True) -> No
 # ----------------------------------------------------------------------------- the icons
 def _draw_block(p, c):
     _box(p, c, QRectF(4, 4, 16, 16))
+
+
+def _draw_group(p, c):
+    """A block of layers: a stack of two cards."""
+    _box(p, c, QRectF(7, 7, 14, 14), alpha=40)
+    _box(p, c, QRectF(3, 3, 14, 14), alpha=110)
 
 
 def _draw_input(p, c):

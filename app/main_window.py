@@ -202,6 +202,8 @@ class MainWindow(QMainWindow):
         self._pending_tabs = [g for g in by_area.values() if len(g) > 1]
         if "palette" in docks and hasattr(docks["palette"], "add_requested"):
             docks["palette"].add_requested.connect(self.view.add_layer_smart)  # behind the selection
+        if "palette" in docks and hasattr(docks["palette"], "block_requested"):
+            docks["palette"].block_requested.connect(self.view.add_block_smart)
         sides = [d for k, d in docks.items() if k in ("palette", "inspector")]
         self.resizeDocks(sides, [220, 320][: len(sides)], Qt.Orientation.Horizontal)
         bottom = by_area.get(Qt.DockWidgetArea.BottomDockWidgetArea, [])[:1]
@@ -226,6 +228,9 @@ class MainWindow(QMainWindow):
         self.doc.analysis_changed.connect(self._update_status)
         self.doc.selection_changed.connect(self._update_status)
         self.scene.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.doc.blocks.problem.connect(lambda text: self.statusBar().showMessage(text, 15_000))
+        if self.doc.blocks.problems:  # found while the window was being built: shown once, now
+            self.statusBar().showMessage(self.doc.blocks.problem_text(self.doc.blocks.problems[-1]), 15_000)
         if self.theme is not None:
             self.theme.changed.connect(self._on_theme_changed)
 
@@ -270,8 +275,11 @@ class MainWindow(QMainWindow):
         if self.state_label.styleSheet() != style:  # setting a style sheet re-polishes: only on a change
             self.state_label.setStyleSheet(style)
         sel = self.doc.selection()
+        block = self.doc.block_of_selection(sel) if len(sel) > 1 else None
         if len(sel) == 1:
             self.selection_label.setText(graph.node(sel[0]).name)
+        elif block is not None:  # a block card (or all of a block's layers)
+            self.selection_label.setText(graph.group(block).name)
         elif sel:
             self.selection_label.setText(self.tr("%n layer(s) selected", "", len(sel)))
         else:
@@ -538,6 +546,22 @@ class MainWindow(QMainWindow):
 
     def select_all(self) -> None:
         self.doc.set_selection(self.doc.graph.node_ids())
+
+    def group_selection(self) -> str | None:
+        """Edit ▸ Group into Block: the selected layers become one block; a refusal goes to the status bar."""
+        from app.i18n import diag
+
+        problem = self.doc.group_selection(self.doc.selection())
+        if problem:
+            self.statusBar().showMessage(diag(problem), 10_000)
+        return problem
+
+    def ungroup_selection(self) -> int:
+        """Edit ▸ Ungroup: every block holding a selected layer goes (its layers stay)."""
+        count = self.doc.ungroup_nodes(self.doc.selection())
+        if not count:
+            self.statusBar().showMessage(self.tr("No selected layer is in a block"), 5000)
+        return count
 
     # ------------------------------------------------------------------ view
     def fit_view(self) -> None:

@@ -110,8 +110,13 @@ PORT_WORDS = {
 
 
 def port_label(name: str) -> str:
-    """A port's name in the UI language (``in`` → 输入)."""
-    return QCoreApplication.translate("NodeItem", PORT_WORDS[name]) if name in PORT_WORDS else name
+    """A port's name in the UI language (``in`` → 输入; a block's ``in2`` → 输入2)."""
+    if name in PORT_WORDS:
+        return QCoreApplication.translate("NodeItem", PORT_WORDS[name])
+    base = name.rstrip("0123456789")
+    if base in PORT_WORDS and base != name:
+        return QCoreApplication.translate("NodeItem", PORT_WORDS[base]) + name[len(base) :]
+    return name
 
 
 def format_count(n: int | None) -> str:
@@ -147,6 +152,7 @@ class NodeItem(QGraphicsRectItem):
         self.accent = category_color(category, dark=False)  # deep tones: white text stays legible
         self._texts: tuple | None = None  # elided name and type, for (name, severity, count_text)
         self.edges: set = set()
+        self.frame = None  # the frame of the expanded block this card belongs to (it follows the card)
         self.inputs = [
             PortItem(self, p.name, False, p.variadic, QPointF(0.0, PORT_Y + i * PORT_STEP))
             for i, p in enumerate(inputs)
@@ -210,6 +216,8 @@ class NodeItem(QGraphicsRectItem):
         elif change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
             for edge in self.edges:
                 edge.update_path()
+            if self.frame is not None:
+                self.frame.refresh()
         return super().itemChange(change, value)
 
     # ------------------------------------------------------------------ painting

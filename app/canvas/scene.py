@@ -1,8 +1,9 @@
 """The graph scene: mirrors the Document's graph through its events, one item per node and edge.
 
 Items are created, removed and updated from graph events through ``node_id → item`` and
-``edge key → item`` maps; the whole scene is rebuilt only when the project is replaced. Edits
-(connect, move) go through the Document, never to the graph or to items directly.
+``edge key → item`` maps (blocks, as cards or frames, through ``app.canvas.scene_blocks``); the whole
+scene is rebuilt only when the project is replaced. Edits (connect, move) go through the Document,
+never to the graph or to items directly.
 """
 
 from __future__ import annotations
@@ -10,17 +11,18 @@ from __future__ import annotations
 import html
 import math
 
-import networkx as nx
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QGraphicsScene, QToolTip
 
+from app.canvas.block_items import BlockItem
 from app.canvas.edge_item import DragEdgeItem, EdgeItem
 from app.canvas.node_item import WIDTH, NodeItem, format_count
 from app.canvas.port_item import COMPATIBLE, DIMMED, NORMAL, PortItem
+from app.canvas.scene_blocks import BlockScene, worst
 from app.i18n import diag, pick
 from app.theme import canvas_colors
-from graph.analysis import ERROR, INFO, WARNING
+from graph.analysis import ERROR, WARNING
 
 GRID = 20.0
 MARGIN = 1500.0
@@ -30,7 +32,7 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("GraphScene", text)
 
 
-class GraphScene(QGraphicsScene):
+class GraphScene(BlockScene, QGraphicsScene):
     """Canvas items for one Document; emits ``message`` with refusals and hints for the status bar."""
 
     message = Signal(str)
@@ -52,6 +54,7 @@ class GraphScene(QGraphicsScene):
         self._diags: dict[str, list] = {}
         self._short_cache: dict = {}  # TensorType -> its short label
         self._count_cache: dict = {}  # parameter count -> "1,234 params"
+        self._init_blocks()
         document.project_replaced.connect(self.rebuild)
         document.analysis_changed.connect(self._on_analysis_changed)
         document.selection_changed.connect(self._on_doc_selection_changed)
@@ -68,6 +71,7 @@ class GraphScene(QGraphicsScene):
             (ev.edge_removed, self._on_edge_removed),
             (ev.node_moved, self._on_node_moved),
             (ev.node_renamed, self._on_node_renamed),
+            *self._block_handlers(),
         ]
 
     def rebuild(self) -> None:
@@ -80,6 +84,7 @@ class GraphScene(QGraphicsScene):
             self._cancel_connect()
             self.clear()
             self.nodes.clear()
+            self._clear_blocks()
             self.emptiness_changed.emit(True)
             self.edges.clear()
             self._short_cache.clear()
@@ -89,6 +94,9 @@ class GraphScene(QGraphicsScene):
                 self._on_node_added(node)
             for edge in self._graph.edges():
                 self._on_edge_added(edge)
+            for group in self._graph.groups():
+                self._show_group(group)
+            self._reattach(n for g in self._graph.groups() if g.collapsed for n in g.members)
         finally:
             self._syncing = False
         for event, handler in self._handlers():
@@ -129,6 +137,8 @@ class GraphScene(QGraphicsScene):
         dp.set_connected(True)
         self.edges[edge.key] = item
         self.addItem(item)
+        if self._collapsed_of and (edge.src in self._collapsed_of or edge.dst in self._collapsed_of):
+            self._attach(item)  # drawn to a collapsed block's card
 
     def _on_edge_removed(self, edge) -> None:
         item = self.edges.pop(edge.key, None)
@@ -144,6 +154,8 @@ class GraphScene(QGraphicsScene):
         if item is not None and (item.pos().x(), item.pos().y()) != tuple(new):
             item.setPos(QPointF(*new))
             self.update_rect(item=item)
+        if node.id in self._collapsed_of:
+            self._place_block(self._collapsed_of[node.id])
 
     def _on_node_renamed(self, node, old, new) -> None:
         item = self.nodes.get(node.id)
@@ -162,10 +174,10 @@ class GraphScene(QGraphicsScene):
             if d.node_id is not None:
                 diags.setdefault(d.node_id, []).append(d)
         self._diags = diags
-        worst = {nid: _worst(ds) for nid, ds in diags.items()}
+        worsts = {nid: worst(ds) for nid, ds in diags.items()}
         shapes, counts_of, short = a.shapes, a.counts, self._short
         for nid, item in self.nodes.items():
-            out, counts, severity = shapes.get(nid), counts_of.get(nid), worst.get(nid)
+            out, counts, severity = shapes.get(nid), counts_of.get(nid), worsts.get(nid)
             if out is item.seen_out and counts is item.seen_counts and severity == item.severity:
                 continue
             item.seen_out, item.seen_counts = out, counts
@@ -179,6 +191,7 @@ class GraphScene(QGraphicsScene):
                 continue
             item.seen_type = t
             item.set_label(short(t) if t is not None else "?", t is not None)
+        self._update_blocks(a)
 
     def _short(self, t) -> str:
         text = self._short_cache.get(t)
@@ -196,6 +209,9 @@ class GraphScene(QGraphicsScene):
     def helpEvent(self, event) -> None:
         """Build a node's tooltip when it is about to show, so it never tells of an earlier state."""
         for item in self.items(event.scenePos()):
+            if isinstance(item, BlockItem):
+                item.setToolTip(self.block_tooltip(item.group_id))
+                break
             if isinstance(item, NodeItem):
                 item.setToolTip(self.tooltip_for(item.node_id))
                 break
@@ -230,8 +246,10 @@ class GraphScene(QGraphicsScene):
     # ------------------------------------------------------------------ selection
     def selected_node_ids(self) -> list[str]:
         order = {nid: i for i, nid in enumerate(self._graph.node_ids())}
-        ids = [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
-        return sorted(ids, key=lambda n: order.get(n, 0))
+        items = self.selectedItems()
+        ids = [i.node_id for i in items if isinstance(i, NodeItem) and not isinstance(i, BlockItem)]
+        ids += [m for i in items if isinstance(i, BlockItem) for m in i.members]  # a block card: its layers
+        return sorted(dict.fromkeys(ids), key=lambda n: order.get(n, 0))
 
     def selected_edges(self) -> list:
         return [i.edge for i in self.selectedItems() if isinstance(i, EdgeItem)]
@@ -246,16 +264,8 @@ class GraphScene(QGraphicsScene):
             self._syncing = False
 
     def _on_doc_selection_changed(self) -> None:
-        if self._syncing:
-            return
-        wanted = set(self.doc.selection())
-        self._syncing = True
-        try:
-            for nid, item in self.nodes.items():
-                if item.isSelected() != (nid in wanted):
-                    item.setSelected(nid in wanted)
-        finally:
-            self._syncing = False
+        if not self._syncing:
+            self._apply_selection()
 
     # ------------------------------------------------------------------ moving (one command per drag)
     def is_dragging(self) -> bool:
@@ -284,6 +294,9 @@ class GraphScene(QGraphicsScene):
         start, self._drag_start = self._drag_start or {}, None
         moves = {}
         for nid, p0 in start.items():
+            if nid in self.blocks:
+                moves.update(self._block_moves(self.blocks[nid], p0))
+                continue
             item = self.nodes.get(nid)
             if item is not None and item.pos() != p0:
                 moves[nid] = ((p0.x(), p0.y()), (item.pos().x(), item.pos().y()))
@@ -302,17 +315,21 @@ class GraphScene(QGraphicsScene):
         self._mark_compatible(port)
 
     def _mark_compatible(self, port: PortItem) -> None:
-        g = self._graph
-        related = nx.ancestors(g.nx, port.node_id) if port.is_output else nx.descendants(g.nx, port.node_id)
-        related.add(port.node_id)
-        for item in self.nodes.values():
+        related = self._related(port)
+        for item in self.cards():
+            members = item.members if isinstance(item, BlockItem) else (item.node_id,)
+            clash = any(m in related for m in members)
             for other in item.outputs if not port.is_output else item.inputs:
-                ok = item.node_id not in related and self._problem(port, other, False) is None
+                ok = not clash and self._problem(port, other, False) is None
                 other.set_state(COMPATIBLE if ok else DIMMED)
 
     def _problem(self, a: PortItem, b: PortItem, check_cycle: bool = True) -> str | None:
-        src, dst = (a, b) if a.is_output else (b, a)
-        return self._graph.connection_problem(src.node_id, src.name, dst.node_id, dst.name, check_cycle)
+        """Why connecting card ports ``a`` and ``b`` is refused (every layer port they stand for), or None."""
+        for ends in self.port_pairs(a, b):
+            problem = self._graph.connection_problem(*ends, check_cycle)
+            if problem:
+                return problem
+        return None
 
     def update_connect(self, pos: QPointF) -> None:
         if self._drag_line is None:
@@ -338,8 +355,8 @@ class GraphScene(QGraphicsScene):
         target = self.port_at(pos, not start.is_output)
         if target is None or target.node_item is start.node_item:
             return None
-        src, dst = (start, target) if start.is_output else (target, start)
-        problem = self.doc.connect(src.node_id, src.name, dst.node_id, dst.name)
+        pairs = self.port_pairs(start, target)
+        problem = self.doc.connect(*pairs[0]) if len(pairs) == 1 else self.doc.connect_all(pairs)
         if problem:
             self._refuse(tr("Cannot connect: {reason}").format(reason=diag(problem)), screen_pos)
         return problem
@@ -363,7 +380,7 @@ class GraphScene(QGraphicsScene):
         if self._drag_line is not None:
             self.removeItem(self._drag_line)
         self._drag_line, self._connect_from = None, None
-        for item in self.nodes.values():
+        for item in [*self.nodes.values(), *self.blocks.values()]:
             for p in item.inputs + item.outputs:
                 p.set_state(NORMAL)
 
@@ -431,6 +448,7 @@ class GraphScene(QGraphicsScene):
             item.set_colors(colors)
         for item in self.edges.values():
             item.set_colors(colors)
+        self._block_colors(colors)
         self.update()
 
     def retranslate(self) -> None:
@@ -438,6 +456,7 @@ class GraphScene(QGraphicsScene):
         self._count_cache.clear()
         for item in self.nodes.values():
             item.seen_counts = None
+        self._retranslate_blocks()
         self._on_analysis_changed()
         self.invalidate(self.sceneRect())
 
@@ -474,11 +493,6 @@ class GraphScene(QGraphicsScene):
         while y < rect.bottom():
             painter.drawLine(QPointF(left, y), QPointF(rect.right(), y))
             y += step
-
-
-def _worst(diags) -> str | None:
-    levels = {d.severity for d in diags}
-    return next((s for s in (ERROR, WARNING, INFO) if s in levels), None)
 
 
 __all__ = ["GRID", "GraphScene"]

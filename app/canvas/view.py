@@ -6,8 +6,9 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QCursor, QPainter
 from PySide6.QtWidgets import QFrame, QGraphicsView
 
+from app.canvas.block_items import BlockItem
 from app.canvas.node_item import HEIGHT, WIDTH, _fonts
-from app.mime import LAYER_MIME, PROJECT_MIME
+from app.mime import BLOCK_MIME, LAYER_MIME, PROJECT_MIME
 
 MIN_SCALE, MAX_SCALE, FIT_MAX_SCALE = 0.05, 3.0, 1.25
 SPLICE_RADIUS_PX = 20.0  # a layer dropped this close (screen pixels) to a connection is spliced into it
@@ -110,8 +111,10 @@ class GraphView(QGraphicsView):
             self.centerOn(0, 0)
             return
         rect = QRectF()
-        for item in scene.nodes.values():
+        for item in scene.cards():
             rect = rect.united(QRectF(item.pos(), item.pos() + QPointF(WIDTH, item.height)))
+        for frame in scene.frames.values():
+            rect = rect.united(frame.frame_rect())
         rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
         scale = self.fit_scale(rect, readable)
         self.resetTransform()
@@ -140,9 +143,9 @@ class GraphView(QGraphicsView):
 
     def focus_node(self, node_id: str) -> None:
         """Select a node and centre it (e.g. a click in the Problems dock)."""
-        item = self.scene().nodes.get(node_id)
+        item = self.scene().card_of(node_id)
         if item is not None:
-            self.doc.set_selection([node_id])
+            self.doc.set_selection(item.members if isinstance(item, BlockItem) else [node_id])
             self.centerOn(item.center())
 
     def wheelEvent(self, event) -> None:
@@ -207,6 +210,13 @@ class GraphView(QGraphicsView):
         scene = self.scene()
         scene_pos = self.mapToScene(view_pos)
         node = scene.node_at(scene_pos)
+        if isinstance(node, BlockItem):
+            if not set(node.members) <= set(self.doc.selection()):
+                self.doc.set_selection(node.members)
+            return self.menus.menu_for_block(node.group_id)
+        frame = scene.frame_at(scene_pos) if node is None else None
+        if frame is not None:
+            return self.menus.menu_for_block(frame.group_id)
         if node is not None:
             if node.node_id not in self.doc.selection():
                 self.doc.set_selection([node.node_id])
@@ -286,11 +296,16 @@ class GraphView(QGraphicsView):
         else:
             self.add_layer_at(type_id, self._quick_pos, free=True)
 
-    def _one_selected_source(self, type_id: str) -> str | None:
-        """The one selected layer a new ``type_id`` layer can follow, or None."""
-        sel = self.doc.selection()
-        spec = self.doc.graph.catalog[type_id]
-        if len(sel) == 1 and spec.inputs and self.doc.graph.spec(sel[0]).outputs:
+    def _one_selected_source(self, type_id: str | None = None) -> str | None:
+        """The one selected layer a new ``type_id`` layer (None: a block) can follow, or None. A
+        selected block counts as the layer of its first output."""
+        graph, sel = self.doc.graph, self.doc.selection()
+        gid = self.doc.block_of_selection(sel) if len(sel) > 1 else None
+        if gid is not None and graph.group(gid).outputs:
+            sel = [graph.group(gid).outputs[0][0]]
+        if type_id is not None and not graph.catalog[type_id].inputs:
+            return None
+        if len(sel) == 1 and graph.spec(sel[0]).outputs:
             return sel[0]
         return None
 
@@ -302,10 +317,27 @@ class GraphView(QGraphicsView):
             return self.add_layer_at(type_id, self.mapToScene(self.viewport().rect().center()), free=True)
         node_id = self.doc.insert_after(source, type_id)
         self.doc.set_selection([node_id])
-        item = self.scene().nodes.get(node_id)
+        self._show_card(node_id)
+        return node_id
+
+    def _show_card(self, node_id: str) -> None:
+        item = self.scene().card_of(node_id)
         if item is not None:
             self.ensureVisible(QRectF(item.pos(), item.pos() + QPointF(WIDTH, item.height)), 40, 40)
-        return node_id
+
+    def add_block_smart(self, entry, scene_pos: QPointF | None = None) -> list[str]:
+        """Insert a block where the user is: behind the one selected layer (or block), fitted and wired
+        in; else at a free spot near ``scene_pos`` (the middle of the view by default)."""
+        source = self._one_selected_source() if scene_pos is None else None
+        if source is not None:
+            ids = self.doc.insert_block(entry, after=source)
+        else:
+            at = scene_pos if scene_pos is not None else self.mapToScene(self.viewport().rect().center())
+            ids = self.doc.insert_block(entry, at=self.card_pos(at))
+        if ids:
+            self._show_card(ids[-1])
+            self._show_card(ids[0])
+        return ids
 
     # ------------------------------------------------------------------ adding layers
     def add_layer_at(self, type_id: str, scene_pos: QPointF, splice: bool = False, free: bool = False) -> str | None:
@@ -329,12 +361,15 @@ class GraphView(QGraphicsView):
         return self.add_layer_at(type_id, self.mapToScene(self.viewport().rect().center()), free=True)
 
     def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasFormat(LAYER_MIME):
+        if event.mimeData().hasFormat(LAYER_MIME) or event.mimeData().hasFormat(BLOCK_MIME):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasFormat(BLOCK_MIME):
+            event.acceptProposedAction()
+            return
         if not event.mimeData().hasFormat(LAYER_MIME):
             event.ignore()
             return
@@ -349,6 +384,9 @@ class GraphView(QGraphicsView):
     def dropEvent(self, event) -> None:
         self._set_hot_edge(None)
         data = event.mimeData()
+        if data.hasFormat(BLOCK_MIME):
+            self._drop_block(event)
+            return
         if not data.hasFormat(LAYER_MIME):
             event.ignore()
             return
@@ -358,6 +396,17 @@ class GraphView(QGraphicsView):
             return
         event.acceptProposedAction()
         self.add_layer_at(type_id, self.mapToScene(event.position().toPoint()), splice=True, free=True)
+        self.setFocus()
+
+    def _drop_block(self, event) -> None:
+        """A block dragged from the palette: inserted with its first card centred on the drop point."""
+        key = bytes(event.mimeData().data(BLOCK_MIME)).decode("utf-8").strip()
+        entry = self.doc.blocks.entry(key)
+        if entry is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.add_block_smart(entry, self.mapToScene(event.position().toPoint()))
         self.setFocus()
 
     def _set_hot_edge(self, edge) -> None:

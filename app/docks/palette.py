@@ -1,4 +1,5 @@
-"""The layer palette: every catalog layer by category, searchable in English and Chinese, draggable."""
+"""The layer palette: every catalog layer by category, then the blocks (bundled, the project's, the
+user's library), searchable in English and Chinese, draggable."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.block_shelf import entry_description, entry_title
 from app.i18n import pick, ui_language
 from app.icons import category_icon, layer_icon
-from app.mime import LAYER_MIME
+from app.mime import BLOCK_MIME, LAYER_MIME
 from graph.catalog import CATEGORY_ZH
 
 TYPE_ROLE = Qt.ItemDataRole.UserRole + 1
+BLOCK_ROLE = Qt.ItemDataRole.UserRole + 2  # a block's key (on the Blocks category: "")
+BLOCK_CATEGORY = "Block"
 
 
 def layer_mime(type_id: str) -> QMimeData:
@@ -53,6 +57,20 @@ def layer_tooltip(spec) -> str:
     return f"<qt>{html}</qt>"
 
 
+def block_mime(key: str) -> QMimeData:
+    """The drag payload for one block (its palette key)."""
+    mime = QMimeData()
+    mime.setData(BLOCK_MIME, key.encode("utf-8"))
+    return mime
+
+
+def block_matches(entry, query: str) -> bool:
+    """True when every word of ``query`` occurs in the block's titles, descriptions or key."""
+    parts = (entry.key, entry.title, entry.title_zh, entry.description, entry.description_zh)
+    haystack = " ".join(parts).casefold()
+    return all(word in haystack for word in query.casefold().split())
+
+
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -61,11 +79,14 @@ class LayerTree(QTreeWidget):
     """A tree whose leaf items drag out as LAYER_MIME with their type id."""
 
     def mimeTypes(self) -> list[str]:
-        return [LAYER_MIME, "text/plain"]
+        return [LAYER_MIME, BLOCK_MIME, "text/plain"]
 
     def mimeData(self, items) -> QMimeData:
         ids = [it.data(0, TYPE_ROLE) for it in items if it.data(0, TYPE_ROLE)]
-        return layer_mime(ids[0]) if ids else QMimeData()
+        if ids:
+            return layer_mime(ids[0])
+        keys = [it.data(0, BLOCK_ROLE) for it in items if it.data(0, BLOCK_ROLE)]
+        return block_mime(keys[0]) if keys else QMimeData()
 
     def supportedDropActions(self):
         return Qt.DropAction.CopyAction
@@ -74,7 +95,7 @@ class LayerTree(QTreeWidget):
         """Drag with a small preview below and right of the cursor, so the connection under the
         cursor (a splice target) stays visible."""
         item = self.currentItem()
-        if item is None or not item.data(0, TYPE_ROLE):
+        if item is None or not (item.data(0, TYPE_ROLE) or item.data(0, BLOCK_ROLE)):
             return
         drag = QDrag(self)
         drag.setMimeData(self.mimeData([item]))
@@ -112,6 +133,7 @@ class PaletteDock(QDockWidget):
     """Layers grouped by category. Drag one onto the canvas, or double-click it to add it."""
 
     add_requested = Signal(str)  # type id; the main window adds it at the view centre
+    block_requested = Signal(object)  # a BlockEntry; the main window inserts it where the user works
 
     def __init__(self, document, parent=None):
         super().__init__(self.tr("Layers"), parent)
@@ -134,8 +156,10 @@ class PaletteDock(QDockWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.tree)
         self.setWidget(body)
+        self._entries: dict = {}  # block key -> entry, as listed
         self._populate()
         document.project_replaced.connect(self._on_project_replaced)
+        document.blocks.changed.connect(self._on_blocks_changed)
 
     # ------------------------------------------------------------------ building
     def _populate(self) -> None:
@@ -149,7 +173,57 @@ class PaletteDock(QDockWidget):
             for spec in specs:
                 top.addChild(self._layer_item(spec))
             self.tree.addTopLevelItem(top)
+        top = QTreeWidgetItem([self.tr("Blocks")])
+        top.setIcon(0, category_icon(BLOCK_CATEGORY))
+        top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        top.setToolTip(0, self.tr("Groups of layers to insert as one: bundled, this project's and your library's"))
+        top.setData(0, BLOCK_ROLE, "")
+        self.tree.addTopLevelItem(top)
+        self._fill_blocks()
         self.tree.expandAll()
+
+    def _blocks_top(self) -> QTreeWidgetItem | None:
+        for i in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(i)
+            if top.data(0, BLOCK_ROLE) is not None:
+                return top
+        return None
+
+    def _fill_blocks(self) -> None:
+        top = self._blocks_top()
+        if top is None:
+            return
+        top.takeChildren()
+        self._entries = {e.key: e for e in self.document.blocks.entries()}  # for the search
+        for entry in self._entries.values():
+            top.addChild(self._block_item(entry))
+        top.setExpanded(True)
+
+    def _block_item(self, entry) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([entry_title(entry)])
+        item.setIcon(0, category_icon(BLOCK_CATEGORY))
+        item.setToolTip(0, self.block_tooltip(entry))
+        item.setData(0, BLOCK_ROLE, entry.key)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
+        return item
+
+    def block_tooltip(self, entry) -> str:
+        """Rich tooltip: the block's title, where it comes from, and what it does, in the UI language."""
+        where = {
+            "bundled": self.tr("bundled with LayerLab"),
+            "project": self.tr("used in this project"),
+            "library": self.tr("from your block library"),
+        }.get(entry.source, entry.source)
+        title = f"<b>{_esc(entry_title(entry))}</b> <span style='color:gray'>{_esc(where)}</span>"
+        return f"<qt>{title}<br>{_esc(entry_description(entry))}</qt>"
+
+    def block_items(self) -> list[QTreeWidgetItem]:
+        """Every block item, visible or not."""
+        top = self._blocks_top()
+        return [top.child(j) for j in range(top.childCount())] if top is not None else []
+
+    def visible_block_keys(self) -> list[str]:
+        return [it.data(0, BLOCK_ROLE) for it in self.block_items() if not it.isHidden() and not it.parent().isHidden()]
 
     def _layer_item(self, spec) -> QTreeWidgetItem:
         item = QTreeWidgetItem([pick(spec.display_name, spec.display_name_zh)])
@@ -164,7 +238,8 @@ class PaletteDock(QDockWidget):
         out = []
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
-            out += [top.child(j) for j in range(top.childCount())]
+            if top.data(0, BLOCK_ROLE) is None:
+                out += [top.child(j) for j in range(top.childCount())]
         return out
 
     def visible_type_ids(self) -> list[str]:
@@ -179,21 +254,47 @@ class PaletteDock(QDockWidget):
             shown = 0
             for j in range(top.childCount()):
                 child = top.child(j)
-                ok = matches(catalog[child.data(0, TYPE_ROLE)], text)
+                key = child.data(0, BLOCK_ROLE)
+                if key:
+                    entry = self._entries.get(key)
+                    ok = entry is not None and block_matches(entry, text)
+                else:
+                    ok = matches(catalog[child.data(0, TYPE_ROLE)], text)
                 child.setHidden(not ok)
                 shown += ok
             top.setHidden(shown == 0)
         self.tree.expandAll()
 
     def _on_search_return(self) -> None:
+        if not self.search.text().strip():
+            return
         visible = self.visible_type_ids()
-        if len(visible) >= 1 and self.search.text().strip():
+        if visible:
             self.request_add(visible[0])
+        elif self.visible_block_keys():
+            self.request_block(self.visible_block_keys()[0])
 
     def _on_item_double_clicked(self, item: QTreeWidgetItem, column: int) -> None:
         type_id = item.data(0, TYPE_ROLE)
         if type_id:
             self.request_add(type_id)
+        elif item.data(0, BLOCK_ROLE):
+            self.request_block(item.data(0, BLOCK_ROLE))
+
+    def request_block(self, key: str) -> list[str]:
+        """Ask the window to insert a block; with no one listening, insert it near the origin."""
+        entry = self.document.blocks.entry(key)
+        if entry is None:
+            return []
+        meta = self.metaObject()
+        if self.isSignalConnected(meta.method(meta.indexOfSignal("block_requested(PyObject)"))):
+            self.block_requested.emit(entry)
+            return []
+        return self.document.insert_block(entry, at=(0.0, 0.0))
+
+    def _on_blocks_changed(self) -> None:
+        self._fill_blocks()
+        self._on_search_changed(self.search.text())
 
     def request_add(self, type_id: str) -> None:
         """Ask the window to add a layer; with no one listening, add it at the origin."""
@@ -216,6 +317,11 @@ class PaletteDock(QDockWidget):
         catalog = self.document.graph.catalog
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
+            if top.data(0, BLOCK_ROLE) is not None:
+                top.setIcon(0, category_icon(BLOCK_CATEGORY))
+                for j in range(top.childCount()):
+                    top.child(j).setIcon(0, category_icon(BLOCK_CATEGORY))
+                continue
             for j in range(top.childCount()):
                 spec = catalog[top.child(j).data(0, TYPE_ROLE)]
                 top.child(j).setIcon(0, layer_icon(spec))

@@ -166,6 +166,14 @@
         <source>&amp;Keyboard Shortcuts…</source>
         <translation>键盘快捷键(&amp;K)…</translation>
     </message>
+    <message>
+      <source>&amp;Group into Block</source>
+      <translation>组成块(&amp;G)</translation>
+    </message>
+    <message>
+      <source>U&amp;ngroup</source>
+      <translation>取消分组(&amp;N)</translation>
+    </message>
 </context>
   <context>
     <name>CodeDock</name>
@@ -324,6 +332,18 @@
       <message>
         <source>Fixed: {fix}</source>
         <translation>已修复：{fix}</translation>
+    </message>
+    <message>
+      <source>Layers ({n}): {names}</source>
+      <translation>层（{n}）：{names}</translation>
+    </message>
+    <message>
+      <source>Double-click to expand</source>
+      <translation>双击展开</translation>
+    </message>
+    <message>
+      <source>Click ▾ to collapse</source>
+      <translation>点击 ▾ 折叠</translation>
     </message>
 </context>
   <context>
@@ -584,6 +604,10 @@
         <source>, with their weights (training starts from them)</source>
         <translation>，并带有权重（训练将从这些权重开始）</translation>
     </message>
+    <message>
+      <source>No selected layer is in a block</source>
+      <translation>所选的层都不在块中</translation>
+    </message>
 </context>
   <context>
     <name>NodeItem</name>
@@ -682,6 +706,10 @@
         <source>Each side is padded separately, like TensorFlow's padding="same": when the total is odd, the extra row or column goes at the bottom or right. One undoable edit.</source>
         <translation>每一侧分别填充，与 TensorFlow 的 padding="same" 相同：总数为奇数时，多出的一行或一列补在下边或右边。这是一次可撤销的修改。</translation>
     </message>
+    <message>
+        <source>Explain this layer (Layer Reference)</source>
+        <translation>解释这一层（层参考）</translation>
+    </message>
 </context>
   <context>
     <name>PaletteDock</name>
@@ -694,6 +722,26 @@
       <location filename="../../app/docks/palette.py" line="83" />
       <source>Search layers (English or 中文)…</source>
       <translation>搜索层（中文或英文）…</translation>
+    </message>
+    <message>
+      <source>Blocks</source>
+      <translation>块</translation>
+    </message>
+    <message>
+      <source>Groups of layers to insert as one: bundled, this project's and your library's</source>
+      <translation>作为一个整体插入的一组层：内置的、本项目的和你的库中的</translation>
+    </message>
+    <message>
+      <source>bundled with LayerLab</source>
+      <translation>LayerLab 内置</translation>
+    </message>
+    <message>
+      <source>used in this project</source>
+      <translation>本项目中使用</translation>
+    </message>
+    <message>
+      <source>from your block library</source>
+      <translation>来自你的块库</translation>
     </message>
   </context>
   <context>
@@ -1145,6 +1193,22 @@
         <source>TensorBoard logs go to {0} (tensorboard --logdir {0})</source>
         <translation>TensorBoard 日志写入 {0}（tensorboard --logdir {0}）</translation>
     </message>
+    <message>
+        <source>Inspect</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>Show inside the network while it trains: every layer's output for a sample, gradients (Inside tab)</source>
+        <translation>训练时查看网络内部：每一层对一个样本的输出、梯度（“网络内部”页）</translation>
+    </message>
+    <message>
+        <source>Inside</source>
+        <translation>网络内部</translation>
+    </message>
+    <message>
+        <source>Playground</source>
+        <translation>游乐场</translation>
+    </message>
 </context>
   <context>
     <name>IntsRowEditor</name>
@@ -1548,6 +1612,38 @@ or press Tab for a quick search. File ▸ Examples opens a ready model.</source>
         <source>No layer matches the search.</source>
         <translation>没有与搜索匹配的层。</translation>
     </message>
+    <message>
+        <source>Search (English or Chinese)…</source>
+        <translation>搜索（中英文均可）…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 layers, %3 of %4 concepts</source>
+        <translation>显示 %1 个层（共 %2 个），%3 个概念（共 %4 个）</translation>
+    </message>
+    <message>
+        <source>Layers</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Concepts</source>
+        <translation>概念</translation>
+    </message>
+    <message>
+        <source>Concept</source>
+        <translation>概念</translation>
+    </message>
+    <message>
+        <source>Concepts:</source>
+        <translation>相关概念：</translation>
+    </message>
+    <message>
+        <source>Layers:</source>
+        <translation>相关的层：</translation>
+    </message>
+    <message>
+        <source>No concept matches the search.</source>
+        <translation>没有与搜索匹配的概念。</translation>
+    </message>
 </context>
 <context>
     <name>BoundaryView</name>
@@ -1771,6 +1867,46 @@ or press Tab for a quick search. File ▸ Examples opens a ready model.</source>
         <source>Fit to View</source>
         <translation>适应视图</translation>
     </message>
+    <message>
+      <source>Group into Block</source>
+      <translation>组成块</translation>
+    </message>
+    <message>
+      <source>Ungroup</source>
+      <translation>取消分组</translation>
+    </message>
+    <message>
+      <source>Expand</source>
+      <translation>展开</translation>
+    </message>
+    <message>
+      <source>Collapse</source>
+      <translation>折叠</translation>
+    </message>
+    <message>
+      <source>Rename Block…</source>
+      <translation>重命名块…</translation>
+    </message>
+    <message>
+      <source>Save Block to Library</source>
+      <translation>将块保存到库</translation>
+    </message>
+    <message>
+      <source>Delete Block</source>
+      <translation>删除块</translation>
+    </message>
+    <message>
+      <source>Rename Block</source>
+      <translation>重命名块</translation>
+    </message>
+    <message>
+      <source>Cannot save the block: {reason}</source>
+      <translation>无法保存块：{reason}</translation>
+    </message>
+    <message>
+      <source>Saved the block to {path}</source>
+      <translation>块已保存到 {path}</translation>
+    </message>
 </context>
 <context>
     <name>Edits</name>
@@ -1789,6 +1925,159 @@ or press Tab for a quick search. File ▸ Examples opens a ready model.</source>
     <message>
         <source>Connect {src} to {name}</source>
         <translation>将 {src} 连接到 {name}</translation>
+    </message>
+</context>
+<context>
+    <name>Blocks</name>
+    <message>
+      <source>Group {n} layers into {name}</source>
+      <translation>将 {n} 个层组成块 {name}</translation>
+    </message>
+    <message>
+      <source>Block</source>
+      <translation>块</translation>
+    </message>
+    <message>
+      <source>Ungroup {name}</source>
+      <translation>取消块 {name} 的分组</translation>
+    </message>
+    <message>
+      <source>Ungroup {n} blocks</source>
+      <translation>取消 {n} 个块的分组</translation>
+    </message>
+    <message>
+      <source>Collapse {name}</source>
+      <translation>折叠 {name}</translation>
+    </message>
+    <message>
+      <source>Expand {name}</source>
+      <translation>展开 {name}</translation>
+    </message>
+    <message>
+      <source>Rename {old} to {name}</source>
+      <translation>将 {old} 重命名为 {name}</translation>
+    </message>
+    <message>
+      <source>Connect {src} → {dst} ({n} ports)</source>
+      <translation>连接 {src} → {dst}（{n} 个端口）</translation>
+    </message>
+    <message>
+      <source>Insert {block}</source>
+      <translation>插入 {block}</translation>
+    </message>
+    <message>
+      <source>A block in the library could not be read: {problem}</source>
+      <translation>块库中有一个块无法读取：{problem}</translation>
+    </message>
+    <message>
+      <source>{title} (this project)</source>
+      <translation>{title}（本项目）</translation>
+    </message>
+</context>
+<context>
+    <name>InsideView</name>
+    <message>
+        <source>Sample</source>
+        <translation>样本</translation>
+    </message>
+    <message>
+        <source>The test sample whose activations are shown (used by the next run)</source>
+        <translation>显示其激活值的测试样本（下一次运行时生效）</translation>
+    </message>
+    <message>
+        <source>Activation</source>
+        <translation>激活值</translation>
+    </message>
+    <message>
+        <source>Kernel</source>
+        <translation>卷积核</translation>
+    </message>
+    <message>
+        <source>Gradients</source>
+        <translation>梯度</translation>
+    </message>
+    <message>
+        <source>input patch</source>
+        <translation>输入块</translation>
+    </message>
+    <message>
+        <source>kernel</source>
+        <translation>卷积核</translation>
+    </message>
+    <message>
+        <source>products</source>
+        <translation>乘积</translation>
+    </message>
+    <message>
+        <source>Gradient norm per layer (log scale)</source>
+        <translation>各层梯度范数（对数坐标）</translation>
+    </message>
+    <message>
+        <source>inspection</source>
+        <translation>检查次序</translation>
+    </message>
+    <message>
+        <source>Weights (grey) and gradients (red)</source>
+        <translation>权重（灰）与梯度（红）</translation>
+    </message>
+    <message>
+        <source>Check Inspect and train: every layer's output for the chosen sample appears here and on its card.</source>
+        <translation>勾选“检查”并训练：所选样本在每一层的输出会显示在这里和该层的卡片上。</translation>
+    </message>
+    <message>
+        <source>Select a layer on the canvas to see what it computes.</source>
+        <translation>在画布上选择一个层，查看它计算出的结果。</translation>
+    </message>
+    <message>
+        <source>Epoch {epoch}, sample {sample}</source>
+        <translation>第 {epoch} 轮，样本 {sample}</translation>
+    </message>
+    <message>
+        <source>{n} values, shape {shape}; blue &lt; 0 &lt; red</source>
+        <translation>{n} 个值，形状 {shape}；蓝 &lt; 0 &lt; 红</translation>
+    </message>
+    <message>
+        <source>Select a Conv2D layer, then click a point of its feature maps.</source>
+        <translation>选择一个二维卷积层，然后点击其特征图上的一点。</translation>
+    </message>
+    <message>
+        <source>Output channel {c}, row {r}, column {q}: Σ (patch × kernel) + bias</source>
+        <translation>输出通道 {c}，第 {r} 行，第 {q} 列：Σ（输入块 × 卷积核）+ 偏置</translation>
+    </message>
+    <message>
+        <source>the layer computed {v:.4g}</source>
+        <translation>该层算出的值为 {v:.4g}</translation>
+    </message>
+    <message>
+        <source>Dead units (0 for every sample of the batch): {p:.0%}</source>
+        <translation>死亡单元（对批次中每个样本都为 0）：{p:.0%}</translation>
+    </message>
+    <message>
+        <source>Dead ReLU units: {list}</source>
+        <translation>死亡的 ReLU 单元：{list}</translation>
+    </message>
+</context>
+<context>
+    <name>PlaygroundView</name>
+    <message>
+        <source>Train a model on 2-D points (spirals, moons, circles, XOR) with Inspect checked: each neuron's map over the plane appears here.</source>
+        <translation>勾选“检查”，在二维点数据（螺旋、双月、圆环、异或）上训练模型：每个神经元在平面上的响应图会显示在这里。</translation>
+    </message>
+    <message>
+        <source>Noise</source>
+        <translation>噪声</translation>
+    </message>
+    <message>
+        <source>Weight decay</source>
+        <translation>权重衰减</translation>
+    </message>
+    <message>
+        <source>Train again</source>
+        <translation>重新训练</translation>
+    </message>
+    <message>
+        <source>Stop the current run and train from the start with these settings</source>
+        <translation>停止当前运行，用这些设置从头训练</translation>
     </message>
 </context>
 </TS>
