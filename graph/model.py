@@ -125,6 +125,7 @@ class Graph:
         self._next_seq = 1
         self._groups: dict[str, Group] = {}  # in creation order
         self._group_of: dict[str, str] = {}  # member node id -> group id
+        self._group_rank: dict[str, int] = {}  # group id -> its place in groups(), kept when it is removed
         self.events = GraphEvents()
 
     # ----------------------------------------------------------------- reading
@@ -409,8 +410,10 @@ class Graph:
 
     # ----------------------------------------------------------------- blocks (groups)
     def groups(self) -> list[Group]:
-        """Every block, in creation order (the stored objects: read them, change them through the methods)."""
-        return list(self._groups.values())
+        """Every block, in creation order (the stored objects: read them, change them through the methods).
+
+        A block removed and restored (undo, or its layers changed) keeps its place."""
+        return sorted(self._groups.values(), key=lambda g: self._group_rank[g.id])
 
     def group(self, group_id: str) -> Group:
         try:
@@ -579,6 +582,7 @@ class Graph:
         return None
 
     def _store_group(self, group: Group) -> None:
+        self._group_rank.setdefault(group.id, len(self._group_rank))
         self._groups[group.id] = group
         for nid in group.members:
             self._group_of[nid] = group.id

@@ -207,3 +207,14 @@ def test_model_diff_reports_blocks_added_removed_and_changed():
     assert diff_projects(b, c).blocks_changed == ["res: + add"]
     assert diff_projects(c, a).blocks_removed == ["res (Residual block)"]
     assert "删除的块" in diff_projects(c, a).text(lang="zh")
+
+
+def test_a_restored_block_keeps_its_place_among_the_blocks():
+    g = Graph()
+    layers = [g.add_node("dense", {"units": 2}, f"d{i}") for i in range(3)]
+    blocks = [g.add_group(f"b{i}", "Block", [n.id]) for i, n in enumerate(layers)]
+    removed = g.remove_group(blocks[0].id)
+    record = g.remove_node(layers[1].id)  # b1 goes with its only layer
+    g.restore_group(removed)
+    g.restore_node(record)
+    assert [b.name for b in g.groups()] == ["b0", "b1", "b2"]
