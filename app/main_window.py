@@ -228,6 +228,9 @@ class MainWindow(QMainWindow):
         self.doc.analysis_changed.connect(self._update_status)
         self.doc.selection_changed.connect(self._update_status)
         self.scene.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        training = self.docks.get("training")
+        if training is not None:  # the teaching views draw each layer's output under its card
+            training.inspection_shown.connect(self.scene.show_inspection)
         self.doc.blocks.problem.connect(lambda text: self.statusBar().showMessage(text, 15_000))
         if self.doc.blocks.problems:  # found while the window was being built: shown once, now
             self.statusBar().showMessage(self.doc.blocks.problem_text(self.doc.blocks.problems[-1]), 15_000)

@@ -153,6 +153,7 @@ class NodeItem(QGraphicsRectItem):
         self._texts: tuple | None = None  # elided name and type, for (name, severity, count_text)
         self.edges: set = set()
         self.frame = None  # the frame of the expanded block this card belongs to (it follows the card)
+        self.thumbnail = None  # the teaching views' picture of this layer's output, under the card
         self.inputs = [
             PortItem(self, p.name, False, p.variadic, QPointF(0.0, PORT_Y + i * PORT_STEP))
             for i, p in enumerate(inputs)
@@ -186,6 +187,27 @@ class NodeItem(QGraphicsRectItem):
         """The layer type shown under the name (after a language change)."""
         self.type_name, self._texts = type_name, None
         self.update()
+
+    def set_thumbnail(self, pixmap, tooltip: str = "") -> None:
+        """Show ``pixmap`` (what the layer computed for the chosen sample) under the card; None removes it.
+
+        It sits in the gap the auto-layout leaves between rows, and is not part of the card's shape."""
+        from PySide6.QtWidgets import QGraphicsPixmapItem
+
+        if pixmap is None or pixmap.isNull():
+            if self.thumbnail is not None:
+                self.thumbnail.setParentItem(None)
+                if self.thumbnail.scene() is not None:
+                    self.thumbnail.scene().removeItem(self.thumbnail)
+                self.thumbnail = None
+            return
+        if self.thumbnail is None:
+            self.thumbnail = QGraphicsPixmapItem(self)
+            self.thumbnail.setTransformationMode(Qt.TransformationMode.FastTransformation)
+            self.thumbnail.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.thumbnail.setPixmap(pixmap)
+        self.thumbnail.setPos((WIDTH - pixmap.width()) / 2, self.height + 4)
+        self.thumbnail.setToolTip(tooltip)
 
     def set_info(self, shape_text: str, count_text: str, severity: str | None) -> None:
         """Update the analysis labels; repaints only when something changed."""

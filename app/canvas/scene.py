@@ -441,6 +441,29 @@ class GraphScene(BlockScene, QGraphicsScene):
         self.message.emit(tr("Fixed: {fix}").format(fix=text))
         return text
 
+    # ------------------------------------------------------------------ teaching views
+    def show_inspection(self, event: dict, arrays: dict) -> None:
+        """Every card's thumbnail of what its layer computed for the inspected sample ({}: none)."""
+        from app.training.inside import thumbnail
+
+        heads = ("output.classification", "output.binary", "output.multilabel")
+        sample = event.get("sample")
+        for nid, item in self.nodes.items():
+            if nid not in self._graph:
+                continue
+            node = self._graph.node(nid)
+            a = arrays.get(node.name)
+            if a is None:
+                item.set_thumbnail(None)
+                continue
+            spec = self._graph.spec(nid)
+            image = spec.is_input and len(getattr(a, "shape", ())) == 3
+            kind = "probabilities" if node.type in heads else "image" if image else None
+            tip = tr("{layer} for test sample {sample}, epoch {epoch}").format(
+                layer=node.name, sample=sample, epoch=event.get("epoch")
+            )
+            item.set_thumbnail(thumbnail(a, kind, 44), tip)
+
     # ------------------------------------------------------------------ look
     def set_colors(self, colors) -> None:
         self.colors = colors

@@ -61,6 +61,12 @@ def activation_rgb(a: np.ndarray, kind: str | None = None) -> np.ndarray:
     if a.ndim == 4:  # (C, D, H, W): the middle depth slice of each channel
         a = a[:, a.shape[1] // 2]
     scale = float(np.abs(a).max(initial=0.0)) or 1.0
+    if kind == "image":  # an Input image: grey levels, darkest = largest (ink on paper)
+        chans = a[:3] if a.ndim == 3 else a[None]
+        lo, hi = float(chans.min(initial=0.0)), float(chans.max(initial=1.0))
+        g = 1.0 - (chans - lo) / ((hi - lo) or 1.0)
+        picture = np.moveaxis(g, 0, -1) if len(chans) == 3 else np.repeat(g[0][..., None], 3, axis=-1)
+        return (np.clip(picture, 0, 1) * 255).astype(np.uint8)
     if kind == "probabilities":
         cells = np.clip(a.reshape(1, -1), 0, 1)
         return (np.stack([1 - 0.8 * cells, 1 - 0.5 * cells, 1 - 0.1 * cells], axis=-1) * 255).astype(np.uint8)
@@ -91,8 +97,8 @@ def rgb_pixmap(rgb: np.ndarray, width: int, height: int | None = None) -> QPixma
 def thumbnail(a: np.ndarray, kind: str | None = None, size: int = 44) -> QPixmap:
     """The small picture a card shows (a vector as a strip of cells)."""
     rgb = activation_rgb(a, kind)
-    if rgb.shape[0] == 1:
-        return rgb_pixmap(rgb, size, max(6, size // 5))
+    if rgb.shape[0] == 1:  # a vector: a strip of cells
+        return rgb_pixmap(rgb, min(150, max(size, 4 * rgb.shape[1])), 10)
     return rgb_pixmap(rgb, size, size)
 
 
@@ -228,11 +234,12 @@ class InsideView(QWidget):
         self._draw_gradients(node)
 
     def _kind(self, node) -> str | None:
-        return (
-            "probabilities"
-            if node is not None and node.type in ("output.classification", "output.binary", "output.multilabel")
-            else None
-        )
+        if node is None:
+            return None
+        if node.type in ("output.classification", "output.binary", "output.multilabel"):
+            return "probabilities"
+        a = self.arrays.get(node.name)
+        return "image" if self.graph.spec(node.id).is_input and a is not None and a.ndim == 3 else None
 
     def _draw_activation(self, node) -> None:
         self.values_plot.clear()

@@ -345,6 +345,10 @@
       <source>Click ▾ to collapse</source>
       <translation>点击 ▾ 折叠</translation>
     </message>
+    <message>
+        <source>{layer} for test sample {sample}, epoch {epoch}</source>
+        <translation>{layer}：测试样本 {sample}，第 {epoch} 轮</translation>
+    </message>
 </context>
   <context>
     <name>HistoryDock</name>

@@ -93,3 +93,28 @@ def test_pictures_of_each_kind_of_output(qtbot, tmp_path):
     qtbot.addWidget(view)
     view.refresh()
     assert "Inspect" in view.hint.text()  # says how to get the views before any run
+
+
+def test_every_card_of_the_small_cnn_shows_its_output_while_it_trains(qtbot, window, tmp_path):
+    """The acceptance path: the small CNN example opened in the window, Inspect checked, Train; while the
+    run goes on every layer's card shows a thumbnail of its output for the chosen sample."""
+    from graph.examples import example_path
+
+    assert window.open_file(str(example_path("small_cnn")), ask=False)
+    doc = window.doc
+    doc.save(str(tmp_path / "small_cnn.json"))
+    doc.set_setup("epochs", 3)
+    doc.set_setup("framework", "pytorch")
+    dock = window.docks["training"]
+    dock.inspect.setChecked(True)
+    seen_running = []
+    dock.inspection_shown.connect(lambda e, a: seen_running.append(bool(e) and dock.trainer.is_running()))
+    run = dock.train()
+    qtbot.waitUntil(lambda: not run.active, timeout=120_000)
+    assert run.record.outcome == "finished", run.record.message
+    assert any(seen_running)  # thumbnails came during the run, not only at its end
+    cards = window.scene.nodes
+    assert len(cards) == len(doc.graph) and all(item.thumbnail is not None for item in cards.values())
+    conv = cards[doc.graph.find_by_name("conv1").id]
+    assert conv.thumbnail.pixmap().width() <= 156 and "conv1" in conv.thumbnail.toolTip()
+    window.grab().save(str(tmp_path / "teaching.png"))
