@@ -43,6 +43,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("file.import", N("Actions", "&Import Model…"), "import_dialog", "file", ("Ctrl+I",)),
     Action("file.recent", N("Actions", "Open &Recent"), "fill_recent_menu", "file", submenu=True),
     Action("file.examples", N("Actions", "E&xamples"), "fill_examples_menu", "file", submenu=True),
+    Action("file.lessons", N("Actions", "&Lessons"), "fill_lessons_menu", "file", submenu=True),
     Action("file.save", N("Actions", "&Save"), "save", "file", ("Ctrl+S",), group=1),
     Action("file.save_as", N("Actions", "Save &As…"), "save_as", "file", ("Ctrl+Shift+S",), group=1),
     Action("file.export", N("Actions", "&Export Code…"), "export_code", "file", ("Ctrl+E",), group=2),

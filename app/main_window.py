@@ -467,6 +467,27 @@ class MainWindow(QMainWindow):
             menu.addSeparator()
             menu.addAction(self.tr("Clear List"), lambda: QSettings().setValue("recent_files", []))
 
+    def fill_lessons_menu(self, menu) -> None:
+        from app.lessons import lesson_title
+        from graph.lessons import LESSONS
+
+        menu.clear()
+        for key in LESSONS:
+            menu.addAction(lesson_title(key), lambda k=key: self.show_lesson(k))
+
+    def show_lesson(self, key: str):
+        """The Lessons panel on this lesson, with its first project open."""
+        from app.lessons import LessonDock
+        from graph.lessons import LESSONS
+
+        dock = getattr(self, "lesson_dock", None)
+        if dock is None:
+            dock = self.lesson_dock = LessonDock(self)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        dock.show_lesson(key)
+        dock.open_variant(next(iter(LESSONS[key].variants)))
+        return dock
+
     def fill_examples_menu(self, menu) -> None:
         menu.clear()
         from app.i18n import ui_language

@@ -92,7 +92,7 @@ def _no_flatten() -> Project:
 FLATTEN = Lesson(
     "why_flatten",
     "Why Flatten?",
-    "为什么需要 Flatten？",
+    "为什么需要展平层？",
     (
         "Open 'start': a convolution gives 8 feature maps of 8×8 (a 8×8×8 tensor per image), and a Dense "
         "layer follows it.",
@@ -138,7 +138,7 @@ def _wide_mlp(dropout: float) -> Project:
 OVERFITTING = Lesson(
     "overfitting_dropout",
     "Overfitting and dropout",
-    "过拟合与 Dropout",
+    "过拟合与随机失活",
     (
         "Open 'plain': a wide MLP (two layers of 256) trained on few digits: half of them are kept for validation.",
         "Train it for 60 epochs and watch the loss plot: the training loss keeps falling while the "

@@ -174,6 +174,10 @@
       <source>U&amp;ngroup</source>
       <translation>取消分组(&amp;N)</translation>
     </message>
+    <message>
+        <source>&amp;Lessons</source>
+        <translation>课程(&amp;L)</translation>
+    </message>
 </context>
   <context>
     <name>CodeDock</name>
@@ -2082,6 +2086,17 @@ or press Tab for a quick search. File ▸ Examples opens a ready model.</source>
     <message>
         <source>Stop the current run and train from the start with these settings</source>
         <translation>停止当前运行，用这些设置从头训练</translation>
+    </message>
+</context>
+<context>
+    <name>LessonDock</name>
+    <message>
+        <source>Lesson</source>
+        <translation>课程</translation>
+    </message>
+    <message>
+        <source>Open “{name}”</source>
+        <translation>打开“{name}”</translation>
     </message>
 </context>
 </TS>

@@ -118,3 +118,18 @@ def test_every_card_of_the_small_cnn_shows_its_output_while_it_trains(qtbot, win
     conv = cards[doc.graph.find_by_name("conv1").id]
     assert conv.thumbnail.pixmap().width() <= 156 and "conv1" in conv.thumbnail.toolTip()
     window.grab().save(str(tmp_path / "teaching.png"))
+
+
+def test_a_lesson_opens_from_the_menu_with_its_steps_in_the_ui_language(qtbot, window):
+    from graph.lessons import LESSONS
+
+    lessons = window.action_map["file.lessons"].menu()
+    window.fill_lessons_menu(lessons)
+    assert len(lessons.actions()) == len(LESSONS)
+    next(a for a in lessons.actions() if "Vanishing" in a.text()).trigger()
+    dock = window.lesson_dock
+    assert dock.isVisible() and "smaller with sigmoid" in dock.steps.text()
+    assert window.doc.project.meta["title"] == "Deep MLP, Sigmoid" and window.doc.path is None  # an untitled copy
+    buttons = [dock.buttons.itemAt(i).widget() for i in range(dock.buttons.count())]
+    next(b for b in buttons if b is not None and "relu" in b.text()).click()
+    assert window.doc.project.meta["title"] == "Deep MLP, ReLU"
