@@ -682,8 +682,13 @@ class MainWindow(QMainWindow):
         return self._show_help("shortcuts")
 
     def show_layer_reference(self):
-        """Help ▸ Layer Reference: every catalog layer with its explanation, searchable."""
-        return self._show_help("layers")
+        """Help ▸ Layer Reference (F1): every catalog layer with its explanation, searchable; at the
+        selected layer when one is selected."""
+        dialog = self._show_help("layers")
+        ids = self.doc.selection()
+        if len(ids) == 1 and ids[0] in self.doc.graph:
+            dialog.show_layer(self.doc.graph.node(ids[0]).type)
+        return dialog
 
     def _show_help(self, kind: str):
         """Show (non-modal, one of each kind) and return a Help dialog."""

@@ -150,6 +150,8 @@ class PaletteDock(QDockWidget):
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.tree.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.tree.itemDoubleClicked.connect(self._on_item_double_clicked)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._layer_menu)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -274,6 +276,18 @@ class PaletteDock(QDockWidget):
         elif self.visible_block_keys():
             self.request_block(self.visible_block_keys()[0])
 
+    def _layer_menu(self, pos) -> None:
+        """A layer's menu in the palette: its page in the Layer Reference."""
+        from PySide6.QtWidgets import QMenu
+
+        item = self.tree.itemAt(pos)
+        type_id = item.data(0, TYPE_ROLE) if item is not None else None
+        if not type_id:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.tr("Show in Layer Reference"), lambda: _show_reference(self, type_id))
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
     def _on_item_double_clicked(self, item: QTreeWidgetItem, column: int) -> None:
         type_id = item.data(0, TYPE_ROLE)
         if type_id:
@@ -331,3 +345,9 @@ class PaletteDock(QDockWidget):
         # A new project may come with another catalog; the search stays as typed.
         self._populate()
         self._on_search_changed(self.search.text())
+
+
+def _show_reference(widget, type_id: str) -> None:
+    from app.help_dialogs import show_layer_reference  # loads matplotlib: only when asked
+
+    show_layer_reference(widget, type_id)

@@ -751,7 +751,11 @@
       <source>from your block library</source>
       <translation>来自你的块库</translation>
     </message>
-  </context>
+      <message>
+        <source>Show in Layer Reference</source>
+        <translation>在层参考中显示</translation>
+    </message>
+</context>
   <context>
     <name>ParamEditor</name>
     <message>

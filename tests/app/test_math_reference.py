@@ -145,3 +145,11 @@ def test_the_editor_starts_without_matplotlib_and_loads_it_with_the_reference():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "ok" in result.stdout
+
+
+def test_f1_opens_the_reference_at_the_selected_layer(qtbot, window):
+    nid = window.doc.add_node("conv2d", (0, 0))
+    window.doc.set_selection([nid])
+    dialog = window.show_layer_reference()
+    qtbot.addWidget(dialog)
+    assert "conv2d" in dialog.page.toPlainText() or "Conv2D" in dialog.page.toPlainText()
