@@ -134,9 +134,148 @@ def training_shot(out: Path, example: str, name: str, framework: str, seconds: f
     window.close()
 
 
+def _run_inspected(window, framework: str, epochs: int, seconds: float, until=None) -> None:
+    """Train the window's project with Inspect checked for ``seconds`` (or until ``until()``)."""
+    window.doc.set_setup("framework", framework)
+    window.doc.set_setup("epochs", epochs)
+    dock = window.docks["training"]
+    dock.show()
+    dock.raise_()
+    dock.inspect.setChecked(True)
+    dock.tabs.setCurrentWidget(dock.inside)
+    _settle()
+    dock.train()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not (until and until()):
+        _settle(0.2)
+    _settle(0.6)
+
+
+def _finish(window) -> None:
+    window.docks["training"].shutdown()
+    window.doc.undo_stack.setClean()
+    window.close()
+
+
+def teaching_shots(out: Path, suffix: str = "", lang: str = "en") -> None:
+    """The teaching views during real runs: thumbnails and the Inside tab, the kernel view, gradient
+    flow in the vanishing-gradient lesson, the playground, a recurrent layer against its characters."""
+    window = _window("small_cnn", bottom=470)
+    window.doc.set_selection([window.doc.graph.find_by_name("conv1").id])
+    _run_inspected(window, "pytorch", 40, 9.0)
+    window.view.fit_all(readable=False)
+    _settle(0.3)
+    save(window, out / f"teaching{suffix}.png")
+    inside = window.docks["training"].inside
+    inside.position = (3, 4, 5)
+    inside._draw_kernel(window.doc.graph.find_by_name("conv1"))
+    inside.tabs.setCurrentIndex(1)
+    _settle(0.3)
+    save(window, out / f"teaching_kernel{suffix}.png")
+    _finish(window)
+    if suffix:
+        return
+    from graph.lessons import VANISHING
+
+    window = _window("small_cnn", bottom=470)
+    window.show_lesson(VANISHING.key)
+    window.doc.set_selection([window.doc.graph.find_by_name("hidden1").id])
+    _run_inspected(window, "pytorch", 30, 8.0)
+    window.docks["training"].inside.tabs.setCurrentIndex(2)
+    _settle(0.4)
+    save(window, out / "teaching_gradients.png")
+    _finish(window)
+    window = _window("spiral", bottom=560)
+    _run_inspected(window, "pytorch", 300, 10.0)
+    inside = window.docks["training"].inside
+    inside.tabs.setCurrentWidget(window.docks["training"].playground)
+    _settle(0.4)
+    save(window, out / "playground.png")
+    _finish(window)
+    window = _window("char_lstm", bottom=470)
+    window.doc.set_selection([window.doc.graph.find_by_name("lstm").id])
+    dock = window.docks["training"]
+    _run_inspected(window, "pytorch", 1, 40.0, until=lambda: bool(dock.inside.inspections))
+    _settle(0.5)
+    save(window, out / "teaching_rnn.png")
+    _finish(window)
+
+
+def reference_shot(out: Path, suffix: str = "") -> None:
+    window = _window("small_cnn")
+    window.doc.set_selection([window.doc.graph.find_by_name("conv1").id])
+    dialog = window.show_layer_reference()
+    dialog.resize(980, 700)
+    _settle(1.0)
+    save(dialog, out / f"layer_reference{suffix}.png")
+    dialog.close()
+    window.close()
+
+
+def blocks_shot(out: Path, suffix: str = "") -> None:
+    """A model built from bundled blocks: a residual block (collapsed to one card) and an SE block."""
+    from graph.blocks import bundled_blocks
+    from graph.clipboard import plan_paste
+    from graph.layout import layered_positions
+    from graph.project import Project
+
+    project = Project()
+    project.meta["title"] = "Digits with blocks"
+    g = project.graph
+    image = g.add_node("input.image", {"channels": 1, "height": 8, "width": 8}, "images")
+    conv = g.add_node("conv2d", {"filters": 16, "kernel_size": [3, 3], "padding": [1, 1, 1, 1]}, "stem")
+    g.connect(image.id, "out", conv.id, "in")
+    last, groups = conv.id, []
+    shelf = {e.key: e for e in bundled_blocks()}
+    for key in ("residual", "se"):
+        plan = plan_paste(shelf[f"bundled:{key}"].fitted(16), g, (0.0, 0.0))
+        ids = [g.add_node(t, p, n, pos).id for t, p, n, pos in plan.nodes]
+        for si, sp, di, dp in plan.edges:
+            g.connect(ids[si], sp, ids[di], dp)
+        name, title, members, inputs, outputs, _ = plan.groups[0]
+        group = g.add_group(name, title, [ids[i] for i in members], [[(ids[i], p) for i, p in ps] for ps in inputs])
+        for nid, port in group.inputs[0]:
+            g.connect(last, "out", nid, port)
+        last = group.outputs[0][0]
+        groups.append(group)
+    for type_id, params, name in (
+        ("global_avg_pool", {}, "pool"),
+        ("dense", {"units": 10}, "scores"),
+        ("output.classification", {}, "digit"),
+    ):
+        node = g.add_node(type_id, params, name)
+        g.connect(last, "out", node.id, "in")
+        last = node.id
+    for nid, pos in layered_positions(g, max_columns=12).items():
+        g.move(nid, pos)
+    window = _window("small_cnn", bottom=240)
+    window.doc.replace_project(project, None)
+    _settle(0.3)
+    window.doc.set_group_collapsed(groups[0].id, True)
+    window.doc.set_selection([])
+    _settle(0.5)
+    window.view.fit_all(readable=False)
+    _settle(0.3)
+    save(window, out / f"blocks{suffix}.png")
+    window.doc.undo_stack.setClean()
+    window.close()
+
+
 def main(argv: list[str]) -> int:
+    only_new = "--new" in argv  # only the blocks and teaching views
+    argv = [a for a in argv if a != "--new"]
     out = Path(argv[0]) if argv else DEFAULT_OUT
     out.mkdir(parents=True, exist_ok=True)
+    for suffix, lang, theme in VARIANTS:
+        with ui_settings(lang, theme):
+            if suffix in ("", "_zh"):
+                blocks_shot(out, suffix)
+                teaching_shots(out, suffix, lang)
+            if suffix in ("", "_zh_dark"):
+                reference_shot(out, suffix)
+    if only_new:
+        print(f"screenshots written to {out}")
+        return 0
     for suffix, lang, theme in VARIANTS:
         with ui_settings(lang, theme):
             editor_shots(out, suffix, code_shot=not suffix)  # the code view once, in English

@@ -29,6 +29,7 @@ from app.training.plots import plot_colors, style_plot
 from graph.teaching import conv2d_at
 
 MAX_MAPS = 16  # feature maps drawn per layer
+KERNEL_PX = 84  # the kernel view's pictures
 
 
 def _tr(text: str) -> str:
@@ -77,7 +78,7 @@ def activation_rgb(a: np.ndarray, kind: str | None = None) -> np.ndarray:
     maps = a[:MAX_MAPS]
     rows, cols = grid_shape(len(maps))
     h, w = maps.shape[1:]
-    out = np.full((rows * (h + 1) - 1, cols * (w + 1) - 1, 3), 128, np.uint8)
+    out = np.full((rows * (h + 1) - 1, cols * (w + 1) - 1, 3), 205, np.uint8)  # light grey between maps
     for i, m in enumerate(maps):
         r, c = divmod(i, cols)
         out[r * (h + 1) : r * (h + 1) + h, c * (w + 1) : c * (w + 1) + w] = _diverging(m, scale)
@@ -134,6 +135,8 @@ class InsideView(QWidget):
         al.addWidget(self.values_plot, 1)
         # kernel view
         self.kernel_pictures = [QLabel(alignment=Qt.AlignmentFlag.AlignCenter) for _ in range(3)]
+        for pic in self.kernel_pictures:
+            pic.setMinimumSize(KERNEL_PX + 4, KERNEL_PX + 4)
         self.kernel_captions = [QLabel(alignment=Qt.AlignmentFlag.AlignCenter) for _ in range(3)]
         self.formula = QLabel(wordWrap=True)
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -151,11 +154,15 @@ class InsideView(QWidget):
         self.flow.setLogMode(y=True)
         self.flow.addLegend(offset=(-10, 10))
         self.hist = pg.PlotWidget()
+        self.grad_hist = pg.PlotWidget()  # its own axis: gradients can be 10,000 times smaller than weights
         self.dead = QLabel()
         gradients = QWidget()
         gl = QVBoxLayout(gradients)
-        gl.addWidget(self.flow, 2)
-        gl.addWidget(self.hist, 1)
+        plots = QHBoxLayout()  # side by side: a short bottom dock still gives each its full height
+        plots.addWidget(self.flow, 3)
+        plots.addWidget(self.hist, 2)
+        plots.addWidget(self.grad_hist, 2)
+        gl.addLayout(plots, 1)
         gl.addWidget(self.dead)
         self.tabs = QTabWidget()
         self.tabs.addTab(activation, "")
@@ -176,13 +183,14 @@ class InsideView(QWidget):
         for cap, text in zip(self.kernel_captions, (_tr("input patch"), _tr("kernel"), _tr("products")), strict=True):
             cap.setText(text)
         self.flow.setTitle(_tr("Gradient norm per layer (log scale)"))
-        self.flow.setLabel("bottom", _tr("inspection"))
-        self.hist.setTitle(_tr("Weights (grey) and gradients (red)"))
+        self.flow.setLabel("bottom", _tr("step"))
+        self.hist.setTitle(_tr("Weights"))
+        self.grad_hist.setTitle(_tr("Gradients"))
         self.refresh()
 
     def _restyle(self) -> None:
         bg, fg = plot_colors(self)
-        for w in (self.values_plot, self.flow, self.hist):
+        for w in (self.values_plot, self.flow, self.hist, self.grad_hist):
             w.setBackground(bg)
             style_plot(w.getPlotItem(), bg, fg)
 
@@ -250,7 +258,8 @@ class InsideView(QWidget):
             return
         chars = self._characters() if a.ndim == 2 else None
         if chars is not None and len(chars) == a.shape[0]:  # LSTMVis: hidden units against the characters
-            self.picture.setPixmap(text_heatmap(a, chars, max(160, min(self.picture.width(), 900))))
+            room = max(60, self.picture.height())
+            self.picture.setPixmap(text_heatmap(a, chars, max(160, min(self.picture.width(), 900)), room))
         else:
             rgb = activation_rgb(a, self._kind(node))
             width = max(120, min(self.picture.width(), 420))
@@ -319,13 +328,10 @@ class InsideView(QWidget):
             self.formula.setText(_tr("Select a Conv2D layer, then click a point of its feature maps."))
             return
         scale = max(float(np.abs(step.patch).max(initial=0.0)), 1e-9)
-        self.kernel_pictures[0].setPixmap(
-            rgb_pixmap(
-                activation_rgb(step.patch) if step.patch.shape[0] > 1 else _diverging(step.patch[0], scale), 110, 110
-            )
-        )
-        self.kernel_pictures[1].setPixmap(rgb_pixmap(activation_rgb(step.kernel), 110, 110))
-        self.kernel_pictures[2].setPixmap(rgb_pixmap(activation_rgb(step.products), 110, 110))
+        patch = activation_rgb(step.patch) if step.patch.shape[0] > 1 else _diverging(step.patch[0], scale)
+        self.kernel_pictures[0].setPixmap(rgb_pixmap(patch, KERNEL_PX, KERNEL_PX))
+        self.kernel_pictures[1].setPixmap(rgb_pixmap(activation_rgb(step.kernel), KERNEL_PX, KERNEL_PX))
+        self.kernel_pictures[2].setPixmap(rgb_pixmap(activation_rgb(step.products), KERNEL_PX, KERNEL_PX))
         computed = self.arrays.get(node.name)
         got = float(computed[step.channel, step.row, step.col]) if computed is not None else float("nan")
         text = _tr("Output channel {c}, row {r}, column {q}: Σ (patch × kernel) + bias").format(
@@ -337,6 +343,7 @@ class InsideView(QWidget):
     def _draw_gradients(self, node) -> None:
         self.flow.clear()
         self.hist.clear()
+        self.grad_hist.clear()
         if not self.inspections:
             self.dead.clear()
             return
@@ -344,21 +351,21 @@ class InsideView(QWidget):
         colors = [pg.intColor(i, hues=max(len(names), 1)) for i in range(len(names))]
         for name, color in zip(names, colors, strict=True):
             ys = [max(float(e.get("grad_norms", {}).get(name) or 0.0), 1e-12) for e in self.inspections]
+            xs = [float(e.get("step") or 0) for e in self.inspections]
             width = 3 if node is not None and node.name == name else 1
-            self.flow.plot(list(range(len(ys))), ys, pen=pg.mkPen(color, width=width), name=name)
+            self.flow.plot(xs, ys, pen=pg.mkPen(color, width=width), symbol="o", symbolSize=4, name=name)
         last = self.inspections[-1]
         if node is not None and node.name in last.get("weights", {}):
-            for key, brush in (("weights", (128, 128, 128, 160)), ("gradients", (214, 39, 40, 160))):
+            for key, brush, plot in (
+                ("weights", (128, 128, 128, 180), self.hist),
+                ("gradients", (214, 39, 40, 180), self.grad_hist),
+            ):
                 h = last[key][node.name]
                 if h["counts"]:
                     edges = np.asarray(h["edges"])
-                    counts = np.asarray(h["counts"], dtype=float)
-                    if key == "gradients" and counts.max() > 0:  # same height as the weights', other x range
-                        counts = counts / counts.max() * max(np.asarray(last["weights"][node.name]["counts"]).max(), 1)
                     centers = (edges[:-1] + edges[1:]) / 2
-                    self.hist.addItem(
-                        pg.BarGraphItem(x=centers, height=counts, width=float(edges[1] - edges[0]), brush=brush)
-                    )
+                    bars = pg.BarGraphItem(x=centers, height=h["counts"], width=float(edges[1] - edges[0]), brush=brush)
+                    plot.addItem(bars)
         dead = last.get("dead", {})
         if node is not None and dead.get(node.name) is not None:
             self.dead.setText(_tr("Dead units (0 for every sample of the batch): {p:.0%}").format(p=dead[node.name]))
@@ -367,26 +374,27 @@ class InsideView(QWidget):
             self.dead.setText(_tr("Dead ReLU units: {list}").format(list=shown) if shown else "")
 
 
-def text_heatmap(a: np.ndarray, chars: list[str], width: int) -> QPixmap:
+def text_heatmap(a: np.ndarray, chars: list[str], width: int, height: int = 260) -> QPixmap:
     """A recurrent layer's (steps, units) output as units × steps, with each step's character under it."""
     from PySide6.QtGui import QColor, QFont, QPainter
 
     rgb = _diverging(np.asarray(a, dtype=np.float64).T, float(np.abs(a).max(initial=0.0)) or 1.0)
     steps, units = len(chars), rgb.shape[0]
     cell = max(6, min(18, width // max(steps, 1)))
-    height = min(12, max(2, 240 // max(units, 1)))
-    pix = QPixmap(cell * steps, height * units + 18)
+    row = min(12.0, max(0.5, (height - 20) / max(units, 1)))  # the characters' line always fits under it
+    grid_h = max(1, round(row * units))
+    pix = QPixmap(cell * steps, grid_h + 18)
     pix.fill(QColor("white"))
     painter = QPainter(pix)
     image = QImage(np.ascontiguousarray(rgb).data, steps, units, 3 * steps, QImage.Format.Format_RGB888)
-    painter.drawImage(QRectF(0, 0, cell * steps, height * units), image)
+    painter.drawImage(QRectF(0, 0, cell * steps, grid_h), image)
     font = QFont("monospace")
     font.setPixelSize(max(8, min(13, cell)))
     painter.setFont(font)
     painter.setPen(QColor("black"))
     for i, ch in enumerate(chars):
         shown = {"\n": "⏎", " ": "·", "\t": "⇥"}.get(ch, ch)
-        painter.drawText(QRectF(i * cell, height * units + 1, cell, 16), Qt.AlignmentFlag.AlignCenter, shown)
+        painter.drawText(QRectF(i * cell, grid_h + 1, cell, 16), Qt.AlignmentFlag.AlignCenter, shown)
     painter.end()
     return pix
 

@@ -67,16 +67,20 @@ class PlaygroundCanvas(QWidget):
         self.update()
 
     def positions(self) -> list[list[QRectF]]:
-        """Each drawn neuron's rectangle, column by column."""
+        """Each drawn neuron's square, column by column (as many as fit the height, at most MAX_UNITS)."""
         if not self.cols:
             return []
-        gap_x = max(CELL * 2.2, (self.width() - CELL) / max(len(self.cols) - 1, 1))
+        room = self.height() - 30
+        fit = max(1, int(room // 18))  # at least 15 px a map and 3 px apart
+        biggest = min(max(len(maps) for _n, maps, _w in self.cols), MAX_UNITS, fit)
+        cell = max(12.0, min(CELL, room / biggest - 3))
+        gap_x = (self.width() - cell - 24) / max(len(self.cols) - 1, 1)
         out = []
         for c, (_name, maps, _w) in enumerate(self.cols):
-            k = min(len(maps), MAX_UNITS)
-            step = min(CELL * 1.25, (self.height() - 30) / max(k, 1))
-            top = 22 + (self.height() - 30 - step * k) / 2
-            out.append([QRectF(8 + c * gap_x, top + i * step, CELL, min(CELL, step - 3)) for i in range(k)])
+            k = min(len(maps), biggest)
+            step = cell + 3
+            top = 22 + (room - step * k) / 2
+            out.append([QRectF(12 + c * gap_x, top + i * step, cell, cell) for i in range(k)])
         return out
 
     def paintEvent(self, _event) -> None:
@@ -119,7 +123,10 @@ class PlaygroundCanvas(QWidget):
                 painter.drawRect(rect)
             painter.setPen(text)
             more = f" (+{len(maps) - len(col)})" if len(maps) > len(col) else ""
-            painter.drawText(QRectF(col[0].left() - 20, 2, CELL + 60, 18), Qt.AlignmentFlag.AlignLeft, name + more)
+            label = name + more
+            width = painter.fontMetrics().horizontalAdvance(label) + 4
+            left = min(max(2.0, col[0].center().x() - width / 2), self.width() - width - 2)
+            painter.drawText(QRectF(left, 2, width, 18), Qt.AlignmentFlag.AlignLeft, label)
 
 
 class PlaygroundView(QWidget):

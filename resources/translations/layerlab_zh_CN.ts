@@ -2068,6 +2068,14 @@ or press Tab for a quick search. File ▸ Examples opens a ready model.</source>
         <source>Dead ReLU units: {list}</source>
         <translation>死亡的 ReLU 单元：{list}</translation>
     </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
 </context>
 <context>
     <name>PlaygroundView</name>

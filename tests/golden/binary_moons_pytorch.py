@@ -597,7 +597,7 @@ KERNELS = {}  # for the kernel view
 DENSES = {"hidden1": "hidden1", "hidden2": "hidden2", "score": "score"}  # the playground's edges
 PLAYGROUND_SIZE = 40  # each neuron's map over the 2-D data: this many points a side
 RELU_LAYERS = []  # their dead-unit share is reported
-INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
+INSPECT_EVERY = 0.25  # seconds at least between two inspections, which also take at most 5 % of the time
 
 
 class LayerTaps:

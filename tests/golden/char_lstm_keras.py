@@ -517,7 +517,7 @@ KERAS_AXES = {}  # the axes from Keras' channels-last order to LayerLab's
 WEIGHTED = {"embed": ["embed"], "lstm": ["lstm"], "next_char": ["next_char"]}
 KERNELS = {}  # for the kernel view
 RELU_LAYERS = []  # their dead-unit share is reported
-INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
+INSPECT_EVERY = 0.25  # seconds at least between two inspections, which also take at most 5 % of the time
 
 
 class LayerTaps:

@@ -499,7 +499,7 @@ KERAS_AXES = {
 WEIGHTED = {"enc1": ["enc1"], "enc2": ["enc2"], "dec1": ["dec1"], "dec2": ["dec2"]}
 KERNELS = {"enc1": "enc1", "enc2": "enc2", "dec1": "dec1", "dec2": "dec2"}  # for the kernel view
 RELU_LAYERS = ["enc1_relu", "enc2_relu", "dec1_relu"]  # their dead-unit share is reported
-INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
+INSPECT_EVERY = 0.25  # seconds at least between two inspections, which also take at most 5 % of the time
 
 
 class LayerTaps:

@@ -530,7 +530,7 @@ KERAS_AXES = {"images": [0, 3, 1, 2]}  # the axes from Keras' channels-last orde
 WEIGHTED = {"hidden": ["hidden"], "scores": ["scores"]}
 KERNELS = {}  # for the kernel view
 RELU_LAYERS = ["hidden"]  # their dead-unit share is reported
-INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
+INSPECT_EVERY = 0.25  # seconds at least between two inspections, which also take at most 5 % of the time
 
 
 class LayerTaps:

@@ -566,7 +566,7 @@ WEIGHTED = {
 }
 KERNELS = {"stem": "stem", "expand": "expand", "project": "project"}  # for the kernel view
 RELU_LAYERS = []  # their dead-unit share is reported
-INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
+INSPECT_EVERY = 0.25  # seconds at least between two inspections, which also take at most 5 % of the time
 
 
 class LayerTaps:

@@ -594,7 +594,7 @@ HEAD_ACTIVATIONS = {"digit": "softmax", "ink": None}
 WEIGHTED = {"conv1": ["conv1"], "shared": ["shared"], "scores": ["scores"], "ink_value": ["ink_value"]}
 KERNELS = {"conv1": "conv1"}  # for the kernel view
 RELU_LAYERS = ["relu1", "shared"]  # their dead-unit share is reported
-INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
+INSPECT_EVERY = 0.25  # seconds at least between two inspections, which also take at most 5 % of the time
 
 
 class LayerTaps:

@@ -541,7 +541,7 @@ KERAS_AXES = {
 WEIGHTED = {"stem": ["stem"], "conv_a": ["conv_a"], "conv_b": ["conv_b"], "scores": ["scores"]}
 KERNELS = {"stem": "stem", "conv_a": "conv_a", "conv_b": "conv_b"}  # for the kernel view
 RELU_LAYERS = ["stem_relu", "relu_a", "block_relu"]  # their dead-unit share is reported
-INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
+INSPECT_EVERY = 0.25  # seconds at least between two inspections, which also take at most 5 % of the time
 
 
 class LayerTaps:

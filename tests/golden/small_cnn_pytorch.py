@@ -589,7 +589,7 @@ HEAD_ACTIVATIONS = {"digit": "softmax"}
 WEIGHTED = {"conv1": ["conv1"], "bn1": ["bn1"], "conv2": ["conv2"], "scores": ["scores"]}
 KERNELS = {"conv1": "conv1", "conv2": "conv2"}  # for the kernel view
 RELU_LAYERS = ["relu1", "relu2"]  # their dead-unit share is reported
-INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
+INSPECT_EVERY = 0.25  # seconds at least between two inspections, which also take at most 5 % of the time
 
 
 class LayerTaps:

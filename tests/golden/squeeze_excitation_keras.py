@@ -544,7 +544,7 @@ KERAS_AXES = {
 WEIGHTED = {"conv1": ["conv1"], "reduce": ["reduce"], "excite": ["excite"], "scores": ["scores"]}
 KERNELS = {"conv1": "conv1"}  # for the kernel view
 RELU_LAYERS = ["relu1", "reduce"]  # their dead-unit share is reported
-INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
+INSPECT_EVERY = 0.25  # seconds at least between two inspections, which also take at most 5 % of the time
 
 
 class LayerTaps:

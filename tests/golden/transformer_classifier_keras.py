@@ -604,7 +604,7 @@ WEIGHTED = {
 }
 KERNELS = {}  # for the kernel view
 RELU_LAYERS = ["feed_forward"]  # their dead-unit share is reported
-INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
+INSPECT_EVERY = 0.25  # seconds at least between two inspections, which also take at most 5 % of the time
 
 
 class LayerTaps:

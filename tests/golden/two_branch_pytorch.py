@@ -581,7 +581,7 @@ HEAD_ACTIVATIONS = {"digit": "softmax"}
 WEIGHTED = {"dense_branch": ["dense_branch"], "conv": ["conv"], "scores": ["scores"]}
 KERNELS = {"conv": "conv"}  # for the kernel view
 RELU_LAYERS = ["dense_branch", "conv_relu"]  # their dead-unit share is reported
-INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
+INSPECT_EVERY = 0.25  # seconds at least between two inspections, which also take at most 5 % of the time
 
 
 class LayerTaps:

@@ -537,7 +537,7 @@ KERAS_AXES = {
 WEIGHTED = {"conv": ["conv"], "profile_features": ["profile_features"], "hidden": ["hidden"], "scores": ["scores"]}
 KERNELS = {"conv": "conv"}  # for the kernel view
 RELU_LAYERS = ["conv_relu", "profile_features", "hidden"]  # their dead-unit share is reported
-INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
+INSPECT_EVERY = 0.25  # seconds at least between two inspections, which also take at most 5 % of the time
 
 
 class LayerTaps:

@@ -549,7 +549,7 @@ HEAD_ACTIVATIONS = {"mask": "softmax"}
 WEIGHTED = {"enc": ["enc"], "mid": ["mid"], "dec": ["dec"], "scores": ["scores"]}
 KERNELS = {"enc": "enc", "mid": "mid", "dec": "dec", "scores": "scores"}  # for the kernel view
 RELU_LAYERS = ["enc_relu", "mid_relu", "dec_relu"]  # their dead-unit share is reported
-INSPECT_EVERY = 1.0  # seconds at least between two inspections, which also take at most 5 % of the time
+INSPECT_EVERY = 0.25  # seconds at least between two inspections, which also take at most 5 % of the time
 
 
 class LayerTaps:
