@@ -6,6 +6,7 @@ Worker events only append to NumPy buffers (``RunRecord.add_event``); a 10 Hz QT
 from __future__ import annotations
 
 import math
+import os
 import re
 import time
 from pathlib import Path
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.training.devices import BASE, DeviceProbe, cached_devices
+from app.training.drawpad import DrawPad
 from app.training.history import export_csv, export_png
 from app.training.inside import InsideView
 from app.training.playground import PlaygroundView
@@ -185,6 +187,8 @@ class TrainingDock(QDockWidget):
         self.inside.set_graph(self.document.graph)
         self.playground = PlaygroundView(self.document)
         self.inside.tabs.addTab(self.playground, "")
+        self.drawpad = DrawPad()
+        self.inside.tabs.addTab(self.drawpad, "")
         self.playground.restart.connect(self._train_again)
         self._again = False  # train again when the stopped run has ended (the playground's button)
         self.runs = QListWidget()
@@ -229,6 +233,8 @@ class TrainingDock(QDockWidget):
             self.tr("Also write TensorBoard logs into the run folder (needs the tensorboard package)")
         )
         self.inside.tabs.setTabText(self.inside.tabs.indexOf(self.playground), self.tr("Playground"))
+        self.inside.tabs.setTabText(self.inside.tabs.indexOf(self.drawpad), self.tr("Draw"))
+        self.drawpad.retranslate()
         self.playground.retranslate()
         self.inside.retranslate()
         self.inspect.setText(self.tr("Inspect"))
@@ -325,6 +331,7 @@ class TrainingDock(QDockWidget):
 
     def _connect(self) -> None:
         self.document.selection_changed.connect(self._on_selection_changed)
+        self.document.analysis_changed.connect(self._sync_drawpad)
         t = self.trainer
         t.run_started.connect(self._on_run_started)
         t.event_received.connect(self._on_event)
@@ -360,6 +367,16 @@ class TrainingDock(QDockWidget):
             extra += ["--tensorboard", "tensorboard"]  # relative to the run folder (the worker's cwd)
         if self.inspect.isChecked():
             extra += ["--inspect", "--inspect-sample", str(self.inside.sample.value())]
+            drawn = self.drawpad.sample()
+            if drawn is not None:  # the script reads it before it trains; a fresh file per run
+                import tempfile
+
+                import numpy as np
+
+                fd, path = tempfile.mkstemp(prefix="layerlab-drawn-", suffix=".npy")
+                with os.fdopen(fd, "wb") as fh:
+                    np.save(fh, drawn.astype("float32"))
+                extra += ["--inspect-input", path]
         return self.trainer.start(
             self.document.project,
             self.framework.currentData(),
@@ -704,6 +721,7 @@ class TrainingDock(QDockWidget):
     # ------------------------------------------------------------------ document
     def _on_project_replaced(self) -> None:
         self.inside.set_graph(self.document.graph)
+        self._sync_drawpad()
         self._sync_framework()
         if self.setup_tab is not None:
             self.setup_tab.update_all()
@@ -723,6 +741,16 @@ class TrainingDock(QDockWidget):
             self.status.setText(self.tr("Ready."))
         self._load_saved_runs()
         self._preview_timer.start()
+
+    def _sync_drawpad(self) -> None:
+        """Drawing applies to a model with one grey-level image Input: its size follows that Input."""
+        inputs = [n for n in self.document.graph.nodes() if n.type == "input.image"]
+        others = [n for n in self.document.graph.nodes() if self.document.graph.spec(n.id).is_input]
+        if len(inputs) == 1 and len(others) == 1:
+            p = inputs[0].params
+            self.drawpad.set_input((int(p["channels"]), int(p["height"]), int(p["width"])))
+        else:
+            self.drawpad.set_input(None)
 
     def _on_setup_changed(self, name: str) -> None:
         self.playground.sync()

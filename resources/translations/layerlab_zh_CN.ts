@@ -1221,6 +1221,10 @@
         <source>Playground</source>
         <translation>游乐场</translation>
     </message>
+    <message>
+        <source>Draw</source>
+        <translation>画图</translation>
+    </message>
 </context>
   <context>
     <name>IntsRowEditor</name>
@@ -2109,6 +2113,25 @@ or press Tab for a quick search. File ▸ Examples opens a ready model.</source>
     <message>
         <source>Open “{name}”</source>
         <translation>打开“{name}”</translation>
+    </message>
+</context>
+<context>
+    <name>DrawPad</name>
+    <message>
+        <source>Inspect my drawing instead of a test sample</source>
+        <translation>检查我画的样本，而不是测试样本</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Drawing needs a model with one grey-level image Input.</source>
+        <translation>画图需要模型只有一个灰度图像输入。</translation>
+    </message>
+    <message>
+        <source>Draw with the left button, erase with the right. The next run with Inspect shows every layer's output for it.</source>
+        <translation>用左键画，右键擦除。下一次勾选“检查”的运行会显示每一层对它的输出。</translation>
     </message>
 </context>
 </TS>

@@ -133,3 +133,33 @@ def test_a_lesson_opens_from_the_menu_with_its_steps_in_the_ui_language(qtbot, w
     buttons = [dock.buttons.itemAt(i).widget() for i in range(dock.buttons.count())]
     next(b for b in buttons if b is not None and "relu" in b.text()).click()
     assert window.doc.project.meta["title"] == "Deep MLP, ReLU"
+
+
+def test_a_drawn_digit_goes_through_the_network(qtbot, tmp_path):
+    """Draw on the pad, check its box, train with Inspect: the Input's activation is the drawing."""
+    from PySide6.QtCore import QPointF, Qt
+
+    doc = Document(EXAMPLES["small_cnn"]())
+    doc.save(str(tmp_path / "small_cnn.json"))
+    doc.set_setup("epochs", 1)
+    dock = TrainingDock(doc)
+    qtbot.addWidget(dock, before_close_func=lambda d: d.shutdown())
+    dock.show()
+    pad = dock.drawpad
+    assert pad.isEnabled() and pad.canvas.ink.shape == (8, 8)
+    pad.canvas.resize(160, 160)
+    for y in range(30, 140, 10):  # a vertical stroke down the middle
+        qtbot.mousePress(pad.canvas, Qt.MouseButton.LeftButton, pos=QPointF(80, y).toPoint())
+    assert pad.canvas.ink[:, 4].sum() > 5 and pad.canvas.ink[:, 0].sum() == 0
+    pad.use.setChecked(True)
+    dock.inspect.setChecked(True)
+    run = dock.train()
+    qtbot.waitUntil(lambda: not run.active, timeout=120_000)
+    dock._on_tick(force=True)
+    assert run.record.outcome == "finished", run.record.message + run.tail.text()
+    first = run.record.extras["inspect"][0]
+    assert first["sample"] == -1
+    image = dock.inside.arrays["images"][0]
+    assert image[:, 4].mean() > image[:, 0].mean()  # the stroke, scaled onto the digits' range
+    doc.replace_project(EXAMPLES["spiral"](), None)  # no image Input: drawing does not apply
+    assert not pad.isEnabled() and pad.sample() is None

@@ -165,3 +165,28 @@ def test_2d_data_get_every_neurons_map_over_the_plane(framework, tmp_path):
         assert np.allclose(point[0, 0, [0, -1]], [x0, x1], atol=1e-5) and np.allclose(point[1, [0, -1], 0], [y0, y1])
         probs = a["grid/arm"]
         assert np.allclose(probs.sum(axis=0), 1.0, atol=1e-5)  # the head: class probabilities everywhere
+
+
+@pytest.mark.parametrize("framework", ["pytorch", "tensorflow"])
+def test_a_drawn_sample_is_shown_instead_of_a_test_sample(framework, tmp_path):
+    """--inspect-input: a digit drawn in the app (0…1, channels first) goes through the network, scaled
+    onto the training data's range; a sample of the wrong shape is refused with a message."""
+    project = example("small_cnn")
+    script = tmp_path / "train.py"
+    script.write_text(generate(project, framework, str(EXAMPLES)).source)
+    drawn = np.zeros((1, 8, 8), np.float32)
+    drawn[0, 1:7, 3:5] = 1.0  # a "1"
+    np.save(tmp_path / "drawn.npy", drawn)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    cmd = [sys.executable, str(script), "--out", str(tmp_path / "o"), "--progress", "jsonl", "--device", "cpu"]
+    cmd += ["--inspect", "--epochs", "0", "--inspect-input"]
+    proc = subprocess.run([*cmd, str(tmp_path / "drawn.npy")], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    first = next(json.loads(x) for x in proc.stdout.splitlines() if '"inspect"' in x)
+    assert first["sample"] == -1
+    with np.load(first["file"], allow_pickle=False) as a:
+        image = a["images"]
+        assert image.shape == (1, 8, 8) and image[0, 0, 0] == image.min() and image[0, 3, 3] == image.max() > 0
+    np.save(tmp_path / "wrong.npy", np.zeros((3, 8, 8), np.float32))
+    bad = subprocess.run([*cmd, str(tmp_path / "wrong.npy")], capture_output=True, text=True, env=env, timeout=300)
+    assert bad.returncode != 0 and "drawn sample has shape (3, 8, 8)" in bad.stdout + bad.stderr

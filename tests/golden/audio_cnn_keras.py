@@ -282,6 +282,7 @@ def parse_args(argv=None):
     parser.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard")
     parser.add_argument("--inspect", action="store_true", help="report every layer's output (teaching views)")
     parser.add_argument("--inspect-sample", type=int, default=0, help="the test sample --inspect shows")
+    parser.add_argument("--inspect-input", metavar="NPY", help="--inspect shows this sample instead (values 0-1)")
     return parser.parse_args(argv)
 
 
@@ -630,6 +631,24 @@ def take(x, i):
     return x[i]
 
 
+def drawn_sample(path, x_train):
+    """A sample drawn in the app (--inspect-input: an .npy of values 0…1 in LayerLab's channels-first
+    order), scaled onto the training data's range and put in this script's layout, batch axis first."""
+    try:
+        drawn = np.load(path, allow_pickle=False).astype("float32")
+    except (OSError, ValueError) as err:
+        raise DataError(f"cannot read the drawn sample {path}: {err}") from None
+    x = np.asarray(x_train[:1000])
+    lo, hi = float(x.min()), float(x.max())
+    drawn = lo + np.clip(drawn, 0.0, 1.0) * (hi - lo)
+    want = tuple(x.shape[1:])
+    if drawn.shape != want and drawn.ndim >= 2 and np.moveaxis(drawn, 0, -1).shape == want:
+        drawn = np.moveaxis(drawn, 0, -1)  # channels last, as this script keeps images
+    if drawn.shape != want:
+        raise DataError(f"the drawn sample has shape {drawn.shape}; the model's input takes {want}")
+    return drawn[None].astype(x.dtype)
+
+
 class Inspector:
     """Every layer's output for one test sample, and per layer its weights and gradients on a fixed
     training batch; written to DIR/inspect/<n>.npz with an "inspect" event naming the file."""
@@ -734,6 +753,8 @@ def make_inspector(args, control, model, taps, data):
     i = min(max(args.inspect_sample, 0), n - 1)
     batch = slice(0, 64)
     sample, xb, yb = take(x_test, slice(i, i + 1)), take(x_train, batch), take(y_train, batch)
+    if args.inspect_input:  # a sample drawn in the app instead of a test sample
+        i, sample = -1, drawn_sample(args.inspect_input, x_train)
     return KerasInspector(model, taps, control, i, sample, xb, yb, RELU_LAYERS)
 
 
