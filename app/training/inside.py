@@ -172,6 +172,7 @@ class InsideView(QWidget):
         lay.addLayout(top)
         lay.addWidget(self.hint)
         lay.addWidget(self.tabs, 1)
+        self.tabs.currentChanged.connect(lambda _i: self.refresh())
         self.retranslate()
         self._restyle()
 
@@ -237,9 +238,15 @@ class InsideView(QWidget):
         else:
             self.hint.setText(_tr("Epoch {epoch}, sample {sample}").format(epoch=last["epoch"], sample=last["sample"]))
         self.title.setText(f"<b>{node.name}</b>" if node is not None else "")
-        self._draw_activation(node)
-        self._draw_kernel(node)
-        self._draw_gradients(node)
+        # Only the tab in front is drawn (the others when they are shown): the GUI shares the CPU with
+        # the training worker, and a redraw of every plot per inspection would stall it for tens of ms.
+        tab = self.tabs.currentIndex()
+        if tab == 0:
+            self._draw_activation(node)
+        elif tab == 1:
+            self._draw_kernel(node)
+        elif tab == 2:
+            self._draw_gradients(node)
 
     def _kind(self, node) -> str | None:
         if node is None:

@@ -52,9 +52,12 @@ def test_an_inspected_run_fills_the_inside_tab(qtbot, tmp_path):
     inside._draw_kernel(doc.graph.find_by_name("conv1"))
     assert "=" in inside.formula.text() and not inside.kernel_pictures[1].pixmap().isNull()
     weighted = set(inspections[-1]["grad_norms"])
+    assert not inside.flow.getPlotItem().listDataItems()  # a tab behind is drawn when it is shown
+    inside.tabs.setCurrentIndex(2)
     assert len(inside.flow.getPlotItem().listDataItems()) == len(weighted)
     doc.set_selection([doc.graph.find_by_name("relu1").id])
     assert "%" in inside.dead.text()
+    inside.tabs.setCurrentIndex(0)
     doc.set_selection([doc.graph.find_by_name("digit").id])  # the head: probabilities
     assert not inside.picture.pixmap().isNull()
 
