@@ -202,15 +202,16 @@ def train_epoch(model, optimizer, x, y, batch_size, control, state):
     correct = torch.zeros((), device=device, dtype=torch.int64)
     seen, start = 0, time.perf_counter()
     for idx in order.split(batch_size):
+        yb = y[idx]
         logits = model(x[idx])
-        loss = compute_loss(logits, y[idx])
+        loss = compute_loss(logits, yb)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
-        # Accumulate on the device: no host synchronisation per step.
-        total_loss += loss.detach() * len(idx)
+        # Accumulate on the device, in place: no host synchronisation and no new tensor per step.
+        total_loss.add_(loss.detach(), alpha=len(idx))
         if HAS_ACCURACY:
-            correct += count_correct(logits.detach(), y[idx])
+            correct += count_correct(logits.detach(), yb)
         seen += len(idx)
         state["step"] += 1
         if control.due():

@@ -188,6 +188,14 @@ def metrics():
     return {"digit": [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]}
 
 
+def steps_per_execution(train_samples, batch_size):
+    """Batches Keras runs per call into its compiled step: Python's per-batch overhead dominates small
+    models, so a long epoch runs up to 32 at a time (progress, pause and stop act between chunks), a
+    short one fewer, so an epoch still reports about ten times."""
+    steps = math.ceil(train_samples / batch_size)
+    return max(1, min(32, steps // 10))
+
+
 class Progress(keras.callbacks.Callback):
     """Batch and epoch events, pause/stop files and per-epoch checkpoints."""
 
@@ -201,8 +209,11 @@ class Progress(keras.callbacks.Callback):
         self.epoch, self.seen, self.start = epoch, 0, time.perf_counter()
 
     def on_train_batch_end(self, batch, logs=None):
-        self.step += 1
-        self.seen += 1
+        # With steps_per_execution Keras calls this once per chunk of batches; ``batch`` is the chunk's last
+        # (past the epoch's end for a short last chunk, hence the bound).
+        done = min(batch + 1, self.params.get("steps") or batch + 1)
+        self.step += done - self.seen
+        self.seen = done
         if not self.control.due():
             return
         loss = float(logs["loss"])
@@ -322,7 +333,14 @@ def run(args, control, device):
         model, first_epoch, first_step = load_checkpoint(args.resume)
     else:
         model, taps = build_traced(build_model) if args.inspect else (build_model(), None)
-        model.compile(optimizer=make_optimizer(args.lr), loss=LOSS, loss_weights=LOSS_WEIGHTS, metrics=metrics())
+        chunk = steps_per_execution(len(data["x_train"]), args.batch_size)
+        model.compile(
+            optimizer=make_optimizer(args.lr),
+            loss=LOSS,
+            loss_weights=LOSS_WEIGHTS,
+            metrics=metrics(),
+            steps_per_execution=chunk,
+        )
     x_train = data["x_train"]
     check_targets(model, x_train, data["y_train"])
     if "vocab" in data:  # token ids need the same vocabulary to be read back
