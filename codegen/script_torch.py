@@ -27,7 +27,11 @@ def write(
     context = script_common.context(project, plan, ctx, project_dir, script_name, "PyTorch", channels_last=False)
     head, need = plan.head, plan.need
     context.update(
-        stdlib=sorted(["argparse", "json", "math", "sys", "time", *data_code.stdlib_imports(kind)]),
+        # os: the full script reads torchrun's WORLD_SIZE (the short one runs in one process)
+        stdlib=sorted(
+            {"argparse", "json", "math", "sys", "time", *data_code.stdlib_imports(kind)}
+            | ({"os"} if not template.startswith("minimal_") else set())
+        ),
         functional="F" in ctx.imports,
         optimizer="\n".join(format_stmt("return ", _optimizer(project.setup), 4)),
         loss_fn=_loss_fn(head.loss, label_smoothing(plan)),

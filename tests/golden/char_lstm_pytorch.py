@@ -18,6 +18,7 @@ The LayerLab app's protocol (progress events, the pause and stop files) comes la
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -185,15 +186,20 @@ def train_epoch(model, optimizer, x, y, batch_size, control, state):
     total_loss = torch.zeros((), device=device)
     correct = torch.zeros((), device=device, dtype=torch.int64)
     seen, start = 0, time.perf_counter()
-    for idx in order.split(batch_size):
+    rank, world = state["rank"], state["world"]
+    plain = getattr(model, "module", model)  # the Model itself (DistributedDataParallel wraps it)
+    for batch in order.split(batch_size):
+        idx = batch[rank::world]  # under torchrun: this process's share of the batch
         yb = y[idx]
         logits = model(x[idx])
         loss = compute_loss(logits, yb)
+        if world > 1:  # DDP averages the processes' gradients: weigh each one's mean by its share
+            loss = loss * (len(idx) * world / len(batch))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         # Accumulate on the device, in place: no host synchronisation and no new tensor per step.
-        total_loss.add_(loss.detach(), alpha=len(idx))
+        total_loss.add_(loss.detach(), alpha=len(batch) / world)
         if HAS_ACCURACY:
             correct += count_correct(logits.detach(), yb)
         seen += len(idx)
@@ -205,13 +211,40 @@ def train_epoch(model, optimizer, x, y, batch_size, control, state):
             rate = seen / (time.perf_counter() - start)
             lr = optimizer.param_groups[0]["lr"]
             step = state["step"]
-            control.emit("batch", step=step, loss=value, samples_per_s=rate, lr=lr)
+            control.emit("batch", step=step, loss=value, samples_per_s=rate * world, lr=lr)
             if control.inspector is not None:
-                control.inspector.maybe(model, state["epoch"] + 1, step)
-            if control.should_stop():
+                control.inspector.maybe(plain, state["epoch"] + 1, step)
+            if world == 1 and control.should_stop():
                 state["stopped"] = True
                 break
-    return total_loss.item() / seen, correct.item() / (seen * per_sample(y))
+        if world > 1 and state["step"] % SYNC_STEPS == 0 and agreed_stop(control, device):
+            state["stopped"] = True  # every process stops at the same step, or the others would wait forever
+            break
+    total_loss, correct, seen = summed(world, total_loss, correct, torch.tensor(seen, device=device))
+    return total_loss.item() / seen.item(), correct.item() / (seen.item() * per_sample(y))
+
+
+SYNC_STEPS = 20  # under torchrun the processes agree on pause/stop every this many steps
+
+
+def agreed_stop(control, device):
+    """True on every process when any of them found DIR/stop (each waits while DIR/pause exists)."""
+    import torch.distributed as dist
+
+    flag = torch.tensor(1 if control.should_stop() else 0, device=device)
+    dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+    return bool(flag.item())
+
+
+def summed(world, *values):
+    """The values summed over the processes (as they are in one process)."""
+    if world == 1:
+        return values
+    import torch.distributed as dist
+
+    for v in values:
+        dist.all_reduce(v)
+    return values
 
 
 def per_sample(y):
@@ -335,14 +368,32 @@ def to_tensors(data, device):
     return {k: torch.as_tensor(v, device=device) for k, v in splits.items()}
 
 
+def setup_distributed(device, control):
+    """Under torchrun (WORLD_SIZE > 1): join the process group (gloo on CPU, nccl on GPUs, one GPU per
+    process); only the first process reports and writes files. Returns (rank, world, device)."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world <= 1:
+        return 0, 1, device
+    import torch.distributed as dist
+
+    if device.type == "cuda":
+        device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
+        torch.cuda.set_device(device)
+    dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
+    rank = dist.get_rank()
+    control.quiet = rank != 0
+    return rank, world, device
+
+
 def run(args, control):
     torch.manual_seed(args.seed)
     device = resolve_device(args.device)
+    rank, world, device = setup_distributed(device, control)
     data = split_data(read_data(args.data), args.seed)
     t = to_tensors(data, device)
     model = Model().to(device)
     optimizer = make_optimizer(model, args.lr)
-    state = {"step": 0, "stopped": False, "epoch": 0}
+    state = {"step": 0, "stopped": False, "epoch": 0, "rank": rank, "world": world}
     if args.resume:
         checkpoint = load_checkpoint(args.resume, device)
         try:
@@ -368,24 +419,27 @@ def run(args, control):
         steps_per_epoch=math.ceil(len(t["x_train"]) / args.batch_size),
         params=params,
     )
-    writer = open_tensorboard(args.tensorboard, control)
-    control.inspector = make_inspector(args, control, t, data)
+    writer = open_tensorboard(args.tensorboard, control) if rank == 0 else None
+    control.inspector = make_inspector(args, control, t, data) if rank == 0 else None
+    trained = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
     if control.inspector is not None:
         control.inspector.show(model, state["epoch"], state["step"])
     for epoch in range(state["epoch"], args.epochs):
         start = time.perf_counter()
         x, y = t["x_train"], t["y_train"]
-        loss, acc = train_epoch(model, optimizer, x, y, args.batch_size, control, state)
+        loss, acc = train_epoch(trained, optimizer, x, y, args.batch_size, control, state)
         if not math.isfinite(loss):
             raise FloatingPointError(f"the loss became {loss} in epoch {epoch + 1}")
         if state["stopped"]:
             # A stop mid-epoch: the epoch is not finished, so resuming starts it again.
-            save_checkpoint(model, optimizer, state, control.out_dir)
+            if rank == 0:
+                save_checkpoint(model, optimizer, state, control.out_dir)
             break
         val_loss, val_acc = evaluate(model, t["x_val"], t["y_val"], args.batch_size)
         require_finite(f"validation loss in epoch {epoch + 1}", val_loss if len(t["x_val"]) else None)
         state["epoch"] = epoch + 1
-        save_checkpoint(model, optimizer, state, control.out_dir)
+        if rank == 0:
+            save_checkpoint(model, optimizer, state, control.out_dir)
         metrics = {
             "loss": loss,
             "accuracy": acc if HAS_ACCURACY else None,
@@ -406,7 +460,8 @@ def run(args, control):
     if control.inspector is not None:  # the trained model, whenever the last inspection was
         control.inspector.show(model, state["epoch"], state["step"])
     weights = control.out_dir / "model.pt"
-    torch.save(model.state_dict(), weights)
+    if rank == 0:
+        torch.save(model.state_dict(), weights)
     test_loss, test_acc = evaluate(model, t["x_test"], t["y_test"], args.batch_size)
     require_finite("test loss", test_loss if len(t["x_test"]) else None)
     control.emit(
@@ -416,6 +471,10 @@ def run(args, control):
         weights=str(weights),
         stopped=state["stopped"],
     )
+    if world > 1:
+        import torch.distributed as dist
+
+        dist.destroy_process_group()
     if args.generate:
         show_text(args, control, model, data, device)
 
@@ -485,8 +544,11 @@ class Control:
         self.next_check = 0.0
         self.calls = 0
         self.inspector = None  # --inspect: the teaching views' Inspector
+        self.quiet = False  # under torchrun, every process but the first
 
     def emit(self, event, **fields):
+        if self.quiet:
+            return
         if self.jsonl:
             fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
             print(json.dumps({"event": event, **fields}), flush=True)

@@ -464,8 +464,11 @@ class Control:
         self.next_check = 0.0
         self.calls = 0
         self.inspector = None  # --inspect: the teaching views' Inspector
+        self.quiet = False  # under torchrun, every process but the first
 
     def emit(self, event, **fields):
+        if self.quiet:
+            return
         if self.jsonl:
             fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
             print(json.dumps({"event": event, **fields}), flush=True)

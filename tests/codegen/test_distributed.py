@@ -1,0 +1,53 @@
+"""The generated PyTorch script runs unchanged under torchrun (DistributedDataParallel, gloo on CPU): two
+processes with half the batch each reach the same weights as one process with the whole batch."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from codegen_helpers import EXAMPLES, ROOT, example
+
+from codegen import generate
+
+pytestmark = pytest.mark.frameworks
+torch = pytest.importorskip("torch")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_two_processes_with_half_batches_train_like_one_with_the_whole_batch(tmp_path):
+    project = example("digits_mlp")
+    project.setup.update(epochs=1, optimizer="sgd", learning_rate=0.1, momentum=0.0)
+    script = tmp_path / "train.py"
+    script.write_text(generate(project, "pytorch", str(EXAMPLES)).source)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    args = [str(script), "--progress", "jsonl", "--device", "cpu", "--batch-size", "64"]
+    one = subprocess.run(
+        [sys.executable, *args, "--out", str(tmp_path / "one")], capture_output=True, text=True, env=env
+    )
+    assert one.returncode == 0, one.stderr[-2000:]
+    torchrun = Path(sys.executable).with_name("torchrun")
+    cmd = [str(torchrun), "--nproc-per-node", "2", "--master-addr", "127.0.0.1", "--master-port", str(_free_port())]
+    two = subprocess.run(
+        [*cmd, *args, "--out", str(tmp_path / "two")], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert two.returncode == 0, two.stderr[-3000:]
+    events = [json.loads(x) for x in two.stdout.splitlines() if x.startswith("{")]
+    assert [e["event"] for e in events].count("end") == 1  # only the first process reports
+    steps = [e for e in events if e["event"] == "batch"][-1]["step"]
+    assert steps >= 20  # 20 full batches of 64 and the last, shorter one
+    a = torch.load(tmp_path / "one" / "model.pt", weights_only=True)
+    b = torch.load(tmp_path / "two" / "model.pt", weights_only=True)
+    assert a.keys() == b.keys() and max(float((a[k] - b[k]).abs().max()) for k in a) <= 1e-5
+    end_one = json.loads(one.stdout.strip().splitlines()[-1])
+    assert events[-1]["test_loss"] == pytest.approx(end_one["test_loss"], rel=1e-5)
