@@ -119,6 +119,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_undo_actions()
         self._update_status()
+        self._built = True  # from now on a language change retranslates the window
 
     # ------------------------------------------------------------------ building
     def _fit_to_screen(self, preferred=(1400, 900)) -> None:
@@ -645,7 +646,9 @@ class MainWindow(QMainWindow):
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
+        # A language change can arrive while the window is still being built (a dock processing events):
+        # the menus, made after the docks, then start in the new language anyway.
+        if event.type() == QEvent.Type.LanguageChange and getattr(self, "_built", False):
             self.retranslate()
 
     def retranslate(self) -> None:
