@@ -214,8 +214,7 @@ def reference_shot(out: Path, suffix: str = "") -> None:
 
 def blocks_shot(out: Path, suffix: str = "") -> None:
     """A model built from bundled blocks: a residual block (collapsed to one card) and an SE block."""
-    from graph.blocks import bundled_blocks
-    from graph.clipboard import plan_paste
+    from graph.blocks import bundled_blocks, insert_block
     from graph.layout import layered_positions
     from graph.project import Project
 
@@ -228,16 +227,8 @@ def blocks_shot(out: Path, suffix: str = "") -> None:
     last, groups = conv.id, []
     shelf = {e.key: e for e in bundled_blocks()}
     for key in ("residual", "se"):
-        plan = plan_paste(shelf[f"bundled:{key}"].fitted(16), g, (0.0, 0.0))
-        ids = [g.add_node(t, p, n, pos).id for t, p, n, pos in plan.nodes]
-        for si, sp, di, dp in plan.edges:
-            g.connect(ids[si], sp, ids[di], dp)
-        name, title, members, inputs, outputs, _ = plan.groups[0]
-        group = g.add_group(name, title, [ids[i] for i in members], [[(ids[i], p) for i, p in ps] for ps in inputs])
-        for nid, port in group.inputs[0]:
-            g.connect(last, "out", nid, port)
-        last = group.outputs[0][0]
-        groups.append(group)
+        groups.append(insert_block(g, shelf[f"bundled:{key}"], last, 16))
+        last = groups[-1].outputs[0][0]
     for type_id, params, name in (
         ("global_avg_pool", {}, "pool"),
         ("dense", {"units": 10}, "scores"),

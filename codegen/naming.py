@@ -117,6 +117,14 @@ class Namespace:
         """Give ``key`` a name this namespace already handed out."""
         self._by_key[key] = name
 
+    def suffixes_of(self, owner: object) -> list[str]:
+        """The suffixes of the names keyed ``(owner, suffix)`` (a node's helper layers), in creation order."""
+        return [
+            k[1]
+            for k in self._by_key
+            if isinstance(k, tuple) and len(k) == 2 and k[0] == owner and isinstance(k[1], str)
+        ]
+
     def taken(self, name: str) -> bool:
         """Whether ``name`` is used or reserved here (``create_name`` would not return it as it is)."""
         return self._taken(name)

@@ -139,42 +139,37 @@ def keras_layouts_source(plan: Plan) -> str:
     return assignment("KERAS_AXES", axes, "the axes from Keras' channels-last order to LayerLab's")
 
 
+def _module_or_layer(plan: Plan, step, keras: bool, suffix: str = "") -> str:
+    """Where a layer's weights are: its PyTorch module path, or its (or its ``suffix`` helper's) Keras layer."""
+    from codegen.weights import keras_layer_name
+
+    return keras_layer_name(plan, step, suffix) if keras else step.module
+
+
 def weighted_layers(plan: Plan, keras: bool) -> dict[str, list[str]]:
-    """{layer name: its PyTorch module path, or its Keras layers' names} for the layers with weights."""
+    """{layer name: its PyTorch module path, or its Keras layers' names} for the layers with weights.
+
+    A layer Keras builds as several (a stacked LSTM) lists the helpers ``ctx.aux`` named too; a name that
+    is not a layer (a second output's variable) is skipped by the script."""
     from codegen.weights import has_weights
 
     out = {}
     for step in plan.steps:
-        if not has_weights(step):
-            continue
-        if not keras:
-            out[step.display] = [step.module]
-            continue
-        names = [step.name]
-        ns = step.ns or plan.ns
-        for k, v in ns._by_key.items():
-            if isinstance(k, tuple) and len(k) == 2 and k[0] == step.id and isinstance(k[1], str):
-                names.append(v)
-        out[step.display] = [f"{step.scope}_{n}" if step.scope else n for n in dict.fromkeys(names)]
+        if has_weights(step):
+            suffixes = [""] + ((step.ns or plan.ns).suffixes_of(step.id) if keras else [])
+            out[step.display] = list(dict.fromkeys(_module_or_layer(plan, step, keras, x) for x in suffixes))
     return out
 
 
 def kernel_layers(plan: Plan, keras: bool) -> dict[str, str]:
-    """{Conv2D layer name: its PyTorch module path or Keras layer name} (plain, ungrouped kernels)."""
-    out = {}
-    for step in plan.steps:
-        if step.type == "conv2d" and step.params.get("groups", 1) == 1:
-            out[step.display] = (f"{step.scope}_{step.name}" if step.scope else step.name) if keras else step.module
-    return out
+    """{Conv2D layer name: where its weights are} (plain, ungrouped kernels: the kernel view)."""
+    ok = [s for s in plan.steps if s.type == "conv2d" and s.params.get("groups", 1) == 1]
+    return {s.display: _module_or_layer(plan, s, keras) for s in ok}
 
 
 def dense_layers(plan: Plan, keras: bool) -> dict[str, str]:
-    """{Dense layer name: its PyTorch module path or Keras layer name}."""
-    out = {}
-    for step in plan.steps:
-        if step.type == "dense":
-            out[step.display] = (f"{step.scope}_{step.name}" if step.scope else step.name) if keras else step.module
-    return out
+    """{Dense layer name: where its weights are} (the playground's connections)."""
+    return {s.display: _module_or_layer(plan, s, keras) for s in plan.steps if s.type == "dense"}
 
 
 __all__ = [

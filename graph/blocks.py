@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.clipboard import copy_nodes
+from graph.clipboard import apply_paste, copy_nodes, local_name, plan_paste
 from graph.fileformat import ProjectFileError, loads, read_limited, to_document
 from graph.model import Graph
 from graph.project import Project
@@ -53,10 +53,15 @@ class BlockEntry:
         return json.dumps(doc, ensure_ascii=False)
 
 
-def local_name(node_name: str, block_name: str) -> str:
-    """A member's name inside its block: ``res1_conv1`` in block ``res1`` is ``conv1``."""
-    prefix = f"{block_name}_"
-    return node_name[len(prefix) :] if node_name.startswith(prefix) and len(node_name) > len(prefix) else node_name
+def insert_block(graph: Graph, entry: BlockEntry, after: str | None = None, features: int | None = None):
+    """Add a block to ``graph`` directly (no undo), fitted to ``features``, its input 0 fed by ``after``'s
+    main output; returns the new Group. The editor's undoable version is Document.insert_block."""
+    _ids, (group,) = apply_paste(graph, plan_paste(entry.fitted(features), graph, (0.0, 0.0)))
+    if after is not None:
+        out = graph.spec(after).outputs[0].name
+        for nid, port in group.inputs[0]:
+            graph.connect(after, out, nid, port)
+    return group
 
 
 # ----------------------------------------------------------------------------- bundled blocks
@@ -268,6 +273,7 @@ __all__ = [
     "block_text",
     "bundled_blocks",
     "check_fragment",
+    "insert_block",
     "load_library",
     "local_name",
     "project_blocks",

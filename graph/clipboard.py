@@ -59,9 +59,7 @@ def plan_paste(text: str, target: Graph, offset: tuple[float, float] = (40.0, 40
         gr = src.group_of(node.id)
         wanted = node.name
         if gr is not None:
-            prefix = f"{gr.name}_"
-            local = node.name[len(prefix) :] if node.name.startswith(prefix) else node.name
-            wanted = f"{block_names[gr.id]}_{local}"
+            wanted = f"{block_names[gr.id]}_{local_name(node.name, gr.name)}"
         name = _fresh_name(wanted, taken)
         taken.add(name)
         pos = (node.pos[0] + offset[0], node.pos[1] + offset[1])
@@ -75,6 +73,26 @@ def plan_paste(text: str, target: Graph, offset: tuple[float, float] = (40.0, 40
     return PastePlan(nodes, edges, groups)
 
 
+def apply_paste(graph: Graph, plan: PastePlan) -> tuple[list[str], list]:
+    """Add a paste plan's layers, connections and blocks to ``graph`` directly (no undo: scripts,
+    tests and builders; the editor pushes one command per operation instead). Returns (ids, groups)."""
+    ids = [graph.add_node(t, p, n, pos).id for t, p, n, pos in plan.nodes]
+    for si, sp, di, dp in plan.edges:
+        graph.connect(ids[si], sp, ids[di], dp)
+    groups = []
+    for name, title, members, inputs, outputs, collapsed in plan.groups:
+        ins = [[(ids[i], p) for i, p in ports] for ports in inputs]
+        outs = [(ids[i], p) for i, p in outputs]
+        groups.append(graph.add_group(name, title, [ids[i] for i in members], ins, outs, collapsed))
+    return ids, groups
+
+
+def local_name(node_name: str, block_name: str) -> str:
+    """A member's name inside its block: ``res1_conv1`` in block ``res1`` is ``conv1``."""
+    prefix = f"{block_name}_"
+    return node_name[len(prefix) :] if node_name.startswith(prefix) and len(node_name) > len(prefix) else node_name
+
+
 def _fresh_name(name: str, taken: set[str]) -> str:
     if name not in taken:
         return name
@@ -85,4 +103,4 @@ def _fresh_name(name: str, taken: set[str]) -> str:
     return f"{base}_{i}"
 
 
-__all__ = ["MIME_TYPE", "PastePlan", "ProjectFileError", "copy_nodes", "plan_paste"]
+__all__ = ["MIME_TYPE", "PastePlan", "ProjectFileError", "apply_paste", "copy_nodes", "local_name", "plan_paste"]

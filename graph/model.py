@@ -512,10 +512,11 @@ class Graph:
             group_id = self.new_group_id()
         elif group_id in self._groups:
             raise GraphError(f"a block with id {group_id!r} already exists")
-        members = [n for n in self._order if n in set(members)] if all(m in self._g for m in members) else members
-        problem = self.group_problem(members) or self.group_name_problem(name, group_id)
+        problem = self.group_problem(list(members)) or self.group_name_problem(name, group_id)
         if problem:
             raise GraphError(problem)
+        chosen = set(members)
+        members = [n for n in self._order if n in chosen]  # graph order
         if inputs is None or outputs is None:
             found_in, found_out = self.boundary(members)
             inputs = found_in if inputs is None else inputs

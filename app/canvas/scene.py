@@ -444,9 +444,8 @@ class GraphScene(BlockScene, QGraphicsScene):
     # ------------------------------------------------------------------ teaching views
     def show_inspection(self, event: dict, arrays: dict) -> None:
         """Every card's thumbnail of what its layer computed for the inspected sample ({}: none)."""
-        from app.training.inside import thumbnail
+        from app.training.inside import picture_kind, thumbnail
 
-        heads = ("output.classification", "output.binary", "output.multilabel")
         sample = event.get("sample")
         for nid, item in self.nodes.items():
             if nid not in self._graph:
@@ -456,9 +455,7 @@ class GraphScene(BlockScene, QGraphicsScene):
             if a is None:
                 item.set_thumbnail(None)
                 continue
-            spec = self._graph.spec(nid)
-            image = spec.is_input and len(getattr(a, "shape", ())) == 3
-            kind = "probabilities" if node.type in heads else "image" if image else None
+            kind = picture_kind(self._graph.spec(nid), a)
             tip = tr("{layer} for test sample {sample}, epoch {epoch}").format(
                 layer=node.name, sample=sample, epoch=event.get("epoch")
             )

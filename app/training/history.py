@@ -169,7 +169,7 @@ class RunRecord:
                 )
             }
             # Live views only (a decision map, generated samples): large, and redrawn by the next run.
-            meta["extras"] = {k: v for k, v in self.extras.items() if k not in ("boundary", "samples")}
+            meta["extras"] = {k: v for k, v in self.extras.items() if k not in ("boundary", "samples", "inspect")}
             _atomic_write(folder / "run.json", json.dumps(_clean(meta), indent=2))
         except OSError:
             pass

@@ -52,6 +52,13 @@ def grid_shape(n: int) -> tuple[int, int]:
     return math.ceil(n / cols), cols
 
 
+def picture_kind(spec, a) -> str | None:
+    """How a layer's output is drawn: a head's probabilities, an image Input in grey levels, else values."""
+    if spec.is_head and spec.head is not None and spec.head.task in ("classification", "binary", "multilabel"):
+        return "probabilities"
+    return "image" if spec.is_input and a is not None and np.ndim(a) == 3 else None
+
+
 def activation_rgb(a: np.ndarray, kind: str | None = None) -> np.ndarray:
     """One layer's output for one sample as an RGB picture (h, w, 3): a grid of feature maps for
     (C, H, W), a row of maps for a volume's middle slice, a time × feature heatmap for (T, F), one row
@@ -249,12 +256,7 @@ class InsideView(QWidget):
             self._draw_gradients(node)
 
     def _kind(self, node) -> str | None:
-        if node is None:
-            return None
-        if node.type in ("output.classification", "output.binary", "output.multilabel"):
-            return "probabilities"
-        a = self.arrays.get(node.name)
-        return "image" if self.graph.spec(node.id).is_input and a is not None and a.ndim == 3 else None
+        return None if node is None else picture_kind(self.graph.spec(node.id), self.arrays.get(node.name))
 
     def _draw_activation(self, node) -> None:
         self.values_plot.clear()

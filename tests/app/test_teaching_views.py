@@ -40,6 +40,8 @@ def test_an_inspected_run_fills_the_inside_tab(qtbot, tmp_path):
     doc, dock, run, shown = _train_inspected(qtbot, tmp_path, "small_cnn")
     inspections = run.record.extras["inspect"]
     assert inspections[0]["epoch"] == 0 and inspections[-1]["sample"] == 3
+    saved = json.loads((run.folder / "run.json").read_text())
+    assert "inspect" not in saved.get("extras", {})  # histograms per inspection stay out of run.json
     event, arrays = shown[-1]
     assert event["file"] == inspections[-1]["file"] and "conv1" in arrays
     inside = dock.inside

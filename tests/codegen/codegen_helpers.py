@@ -80,23 +80,7 @@ def tool(name: str) -> str:
 
 def add_block(graph, key: str, after: str, features: int | None = None):
     """Insert a bundled block (graph/blocks.py) after node ``after``, wired to its input 0; returns the Group."""
-    from graph.blocks import bundled_blocks
-    from graph.clipboard import plan_paste
+    from graph.blocks import bundled_blocks, insert_block
 
     entry = next(b for b in bundled_blocks() if b.key == f"bundled:{key}")
-    plan = plan_paste(entry.fitted(features), graph, (0.0, 0.0))
-    ids = [graph.add_node(t, p, n, pos).id for t, p, n, pos in plan.nodes]
-    for si, sp, di, dp in plan.edges:
-        graph.connect(ids[si], sp, ids[di], dp)
-    (name, title, members, inputs, outputs, collapsed) = plan.groups[0]
-    group = graph.add_group(
-        name,
-        title,
-        [ids[i] for i in members],
-        [[(ids[i], p) for i, p in ports] for ports in inputs],
-        [(ids[i], p) for i, p in outputs],
-        collapsed,
-    )
-    for nid, port in group.inputs[0]:
-        graph.connect(after, "out", nid, port)
-    return group
+    return insert_block(graph, entry, after, features)

@@ -51,3 +51,24 @@ def test_two_processes_with_half_batches_train_like_one_with_the_whole_batch(tmp
     assert a.keys() == b.keys() and max(float((a[k] - b[k]).abs().max()) for k in a) <= 1e-5
     end_one = json.loads(one.stdout.strip().splitlines()[-1])
     assert events[-1]["test_loss"] == pytest.approx(end_one["test_loss"], rel=1e-5)
+
+
+def test_every_process_stops_at_the_same_step_when_asked(tmp_path):
+    """DIR/stop under torchrun: the processes agree at the next 20-step mark, the first one saves a
+    checkpoint of that step, and all exit cleanly (none waits for a peer that has stopped)."""
+    project = example("digits_mlp")
+    project.setup.update(epochs=3, optimizer="sgd", learning_rate=0.1, momentum=0.0)
+    script = tmp_path / "train.py"
+    script.write_text(generate(project, "pytorch", str(EXAMPLES)).source)
+    out = tmp_path / "two"
+    out.mkdir()
+    (out / "stop").touch()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    torchrun = Path(sys.executable).with_name("torchrun")
+    cmd = [str(torchrun), "--nproc-per-node", "2", "--master-addr", "127.0.0.1", "--master-port", str(_free_port())]
+    cmd += [str(script), "--progress", "jsonl", "--device", "cpu", "--batch-size", "64", "--out", str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    end = [json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{")][-1]
+    assert end["event"] == "end" and end["stopped"] is True
+    assert json.loads((out / "checkpoint.json").read_text()) == {"epoch": 0, "step": 20}

@@ -735,6 +735,21 @@ def drawn_sample(path, x_train):
     return drawn[None].astype(x.dtype)
 
 
+def inspected(args, x_test, x_train, y_train, raw_train=None):
+    """(sample index, the sample, a training batch, its targets) for --inspect, or None without test data.
+
+    The index is -1 for a sample drawn in the app (--inspect-input), given as a NumPy array."""
+    n = len(next(iter(x_test.values()))) if hasattr(x_test, "items") else len(x_test)
+    if not n:
+        return None
+    i = min(max(args.inspect_sample, 0), n - 1)
+    batch = slice(0, 64)
+    sample, xb, yb = take(x_test, slice(i, i + 1)), take(x_train, batch), take(y_train, batch)
+    if args.inspect_input:  # a sample drawn in the app instead of a test sample
+        i, sample = -1, drawn_sample(args.inspect_input, x_train if raw_train is None else raw_train)
+    return i, sample, xb, yb
+
+
 class Inspector:
     """Every layer's output for one test sample, and per layer its weights and gradients on a fixed
     training batch; written to DIR/inspect/<n>.npz with an "inspect" event naming the file."""
@@ -821,16 +836,12 @@ class TorchInspector(Inspector):
 
 def make_inspector(args, control, t, data):
     """The Inspector for --inspect, or None."""
-    if not args.inspect:
+    chosen = args.inspect and inspected(args, t["x_test"], t["x_train"], t["y_train"], data["x_train"])
+    if not chosen:
         return None
-    n = len(t["x_test"]) if not hasattr(t["x_test"], "items") else len(next(iter(t["x_test"].values())))
-    if not n:
-        return None
-    i = min(max(args.inspect_sample, 0), n - 1)
-    batch = slice(0, min(64, len(t["y_train"]) if not hasattr(t["y_train"], "items") else 64))
-    sample, xb, yb = take(t["x_test"], slice(i, i + 1)), take(t["x_train"], batch), take(t["y_train"], batch)
-    if args.inspect_input:  # a sample drawn in the app instead of a test sample
-        i, sample = -1, torch.as_tensor(drawn_sample(args.inspect_input, data["x_train"]), device=yb.device)
+    i, sample, xb, yb = chosen
+    if i < 0:  # drawn: a NumPy array
+        sample = torch.as_tensor(sample, device=yb.device)
     return TorchInspector(control, i, sample, xb, yb, RELU_LAYERS)
 
 

@@ -651,6 +651,21 @@ def drawn_sample(path, x_train):
     return drawn[None].astype(x.dtype)
 
 
+def inspected(args, x_test, x_train, y_train, raw_train=None):
+    """(sample index, the sample, a training batch, its targets) for --inspect, or None without test data.
+
+    The index is -1 for a sample drawn in the app (--inspect-input), given as a NumPy array."""
+    n = len(next(iter(x_test.values()))) if hasattr(x_test, "items") else len(x_test)
+    if not n:
+        return None
+    i = min(max(args.inspect_sample, 0), n - 1)
+    batch = slice(0, 64)
+    sample, xb, yb = take(x_test, slice(i, i + 1)), take(x_train, batch), take(y_train, batch)
+    if args.inspect_input:  # a sample drawn in the app instead of a test sample
+        i, sample = -1, drawn_sample(args.inspect_input, x_train if raw_train is None else raw_train)
+    return i, sample, xb, yb
+
+
 class Inspector:
     """Every layer's output for one test sample, and per layer its weights and gradients on a fixed
     training batch; written to DIR/inspect/<n>.npz with an "inspect" event naming the file."""
@@ -746,17 +761,10 @@ def build_traced(build):
 
 def make_inspector(args, control, model, taps, data):
     """The Inspector for --inspect, or None."""
-    if not args.inspect or taps is None:
+    chosen = args.inspect and taps is not None and inspected(args, *(data[k] for k in ("x_test", "x_train", "y_train")))
+    if not chosen:
         return None
-    x_test, x_train, y_train = data["x_test"], data["x_train"], data["y_train"]
-    n = len(x_test) if not hasattr(x_test, "items") else len(next(iter(x_test.values())))
-    if not n:
-        return None
-    i = min(max(args.inspect_sample, 0), n - 1)
-    batch = slice(0, 64)
-    sample, xb, yb = take(x_test, slice(i, i + 1)), take(x_train, batch), take(y_train, batch)
-    if args.inspect_input:  # a sample drawn in the app instead of a test sample
-        i, sample = -1, drawn_sample(args.inspect_input, x_train)
+    i, sample, xb, yb = chosen
     return KerasInspector(model, taps, control, i, sample, xb, yb, RELU_LAYERS)
 
 

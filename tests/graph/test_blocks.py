@@ -8,7 +8,7 @@ import json
 import pytest
 
 from graph.analysis import analyze
-from graph.blocks import bundled_blocks, check_fragment, load_library, local_name, save_to_library
+from graph.blocks import bundled_blocks, check_fragment, insert_block, load_library, local_name, save_to_library
 from graph.clipboard import copy_nodes, plan_paste
 from graph.fileformat import ProjectFileError, dumps, loads
 from graph.model import Graph, GraphError
@@ -159,14 +159,7 @@ def test_bundled_blocks_fit_their_input_and_analyse_cleanly(entry):
         src = g.add_node("input.sequence", {"steps": 7, "features": 24})
     else:
         src = g.add_node("input.image", {"channels": 12, "height": 5, "width": 5})
-    plan = plan_paste(entry.fitted(24 if kind else 12), g, (0.0, 0.0))
-    ids = [g.add_node(t, p, n, pos).id for t, p, n, pos in plan.nodes]
-    for si, sp, di, dp in plan.edges:
-        g.connect(ids[si], sp, ids[di], dp)
-    name, title, members, inputs, outputs, _ = plan.groups[0]
-    group = g.add_group(name, title, [ids[i] for i in members], [[(ids[i], p) for i, p in ps] for ps in inputs])
-    for nid, port in group.inputs[0]:
-        g.connect(src.id, "out", nid, port)
+    group = insert_block(g, entry, src.id, 24 if kind else 12)
     head = g.add_node("output.regression")
     g.connect(group.outputs[0][0], "out", head.id, "in")
     analysis = analyze(g)
