@@ -18,8 +18,18 @@ def _open_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--screenshot", metavar="OUT.png", help="render the main window to a PNG and exit")
 
 
+def _import_before_qt() -> None:
+    """The Qt-free packages the editor needs, imported before PySide6 is: PySide6's import hook reads the
+    source of every module imported after it (looking for "PySide6" in it), and networkx alone has about
+    300 modules. Here rather than at the top, so the headless commands do not pay for it."""
+    import codegen  # noqa: F401
+    import graph.analysis  # noqa: F401
+    import graph.fileformat  # noqa: F401
+
+
 def create_app(argv: list[str] | None = None):
     """The QApplication with LayerLab's names, translators, fonts and theme (created once)."""
+    _import_before_qt()
     from PySide6.QtWidgets import QApplication
 
     from app.i18n import install_translator

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence, QShortcut
@@ -18,8 +19,10 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButt
 
 from app.canvas.highlight import clear_highlights, set_highlight
 from app.i18n import ui_language
-from graph.diff import ModelDiff, diff_projects
 from graph.fileformat import ProjectFileError, load
+
+if TYPE_CHECKING:
+    from graph.diff import ModelDiff
 
 ADDED = QColor("#2ea043")
 CHANGED = QColor("#e8890c")
@@ -112,6 +115,8 @@ class CompareController(QObject):
         """Compute the differences again and redraw the highlights and the panel."""
         if self.other is None:
             return None
+        from graph.diff import diff_projects  # imported when first used, not at the editor's start-up
+
         diff = self.diff = diff_projects(self.other, self.doc.project)
         scene = self.window.scene
         clear_highlights(scene)

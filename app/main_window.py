@@ -604,7 +604,9 @@ class MainWindow(QMainWindow):
 
     def set_snap(self, on: bool) -> None:
         self.scene.snap_enabled = bool(on)
-        QSettings().setValue("canvas/snap", bool(on))
+        settings = QSettings()
+        if settings.value("canvas/snap", True, type=bool) != bool(on):  # (writing the file costs ~10 ms)
+            settings.setValue("canvas/snap", bool(on))
 
     def quick_add(self) -> None:
         self.view.setFocus()

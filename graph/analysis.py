@@ -50,7 +50,9 @@ class Analysis:
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     inputs: dict[str, dict[str, object]] = field(default_factory=dict)
-    node_diags: dict[str, list[Diagnostic]] = field(default_factory=dict)  # per-node inference diagnostics
+    node_diags: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)  # per-node inference diagnostics
+    # (graph, structure version, ends, inputs, heads) of _data_ends, for the next incremental analysis
+    _data_ends: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -99,34 +101,24 @@ def analyze(
     ``dataset_problem`` (why the training data cannot be described) becomes a model-level warning.
     """
     result = Analysis(order=graph.topological_order())
-    incremental = previous is not None and dirty is not None
-    if incremental:  # start from the previous tables (C-speed copies); recomputed nodes overwrite
-        for table in ("shapes", "counts", "inputs", "node_diags"):
+    if previous is not None and dirty is not None:
+        for table in ("shapes", "counts", "inputs", "node_diags"):  # C-speed copies; recomputed nodes overwrite
             setattr(result, table, dict(getattr(previous, table)))
-    pending = set(dirty) if incremental else None
-    for node_id in result.order:
-        known = incremental and node_id in previous.node_diags
-        if known and node_id not in pending:
-            continue
-        for table in ("shapes", "counts", "inputs"):
-            getattr(result, table).pop(node_id, None)
-        start = len(result.diagnostics)
-        _analyze_node(graph, node_id, result)
-        result.node_diags[node_id] = result.diagnostics[start:]
-        if known and _same(previous, result, node_id):
-            _reuse(previous, node_id, result)
-        elif incremental:
-            pending.update(graph.successors(node_id))
-    if incremental:
+        _infer_changed(graph, result, previous, dirty)
         _drop_removed(graph, result)
-    node_diags = [d for nid in result.order for d in result.node_diags[nid]]
-    result.diagnostics = node_diags
+        node_diags = result.node_diags
+        result.diagnostics = [d for nid in result.order for d in node_diags[nid]]
+    else:
+        node_diags, diagnostics = result.node_diags, result.diagnostics
+        for node_id in result.order:
+            found = node_diags[node_id] = _analyze_node(graph, node_id, result)
+            diagnostics.extend(found)
     _check_structure(graph, result)
     gan = gan_parts(graph)
     if gan is not None:
         _check_gan(graph, result, gan)
     if dataset is not None:
-        _check_dataset(graph, result, dataset, gan)
+        _check_dataset(graph, result, dataset, gan, previous)
     if dataset_problem:
         fix = message("dataset.fix")
         result.diagnostics.append(Diagnostic(None, WARNING, "dataset", dataset_problem, fix))
@@ -134,7 +126,29 @@ def analyze(
     return result
 
 
+def _infer_changed(graph: Graph, result: Analysis, previous: Analysis, dirty: set[str]) -> None:
+    """Infer the dirty nodes again, and downstream of them every node whose inputs came out changed."""
+    pending = set(dirty)
+    known = previous.node_diags
+    tables = (result.shapes, result.counts, result.inputs)
+    for node_id in result.order:
+        seen = node_id in known
+        if seen and node_id not in pending:
+            continue
+        for table in tables:
+            table.pop(node_id, None)
+        # a node that is not dirty kept its parameters: their diagnostics (always first) are the previous ones
+        kept = None if not seen or node_id in dirty else [d for d in known[node_id] if d.code == "bad-param"]
+        result.node_diags[node_id] = _analyze_node(graph, node_id, result, kept)
+        if seen and _same(previous, result, node_id):
+            _reuse(previous, node_id, result)
+        else:
+            pending.update(graph.successor_ids(node_id))
+
+
 def _drop_removed(graph: Graph, result: Analysis) -> None:
+    if len(result.node_diags) == len(graph):  # every node has its entry: none is left of a removed node
+        return
     for table in ("shapes", "counts", "inputs", "node_diags"):
         values = getattr(result, table)
         for nid in [n for n in values if n not in graph]:
@@ -142,9 +156,11 @@ def _drop_removed(graph: Graph, result: Analysis) -> None:
 
 
 def _same(previous: Analysis, result: Analysis, node_id: str) -> bool:
-    return all(
-        getattr(previous, table).get(node_id) == getattr(result, table).get(node_id)
-        for table in ("shapes", "counts", "inputs", "node_diags")
+    return (
+        previous.shapes.get(node_id) == result.shapes.get(node_id)
+        and previous.counts.get(node_id) == result.counts.get(node_id)
+        and previous.inputs.get(node_id) == result.inputs.get(node_id)
+        and previous.node_diags.get(node_id) == result.node_diags.get(node_id)
     )
 
 
@@ -156,41 +172,55 @@ def _reuse(previous: Analysis, node_id: str, result: Analysis) -> None:
     result.node_diags[node_id] = previous.node_diags[node_id]
 
 
-def _analyze_node(graph: Graph, node_id: str, result: Analysis) -> None:
-    node, spec = graph.node(node_id), graph.spec(node_id)
-    diag = result.diagnostics
-    bad = spec.check_params(node.params)
-    for pname, msg in bad:
-        diag.append(Diagnostic(node_id, ERROR, "bad-param", msg, message("bad-param.fix", param=pname)))
+def _analyze_node(graph: Graph, node_id: str, result: Analysis, bad_params: list | None = None) -> tuple:
+    """Infer one node from its inputs' results into ``result``; returns its diagnostics (a tuple).
+
+    ``bad_params``: the node's parameter diagnostics when they are known (its parameters did not change)."""
+    node = graph.node(node_id)
+    spec = graph.catalog[node.type]
+    if bad_params is None:
+        bad_params = [
+            Diagnostic(node_id, ERROR, "bad-param", msg, message("bad-param.fix", param=pname))
+            for pname, msg in spec.check_params(node.params)
+        ]
+    diag = bad_params
+    bad = bool(diag)
     inputs, missing, upstream_failed = {}, False, False
-    for port in spec.inputs:
-        edges = graph.in_edges(node_id, port.name)
-        if not edges and not port.optional:
-            missing = True
-            diag.append(
-                Diagnostic(node_id, ERROR, "unconnected", _unconnected_msg(spec, port.name), _unconnected_fix(spec))
-            )
-            continue
-        types = [result.output(e.src, e.src_port) for e in edges]
-        if any(t is None for t in types):
-            upstream_failed = True
-            continue
-        inputs[port.name] = types if port.variadic else (types[0] if types else None)
+    if spec.inputs:
+        shapes, by_port = result.shapes, graph.in_ports(node_id)
+        for port in spec.inputs:
+            edges = by_port.get(port.name, ())
+            if not edges and not port.optional:
+                missing = True
+                diag.append(
+                    Diagnostic(node_id, ERROR, "unconnected", _unconnected_msg(spec, port.name), _unconnected_fix(spec))
+                )
+                continue
+            types = []
+            for e in edges:
+                out = shapes.get(e.src)
+                t = out.get(e.src_port) if out is not None else None
+                if t is None:
+                    upstream_failed = True
+                    break
+                types.append(t)
+            if upstream_failed:
+                continue
+            inputs[port.name] = types if port.variadic else (types[0] if types else None)
     if bad or missing or upstream_failed:
-        return
+        return tuple(diag)
     result.inputs[node_id] = inputs
     try:
         shapes = spec.infer(node.params, inputs)
         counts = spec.count(node.params, inputs)
     except ShapeError as err:
         action = err.action.on(node_id) if err.action is not None else None
-        diag.append(Diagnostic(node_id, ERROR, "shape", err.message, err.fix, action))
-        return
+        return (Diagnostic(node_id, ERROR, "shape", err.message, err.fix, action),)
     too_large = _too_large(spec, shapes, counts)
     if too_large:
-        diag.append(Diagnostic(node_id, ERROR, "too-large", too_large, message("too-large.fix")))
-        return
+        return (Diagnostic(node_id, ERROR, "too-large", too_large, message("too-large.fix")),)
     result.shapes[node_id], result.counts[node_id] = shapes, counts
+    return ()
 
 
 def _too_large(spec, shapes: dict, counts: tuple[int, int]) -> str | None:
@@ -216,29 +246,23 @@ def _unconnected_fix(spec) -> str:
 
 def _check_structure(graph: Graph, result: Analysis) -> None:
     diag = result.diagnostics
-    nodes = graph.nodes()
-    if not nodes:
+    if not len(graph):
         diag.append(Diagnostic(None, ERROR, "empty", message("empty"), message("empty.fix")))
         return
-    specs = {n.id: graph.catalog[n.type] for n in nodes}
-    if not any(s.is_input for s in specs.values()):
+    catalog = graph.catalog
+    present = [catalog[t] for t in graph.types()]
+    if not any(s.is_input for s in present):
         diag.append(Diagnostic(None, ERROR, "no-input", message("no-input"), message("no-input.fix")))
-    heads = [n for n in nodes if specs[n.id].is_head]
-    for n in nodes:
-        spec = specs[n.id]
-        if not spec.is_head and spec.outputs and not graph.has_successors(n.id):
-            if heads:
-                diag.append(Diagnostic(n.id, WARNING, "unused", message("unused", layer=n.name), message("unused.fix")))
-            else:
-                diag.append(
-                    Diagnostic(
-                        n.id,
-                        ERROR,
-                        "no-head",
-                        message("no-head"),
-                        message("no-head.fix"),
-                    )
-                )
+    heads = any(s.is_head for s in present)
+    for nid in graph.sinks():  # a layer whose output goes nowhere
+        spec = graph.spec(nid)
+        if spec.is_head or not spec.outputs:
+            continue
+        if heads:
+            name = graph.node(nid).name
+            diag.append(Diagnostic(nid, WARNING, "unused", message("unused", layer=name), message("unused.fix")))
+        else:
+            diag.append(Diagnostic(nid, ERROR, "no-head", message("no-head"), message("no-head.fix")))
 
 
 def _check_gan(graph: Graph, result: Analysis, gan) -> None:
@@ -262,7 +286,26 @@ def _check_gan(graph: Graph, result: Analysis, gan) -> None:
         )
 
 
-def _check_dataset(graph: Graph, result: Analysis, dataset, gan=None) -> None:
+def _data_ends(graph: Graph, previous: Analysis | None) -> tuple[list[tuple[str, str]], int, int]:
+    """Every Input and head as (node id, "input" | "head") in graph order, the number of Inputs that feed a
+    head (every Input when there is no head) and the number of heads. They depend on the structure alone:
+    an analysis after a parameter edit, a move or a rename takes the previous analysis's."""
+    cached = previous._data_ends if previous is not None else None
+    if cached is not None and cached[0] is graph and cached[1] == graph.structure_version:
+        return cached[2], cached[3], cached[4]
+    catalog = graph.catalog
+    ends = []
+    for node in graph.nodes():
+        spec = catalog[node.type]
+        if spec.is_input or spec.is_head:
+            ends.append((node.id, "input" if spec.is_input else "head"))
+    heads = [nid for nid, role in ends if role == "head"]
+    feeding = set().union(*(graph.ancestors(h) for h in heads)) if heads else set()
+    inputs = sum(1 for nid, role in ends if role == "input" and (nid in feeding or not heads))
+    return ends, inputs, len(heads)
+
+
+def _check_dataset(graph: Graph, result: Analysis, dataset, gan=None, previous: Analysis | None = None) -> None:
     """Check Input nodes and heads against a dataset descriptor (an .npz file: against their arrays)."""
     if gan is not None:  # a GAN learns the data's samples: only the discriminator's Input must fit them
         shape = result.output(gan.real) if gan.real else None
@@ -271,27 +314,22 @@ def _check_dataset(graph: Graph, result: Analysis, dataset, gan=None) -> None:
             fix = dataset.input_fix(graph.node(gan.real).type)
             result.diagnostics.append(Diagnostic(gan.real, ERROR, "data-shape", problem, fix))
         return
-    nodes = graph.nodes()
-    heads = [n for n in nodes if graph.catalog[n.type].is_head]
-    feeding = set().union(*(graph.ancestors(h.id) for h in heads)) if heads else set()
-    inputs = [n for n in nodes if graph.catalog[n.type].is_input and (n.id in feeding or not heads)]
-    single = len(inputs) <= 1 and len(heads) <= 1
+    ends, inputs, heads = _data_ends(graph, previous)
+    result._data_ends = (graph, graph.structure_version, ends, inputs, heads)
+    single = inputs <= 1 and heads <= 1
     if not single and dataset.kind != "npz":
         result.diagnostics.append(
             Diagnostic(
                 None,
                 ERROR,
                 "several-arrays",
-                message("several-arrays", inputs=len(inputs), heads=len(heads), kind=dataset.kind),
+                message("several-arrays", inputs=inputs, heads=heads, kind=dataset.kind),
                 message("several-arrays.fix"),
             )
         )
         return
-    for node in nodes:
-        spec = graph.catalog[node.type]
-        role = "input" if spec.is_input else "head" if spec.is_head else None
-        if role is None:
-            continue
+    for node_id, role in ends:
+        node, spec = graph.node(node_id), graph.spec(node_id)
         data = dataset
         if dataset.arrays:  # an .npz file: each Input and head reads its own array
             missing = dataset.array_problem(node.name, role, single)

@@ -66,7 +66,8 @@ class Catalog:
         return type_id in self._specs or type_id in self._legacy
 
     def __getitem__(self, type_id: str) -> LayerSpec:
-        return self.get(type_id)
+        spec = self._specs.get(type_id)  # a current id (no id is both current and legacy): one lookup
+        return spec if spec is not None else self.get(type_id)
 
     def get(self, type_id: str) -> LayerSpec:
         spec = self._specs.get(self._legacy.get(type_id, type_id))

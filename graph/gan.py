@@ -26,11 +26,13 @@ class GanParts:
 
 
 def is_gan(graph: Graph) -> bool:
-    return any(n.type == GENERATED for n in graph.nodes())
+    return graph.has_type(GENERATED)
 
 
 def gan_parts(graph: Graph) -> GanParts | None:
     """The generator and discriminator of a graph with a Generated head (None without one)."""
+    if not graph.has_type(GENERATED):
+        return None
     generated = [n.id for n in graph.nodes() if n.type == GENERATED]
     if not generated:
         return None

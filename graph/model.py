@@ -121,6 +121,9 @@ class Graph:
         self._names: dict[str, str] = {}  # name -> node id
         self._suffixes: dict[str, int] = {}  # base name -> first suffix unique_name may try
         self._topo: list[str] | None = None  # cached topological order
+        self._version = 0  # counts structure changes (nodes and edges added or removed)
+        self._type_counts: dict[str, int] = {}  # layer type -> how many nodes of it
+        self._node_list: list[Node] | None = None  # ``nodes()``, until a node is added or removed
         self._next_id = 1
         self._next_seq = 1
         self._groups: dict[str, Group] = {}  # in creation order
@@ -142,8 +145,11 @@ class Graph:
             raise GraphError(f"no node with id {node_id!r}") from None
 
     def nodes(self) -> list[Node]:
-        """All nodes in insertion order."""
-        return [self._g.nodes[n]["node"] for n in self._order]
+        """All nodes in insertion order (a new list: the caller may change it)."""
+        if self._node_list is None:
+            attrs = self._g._node
+            self._node_list = [attrs[n]["node"] for n in self._order]
+        return list(self._node_list)
 
     def node_ids(self) -> list[str]:
         return list(self._order)
@@ -153,7 +159,9 @@ class Graph:
 
     def edges(self) -> list[Edge]:
         """All edges in creation order."""
-        return sorted(d["edge"] for _, _, d in self._g.edges(data=True))
+        # the raw adjacency, not ``self._g.edges``: that view is cached on the networkx graph and refers
+        # back to it, and such a cycle would keep a dropped graph alive until the cyclic collector ran
+        return sorted(d["edge"] for nbrs in self._g._succ.values() for keyed in nbrs.values() for d in keyed.values())
 
     def in_edges(self, node_id: str, port: str | None = None) -> list[Edge]:
         """Edges into ``node_id`` (optionally one port), in creation order."""
@@ -166,8 +174,43 @@ class Graph:
         es.sort()
         return es if port is None else [e for e in es if e.src_port == port]
 
+    def in_ports(self, node_id: str) -> dict[str, list[Edge]]:
+        """Edges into ``node_id`` by input port, each port's edges in creation order (one pass)."""
+        by_port: dict[str, list[Edge]] = {}
+        for keyed in self._g._pred[node_id].values():
+            for d in keyed.values():
+                edge = d["edge"]
+                edges = by_port.get(edge.dst_port)
+                if edges is None:
+                    by_port[edge.dst_port] = [edge]
+                else:
+                    edges.append(edge)
+        for edges in by_port.values():
+            if len(edges) > 1:  # a variadic port (seq numbers are unique: the order of ``in_edges``)
+                edges.sort(key=_seq)
+        return by_port
+
     def has_successors(self, node_id: str) -> bool:
         return bool(self._g._succ[node_id])
+
+    def sinks(self) -> list[str]:
+        """Node ids without outgoing edges, in insertion order."""
+        succ = self._g._succ
+        return [nid for nid in self._order if not succ[nid]]
+
+    def types(self) -> list[str]:
+        """The layer types present, each once."""
+        return [t for t, n in self._type_counts.items() if n]
+
+    def has_type(self, type_id: str) -> bool:
+        """Whether any node is of layer type ``type_id``."""
+        return self._type_counts.get(type_id, 0) > 0
+
+    @property
+    def structure_version(self) -> int:
+        """A number that changes whenever a node or an edge is added or removed (not on parameter edits,
+        moves or renames): what depends on the structure alone can be kept while it stays the same."""
+        return self._version
 
     def find_by_name(self, name: str) -> Node | None:
         nid = self._names.get(name)
@@ -182,26 +225,31 @@ class Graph:
         return list(self._topo)
 
     def _kahn(self) -> list[str]:
-        """Kahn's algorithm over the raw adjacency dicts; a heap keyed by insertion rank breaks ties."""
-        pred, succ = self._g._pred, self._g._succ
-        rank = {nid: i for i, nid in enumerate(self._order)}
-        waiting = {nid: len(pred[nid]) for nid in self._order}
-        ready = [(rank[nid], nid) for nid in self._order if not waiting[nid]]
-        heapq.heapify(ready)
+        """Kahn's algorithm over the raw adjacency dicts; a heap of insertion ranks breaks ties (ranks in
+        lists, not a tuple per node)."""
+        order, pred, succ = self._order, self._g._pred, self._g._succ
+        rank = {nid: i for i, nid in enumerate(order)}
+        waiting = [len(pred[nid]) for nid in order]
+        ready = [i for i, w in enumerate(waiting) if not w]  # ascending: already a heap
         out: list[str] = []
         while ready:
-            _, nid = heapq.heappop(ready)
+            nid = order[heapq.heappop(ready)]
             out.append(nid)
             for nxt in succ[nid]:
-                waiting[nxt] -= 1
-                if not waiting[nxt]:
-                    heapq.heappush(ready, (rank[nxt], nxt))
-        if len(out) != len(self._order):
+                j = rank[nxt]
+                waiting[j] -= 1
+                if not waiting[j]:
+                    heapq.heappush(ready, j)
+        if len(out) != len(order):
             raise GraphError("the graph has a cycle")
         return out
 
     def successors(self, node_id: str) -> list[str]:
         return list(dict.fromkeys(self._g.successors(node_id)))
+
+    def successor_ids(self, node_id: str):
+        """The successors' ids (each once) as a live view of the adjacency: read it at once."""
+        return self._g._succ[node_id].keys()
 
     def descendants(self, node_id: str) -> set[str]:
         return nx.descendants(self._g, node_id)
@@ -210,10 +258,15 @@ class Graph:
         return nx.ancestors(self._g, node_id)
 
     def find_cycle(self) -> list[str] | None:
-        """Node ids on one cycle, or None when the graph is acyclic."""
-        if nx.is_directed_acyclic_graph(self._g):
-            return None
-        return [u for u, *_ in nx.find_cycle(self._g)]
+        """Node ids on one cycle, or None when the graph is acyclic.
+
+        Kahn's algorithm, not networkx's DAG test: it caches the order analysis needs next, and
+        networkx caches an in-degree view that refers back to the graph (a reference cycle)."""
+        try:
+            self.topological_order()
+        except GraphError:
+            return [u for u, *_ in nx.find_cycle(self._g)]
+        return None
 
     @property
     def nx(self) -> nx.MultiDiGraph:
@@ -275,7 +328,10 @@ class Graph:
         index = self._order.index(node_id)
         self._order.pop(index)
         self._g.remove_node(node_id)
+        self._type_counts[node.type] -= 1
+        self._node_list = None
         self._topo = None
+        self._version += 1
         del self._names[node.name]
         group = self._leave_group(node_id)
         self.events.node_removed.emit(node)
@@ -318,6 +374,7 @@ class Graph:
         edge = Edge(seq, src, src_port, dst, dst_port)
         self._g.add_edge(src, dst, key=(src_port, dst_port), edge=edge)
         self._topo = None
+        self._version += 1
         self.events.edge_added.emit(edge)
         self.events.changed.emit()
         return edge
@@ -370,9 +427,10 @@ class Graph:
         key = (edge.src_port, edge.dst_port)
         if edge.src not in self._g or not self._g.has_edge(edge.src, edge.dst, key=key):
             raise GraphError("there is no such connection")
-        stored = self._g.edges[edge.src, edge.dst, key]["edge"]
+        stored = self._g._succ[edge.src][edge.dst][key]["edge"]
         self._g.remove_edge(edge.src, edge.dst, key=key)
         self._topo = None
+        self._version += 1
         self.events.edge_removed.emit(stored)
         self.events.changed.emit()
         return stored
@@ -619,7 +677,10 @@ class Graph:
     # ----------------------------------------------------------------- helpers
     def _insert(self, node: Node, index: int) -> None:
         self._g.add_node(node.id, node=node)
+        self._type_counts[node.type] = self._type_counts.get(node.type, 0) + 1
+        self._node_list = None
         self._topo = None
+        self._version += 1
         self._names[node.name] = node.id
         self._order.insert(max(0, min(index, len(self._order))), node.id)
         m = re.fullmatch(r"n(\d+)", node.id)
@@ -648,6 +709,10 @@ class Graph:
         if problem:
             raise GraphError(problem)
         return name
+
+
+def _seq(edge: Edge) -> int:
+    return edge.seq
 
 
 def _default_name(spec: LayerSpec) -> str:

@@ -17,6 +17,7 @@ LABEL_LOD = 0.45  # below this zoom the labels are not drawn
 # {(id(colors), highlighted, thick, known): (colors, curve pen, label pen, text pen, label brush)}
 _PENS: dict = {}
 _STATIC: dict[str, QStaticText] = {}  # label text -> laid-out static text
+_LABEL_SIZES: dict[str, tuple[float, float, float, float]] = {}  # label text -> (box w, box h, text w, text h)
 
 
 def _label_font():
@@ -57,6 +58,15 @@ def _static_text(text: str) -> QStaticText:
         st.setTextFormat(Qt.TextFormat.PlainText)
         st.prepare(font=_label_font())
     return st
+
+
+def _label_size(text: str) -> tuple[float, float, float, float]:
+    """The label box's width and height and its laid-out text's, measured once per text."""
+    size = _LABEL_SIZES.get(text)
+    if size is None:
+        fm, st = _label_metrics(), _static_text(text).size()
+        size = _LABEL_SIZES[text] = (fm.horizontalAdvance(text) + 10, fm.height() + 3, st.width(), st.height())
+    return size
 
 
 ARC_SPAN = 260.0  # a nearly level edge longer than this would cross the cards between its ends
@@ -120,8 +130,12 @@ class EdgeItem(QGraphicsPathItem):
         self.hovered = False
         self.seen_type = _UNSEEN  # the analysis output this label was last made from (see GraphScene)
         self._path = QPainterPath()
-        self._label_rect = QRectF()
-        self._label_pos = QPointF()
+        self._mid = (0.0, 0.0)  # the curve's midpoint, where the label sits
+        self._curve_box = (0.0, 0.0, 0.0, 0.0)  # the curve's bounds (left, top, right, bottom)
+        self._room = 0.0  # half the width a label may have and stay within the curve's bounds
+        self._bounds: tuple | None = None  # the item's bounds as last given to setPath
+        self._bounds_fit = False  # they were made for a label within the room (so any such label keeps them)
+        self._label_qt: tuple[QRectF, QPointF] | None = None  # the label's box and text origin, made when drawn
         self._label_radius = 0.0
         self.setFlags(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
@@ -145,28 +159,56 @@ class EdgeItem(QGraphicsPathItem):
 
     def update_path(self) -> None:
         self._path = bezier(self.src_port.center(), self.dst_port.center())
+        mid, box = self._path.pointAtPercent(0.5), self._path.boundingRect()
+        x, y = self._mid = (mid.x(), mid.y())
+        self._curve_box = (box.left(), box.top(), box.right(), box.bottom())
+        self._room = min(x - box.left(), box.right() - x)
+        self._bounds_fit = False
         self._layout_label()
 
     def _layout_label(self) -> None:
-        mid = self._path.pointAtPercent(0.5)
+        """Fit the item's bounds to the curve and the label at its midpoint. The midpoint and the curve's
+        bounds are kept from ``update_path`` and label sizes per text, so a new label (every edge downstream
+        of an edit that changes a shape) walks no curve; one within the curve's width (the label's height
+        is the same for every text) keeps the bounds as they are."""
+        self._label_qt = None
         if self.label:
-            fm = _label_metrics()
-            w, h = fm.horizontalAdvance(self.label) + 10, fm.height() + 3
-            self._label_rect = QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
+            w, h = _label_size(self.label)[:2]
             self._label_radius = h / 2
-            size = _static_text(self.label).size()
-            self._label_pos = QPointF(mid.x() - size.width() / 2, mid.y() - size.height() / 2)
+            fits = w / 2 <= self._room
+            if fits and self._bounds_fit:
+                return
+            x, y = self._mid
+            left, top, right, bottom = x - w / 2, y - h / 2, x + w / 2, y + h / 2
         else:
-            self._label_rect = QRectF(mid, mid)
-        bounds = QPainterPath()
-        bounds.addRect(self._path.boundingRect().united(self._label_rect).adjusted(-4, -4, 4, 4))
-        self.setPath(bounds)
+            fits = False
+            left = right = self._mid[0]
+            top = bottom = self._mid[1]
+        cl, ct, cr, cb = self._curve_box
+        bounds = (min(cl, left) - 4, min(ct, top) - 4, max(cr, right) + 4, max(cb, bottom) + 4)
+        self._bounds_fit = fits
+        if bounds != self._bounds:
+            self._bounds = bounds
+            path = QPainterPath()
+            path.addRect(bounds[0], bounds[1], bounds[2] - bounds[0], bounds[3] - bounds[1])
+            self.setPath(path)
+
+    def _label_geometry(self) -> tuple[QRectF, QPointF]:
+        """The label's box and its text's origin (made when first drawn or hit-tested after a change)."""
+        if self._label_qt is None:
+            x, y = self._mid
+            if self.label:
+                w, h, tw, th = _label_size(self.label)
+                self._label_qt = (QRectF(x - w / 2, y - h / 2, w, h), QPointF(x - tw / 2, y - th / 2))
+            else:
+                self._label_qt = (QRectF(x, y, 0.0, 0.0), QPointF(x, y))
+        return self._label_qt
 
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
         stroker.setWidth(10)
         shape = stroker.createStroke(self._path)
-        shape.addRect(self._label_rect)
+        shape.addRect(self._label_geometry()[0])
         return shape
 
     def distance2(self, pos: QPointF, samples: int = 48) -> float:
@@ -202,10 +244,11 @@ class EdgeItem(QGraphicsPathItem):
         painter.setPen(label_pen)
         painter.setBrush(label_brush)
         r = self._label_radius
-        painter.drawRoundedRect(self._label_rect, r, r)
+        rect, origin = self._label_geometry()
+        painter.drawRoundedRect(rect, r, r)
         painter.setFont(_label_font())
         painter.setPen(text_pen)
-        painter.drawStaticText(self._label_pos, _static_text(self.label))
+        painter.drawStaticText(origin, _static_text(self.label))
 
 
 class DragEdgeItem(QGraphicsItem):

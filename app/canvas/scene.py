@@ -175,14 +175,14 @@ class GraphScene(BlockScene, QGraphicsScene):
                 diags.setdefault(d.node_id, []).append(d)
         self._diags = diags
         worsts = {nid: worst(ds) for nid, ds in diags.items()}
-        shapes, counts_of, short = a.shapes, a.counts, self._short
+        shapes, counts_of, short, count = a.shapes, a.counts, self._short, self._count
         for nid, item in self.nodes.items():
             out, counts, severity = shapes.get(nid), counts_of.get(nid), worsts.get(nid)
             if out is item.seen_out and counts is item.seen_counts and severity == item.severity:
                 continue
             item.seen_out, item.seen_counts = out, counts
             shape = out.get(item.outputs[0].name) if out and item.outputs else None
-            item.set_info(short(shape) if shape else "", self._count(sum(counts) if counts else None), severity)
+            item.set_info(short(shape) if shape else "", count(sum(counts) if counts else None), severity)
         for item in self.edges.values():
             edge = item.edge
             out = shapes.get(edge.src)

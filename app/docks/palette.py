@@ -159,6 +159,7 @@ class PaletteDock(QDockWidget):
         layout.addWidget(self.tree)
         self.setWidget(body)
         self._entries: dict = {}  # block key -> entry, as listed
+        self._catalog = None  # the catalog the layer items were made from
         self._populate()
         document.project_replaced.connect(self._on_project_replaced)
         document.blocks.changed.connect(self._on_blocks_changed)
@@ -167,7 +168,8 @@ class PaletteDock(QDockWidget):
     def _populate(self) -> None:
         self.tree.clear()
         zh = ui_language() == "zh"
-        for category, specs in self.document.graph.catalog.by_category().items():
+        self._catalog = self.document.graph.catalog
+        for category, specs in self._catalog.by_category().items():
             top = QTreeWidgetItem([CATEGORY_ZH.get(category, category) if zh else category])
             top.setIcon(0, category_icon(category))
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -325,7 +327,8 @@ class PaletteDock(QDockWidget):
         elif event.type() == QEvent.Type.LanguageChange:
             self.setWindowTitle(self.tr("Layers"))
             self.search.setPlaceholderText(self.tr("Search layers (English or 中文)…"))
-            self._on_project_replaced()  # layer and category names in the new language
+            self._populate()  # layer and category names in the new language
+            self._on_search_changed(self.search.text())
 
     def _refresh_icons(self) -> None:
         catalog = self.document.graph.catalog
@@ -342,8 +345,15 @@ class PaletteDock(QDockWidget):
                 top.setIcon(0, category_icon(spec.category))
 
     def _on_project_replaced(self) -> None:
-        # A new project may come with another catalog; the search stays as typed.
-        self._populate()
+        # A new project may come with another catalog (else only its blocks differ); the search stays as typed.
+        if self.document.graph.catalog is self._catalog:  # the layer items stay: reset them as new ones
+            self.tree.setCurrentItem(None)
+            self.tree.clearSelection()
+            self._fill_blocks()
+            self.tree.expandAll()
+            self.tree.scrollToTop()
+        else:
+            self._populate()
         self._on_search_changed(self.search.text())
 
 

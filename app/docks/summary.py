@@ -57,7 +57,9 @@ class SummaryDock(QDockWidget):
         layout.addWidget(self.totals)
         self.setWidget(body)
         self._shown: tuple | None = None  # what the table shows, so an unchanged model rebuilds nothing
+        self._items: dict[str, QTreeWidgetItem] = {}  # node id -> its row
         self._stale = True
+        self._selection_stale = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -67,7 +69,8 @@ class SummaryDock(QDockWidget):
         document.project_replaced.connect(self._on_project_replaced)
         document.analysis_changed.connect(self.schedule)
         document.setup_changed.connect(self._on_setup_changed)
-        document.selection_changed.connect(self._sync_selection)
+        document.selection_changed.connect(self._on_selection_changed)
+        self.visibilityChanged.connect(self._on_visibility_changed)
 
     def _set_headers(self) -> None:
         self.tree.setHeaderLabels(
@@ -98,14 +101,28 @@ class SummaryDock(QDockWidget):
         self._stale = True
         self._timer.start()
 
+    def seen(self) -> bool:
+        """Whether the table can be seen: shown, and not behind another panel's tab (a tabbed dock stays
+        "visible" behind the front tab; its visible region is then empty)."""
+        return self.isVisible() and not self.visibleRegion().isEmpty()
+
     def _on_timer(self) -> None:
-        if self.isVisible():
+        if self.seen():
             self.refresh()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._catch_up()
+
+    def _on_visibility_changed(self, visible: bool) -> None:
+        if visible:  # its tab came to the front (or the dock was shown)
+            self._catch_up()
+
+    def _catch_up(self) -> None:
         if self._stale:
             self.refresh()
+        elif self._selection_stale:
+            self._sync_selection()
 
     def _on_project_replaced(self) -> None:
         self._listener.bind(self.document.graph)
@@ -156,10 +173,12 @@ class SummaryDock(QDockWidget):
             return
         self._shown = shown
         self.tree.clear()
+        self._items = {}
         items = []
         for nid, row, flops in rows:
             item = QTreeWidgetItem(list(row))
             item.setData(0, NODE_ROLE, nid)
+            self._items[nid] = item
             for column in range(3, len(COLUMNS)):
                 item.setTextAlignment(column, _RIGHT)
             if flops is not None:
@@ -185,13 +204,25 @@ class SummaryDock(QDockWidget):
         return text
 
     # ------------------------------------------------------------------ selection
+    def _on_selection_changed(self) -> None:
+        if self.seen():
+            self._sync_selection()
+        else:  # synced when the table comes into view
+            self._selection_stale = True
+
     def _sync_selection(self) -> None:
+        """Select the rows of the selected layers (only the rows whose state changes are touched)."""
+        self._selection_stale = False
         selected = set(self.document.selection())
         self.tree.blockSignals(True)
         try:
-            for i in range(self.tree.topLevelItemCount()):
-                item = self.tree.topLevelItem(i)
-                item.setSelected(item.data(0, NODE_ROLE) in selected)
+            for item in self.tree.selectedItems():
+                if item.data(0, NODE_ROLE) not in selected:
+                    item.setSelected(False)
+            for nid in selected:
+                item = self._items.get(nid)
+                if item is not None and not item.isSelected():
+                    item.setSelected(True)
         finally:
             self.tree.blockSignals(False)
 

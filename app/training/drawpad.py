@@ -3,10 +3,11 @@ inspected run shows what every layer computes for it (``--inspect-input``). Neve
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QCoreApplication, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.training.lazy import np
 
 
 def _tr(text: str) -> str:
@@ -18,21 +19,35 @@ class DrawCanvas(QWidget):
 
     def __init__(self, height: int = 8, width: int = 8, parent=None):
         super().__init__(parent)
-        self.ink = np.zeros((height, width), np.float32)
+        self.size_hw = (height, width)
+        self._ink = None  # made when first drawn on or read (NumPy is not needed before)
         self.setMinimumSize(120, 120)
         self.setMouseTracking(False)
 
+    @property
+    def ink(self):
+        """The cells, (height, width) float32 values from 0 to 1."""
+        if self._ink is None:
+            self._ink = np.zeros(self.size_hw, np.float32)
+        return self._ink
+
+    @ink.setter
+    def ink(self, value) -> None:
+        self._ink = value
+        self.size_hw = tuple(value.shape)
+
     def set_size(self, height: int, width: int) -> None:
-        if self.ink.shape != (height, width):
-            self.ink = np.zeros((height, width), np.float32)
+        if self.size_hw != (height, width):
+            self.size_hw, self._ink = (height, width), None
             self.update()
 
     def clear(self) -> None:
-        self.ink[:] = 0
+        if self._ink is not None:
+            self._ink[:] = 0
         self.update()
 
     def _cell_rect(self) -> QRectF:
-        h, w = self.ink.shape
+        h, w = self.size_hw
         side = min(self.width() / w, self.height() / h)
         return QRectF((self.width() - side * w) / 2, (self.height() - side * h) / 2, side * w, side * h)
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
@@ -25,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.training.lazy import np, pg
 from app.training.plots import plot_colors, style_plot
-from graph.teaching import conv2d_at
 
 MAX_MAPS = 16  # feature maps drawn per layer
 KERNEL_PX = 84  # the kernel view's pictures
@@ -134,12 +132,9 @@ class InsideView(QWidget):
         self.picture = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.picture.setMinimumSize(120, 90)
         self.picture.mousePressEvent = self._picture_clicked
-        self.values_plot = pg.PlotWidget()
-        self.values_plot.setMinimumHeight(80)
         activation = QWidget()
-        al = QVBoxLayout(activation)
+        al = self._activation_layout = QVBoxLayout(activation)  # the values' plot goes under the picture
         al.addWidget(self.picture, 1)
-        al.addWidget(self.values_plot, 1)
         # kernel view
         self.kernel_pictures = [QLabel(alignment=Qt.AlignmentFlag.AlignCenter) for _ in range(3)]
         for pic in self.kernel_pictures:
@@ -156,21 +151,14 @@ class InsideView(QWidget):
         kl.addLayout(grid)
         kl.addWidget(self.formula)
         kl.addStretch(1)
-        # gradients
-        self.flow = pg.PlotWidget()
-        self.flow.setLogMode(y=True)
-        self.flow.addLegend(offset=(-10, 10))
-        self.hist = pg.PlotWidget()
-        self.grad_hist = pg.PlotWidget()  # its own axis: gradients can be 10,000 times smaller than weights
+        # gradients: the plots go side by side (a short bottom dock still gives each its full height)
         self.dead = QLabel()
         gradients = QWidget()
         gl = QVBoxLayout(gradients)
-        plots = QHBoxLayout()  # side by side: a short bottom dock still gives each its full height
-        plots.addWidget(self.flow, 3)
-        plots.addWidget(self.hist, 2)
-        plots.addWidget(self.grad_hist, 2)
-        gl.addLayout(plots, 1)
+        self._gradient_row = QHBoxLayout()
+        gl.addLayout(self._gradient_row, 1)
         gl.addWidget(self.dead)
+        self._plots: tuple | None = None  # (values, flow, hist, grad_hist): made when first shown or drawn on
         self.tabs = QTabWidget()
         self.tabs.addTab(activation, "")
         self.tabs.addTab(kernel, "")
@@ -190,15 +178,52 @@ class InsideView(QWidget):
             self.tabs.setTabText(i, text)
         for cap, text in zip(self.kernel_captions, (_tr("input patch"), _tr("kernel"), _tr("products")), strict=True):
             cap.setText(text)
+        self._retranslate_plots()
+        self.refresh()
+
+    def _retranslate_plots(self) -> None:
+        if self._plots is None:  # titled when they are made
+            return
         self.flow.setTitle(_tr("Gradient norm per layer (log scale)"))
         self.flow.setLabel("bottom", _tr("step"))
         self.hist.setTitle(_tr("Weights"))
         self.grad_hist.setTitle(_tr("Gradients"))
-        self.refresh()
+
+    def _plot_widgets(self) -> tuple:
+        """The four plots (pyqtgraph is imported when they are first needed: this tab is seldom in front)."""
+        if self._plots is None:
+            values = pg.PlotWidget()
+            values.setMinimumHeight(80)
+            values.hide()  # shown for a vector's values
+            self._activation_layout.addWidget(values, 1)
+            flow = pg.PlotWidget()
+            flow.setLogMode(y=True)
+            flow.addLegend(offset=(-10, 10))
+            hist = pg.PlotWidget()
+            grad_hist = pg.PlotWidget()  # its own axis: gradients can be 10,000 times smaller than weights
+            for plot, stretch in ((flow, 3), (hist, 2), (grad_hist, 2)):
+                self._gradient_row.addWidget(plot, stretch)
+            self._plots = (values, flow, hist, grad_hist)
+            self._retranslate_plots()
+            self._restyle()
+        return self._plots
+
+    values_plot = property(lambda self: self._plot_widgets()[0])
+    flow = property(lambda self: self._plot_widgets()[1])
+    hist = property(lambda self: self._plot_widgets()[2])
+    grad_hist = property(lambda self: self._plot_widgets()[3])
+
+    def showEvent(self, event) -> None:
+        if self._plots is None:
+            self._plot_widgets()
+            self.refresh()  # what was skipped while there were no plots
+        super().showEvent(event)
 
     def _restyle(self) -> None:
+        if self._plots is None:  # styled when they are made
+            return
         bg, fg = plot_colors(self)
-        for w in (self.values_plot, self.flow, self.hist, self.grad_hist):
+        for w in self._plots:
             w.setBackground(bg)
             style_plot(w.getPlotItem(), bg, fg)
 
@@ -259,12 +284,14 @@ class InsideView(QWidget):
         return None if node is None else picture_kind(self.graph.spec(node.id), self.arrays.get(node.name))
 
     def _draw_activation(self, node) -> None:
-        self.values_plot.clear()
         a = self.arrays.get(node.name) if node is not None else None
         if a is None:
             self.picture.clear()
-            self.values_plot.hide()
+            if self._plots is not None:  # (a plot not made yet is hidden and empty)
+                self.values_plot.clear()
+                self.values_plot.hide()
             return
+        self.values_plot.clear()
         chars = self._characters() if a.ndim == 2 else None
         if chars is not None and len(chars) == a.shape[0]:  # LSTMVis: hidden units against the characters
             room = max(60, self.picture.height())
@@ -325,6 +352,8 @@ class InsideView(QWidget):
         x = self.arrays.get(self.graph.node(src[0].src).name)
         if x is None or np.ndim(x) != 3:
             return None
+        from graph.teaching import conv2d_at  # NumPy: imported with the first inspection, not at start-up
+
         c, r, q = self.position
         bias = self.arrays.get(f"bias/{node.name}")
         return conv2d_at(x, self.arrays[f"kernel/{node.name}"], bias, node.params, c, r, q)
@@ -350,12 +379,16 @@ class InsideView(QWidget):
         self.formula.setText(f"{text}<br><tt>{step.formula()}</tt><br>{check}")
 
     def _draw_gradients(self, node) -> None:
+        if not self.inspections:
+            self.dead.clear()
+            if self._plots is not None:
+                self.flow.clear()
+                self.hist.clear()
+                self.grad_hist.clear()
+            return
         self.flow.clear()
         self.hist.clear()
         self.grad_hist.clear()
-        if not self.inspections:
-            self.dead.clear()
-            return
         names = list(self.inspections[-1].get("grad_norms", {}))
         colors = [pg.intColor(i, hues=max(len(names), 1)) for i in range(len(names))]
         for name, color in zip(names, colors, strict=True):

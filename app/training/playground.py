@@ -9,12 +9,12 @@ Never imports a framework.
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.training.inside import _diverging
+from app.training.lazy import np
 
 MAX_UNITS = 12  # neurons drawn per layer (the largest weights' first)
 CELL = 34  # a neuron's map, in pixels

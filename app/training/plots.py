@@ -2,19 +2,21 @@
 
 The dock appends points to a RunRecord's NumPy buffers as events arrive; ``refresh()`` (called by
 a ~10 Hz QTimer) hands array views to ``setData``. Long series use peak downsampling and clip to
-view, so drawing cost stays flat however long a run is (pyqtgraph's own examples)."""
+view, so drawing cost stays flat however long a run is (pyqtgraph's own examples).
+
+The plots are made right after the window's first frame (or at once when something needs them):
+importing pyqtgraph is the largest part of the editor's start-up."""
 
 from __future__ import annotations
 
 import math
 
-import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
 from app.training.history import RunRecord
+from app.training.lazy import np, pg
 
 COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
@@ -100,14 +102,57 @@ class LivePlots(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.layout_widget = pg.GraphicsLayoutWidget()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.layout_widget)
-        self.plots: dict[str, pg.PlotItem] = {}
+        self._widget = None  # the GraphicsLayoutWidget, once made (``_build``)
+        self._build_planned = False
+        self.record: RunRecord | None = None
+        self._follow = {key: True for key, *_ in PLOTS}  # False once the user zooms or pans that plot
+        self._ranges: dict[str, tuple] = {}
+        self._drawn: dict[str, int] = {}  # points each curve was last given (unchanged curves are skipped)
+        self._unfitted: set[str] = set()  # plots whose range change waits for the next frame
+        self.overlays: dict[str, tuple[RunRecord, dict[str, pg.PlotDataItem]]] = {}
+        self.points_drawn = 0  # points handed to setData by the last refresh (tests, bench)
+        self.gan: bool | None = None  # the curves shown: a GAN's two losses, or the loss and its validation
+
+    @property
+    def built(self) -> bool:
+        return self._widget is not None
+
+    @property
+    def layout_widget(self) -> pg.GraphicsLayoutWidget:
+        self._ensure()
+        return self._widget
+
+    @property
+    def plots(self) -> dict[str, pg.PlotItem]:
+        self._ensure()
+        return self._plots
+
+    @property
+    def curves(self) -> dict[str, pg.PlotDataItem]:
+        self._ensure()
+        return self._curves
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self.built and not self._build_planned:  # the first frame is drawn: make the plots next
+            self._build_planned = True
+            QTimer.singleShot(0, self, self._ensure)  # (dropped if the widget goes first)
+
+    def _ensure(self) -> None:
+        if self._widget is None:
+            self._build()
+            self.layout().activate()  # laid out now, not at the next event: sizes are right at once
+
+    def _build(self) -> None:
+        """The five plots and every curve, in the state an empty, unfitted set of plots has."""
+        self._widget = pg.GraphicsLayoutWidget()
+        self.layout().addWidget(self._widget)
+        self._plots = plots = {}
         for i, (key, title, ylabel, xaxis) in enumerate(PLOTS):
             # The three curves people watch on top; learning rate and throughput below, smaller.
-            plot = self.layout_widget.addPlot(row=0 if i < 3 else 1, col=i if i < 3 else i - 3, title=_tr(title))
+            plot = self._widget.addPlot(row=0 if i < 3 else 1, col=i if i < 3 else i - 3, title=_tr(title))
             plot.setLabel("left", _tr(ylabel))
             plot.setLabel("bottom", _tr("step" if xaxis == "batches" else "epoch"))
             plot.showGrid(x=True, y=True, alpha=0.2)
@@ -124,30 +169,26 @@ class LivePlots(QWidget):
             plot.legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             plot.disableAutoRange()  # ranges follow the data in coarse steps (see _follow), so axes rarely redraw
             plot.getViewBox().sigRangeChangedManually.connect(lambda *_, k=key: self._follow.update({k: False}))
-            self.plots[key] = plot
-        grid = self.layout_widget.ci.layout
+            plots[key] = plot
+        grid = self._widget.ci.layout
         grid.setRowStretchFactor(0, 3)
         grid.setRowStretchFactor(1, 2)
-        self.curves: dict[str, pg.PlotDataItem] = {}
+        self._curves = curves = {}
         for key, plot_key, _, _, _, _name, width, alpha in CURVES:
             if key in GAN_ONLY:
                 color = pg.mkColor(CURVE_COLORS[key[0]])
             else:
                 color = pg.mkColor(COLORS[1] if key.startswith("val") or key == "smoothed" else COLORS[0])
             color.setAlpha(alpha)
-            self.curves[key] = self.plots[plot_key].plot([], [], pen=pg.mkPen(color, width=width))
+            curves[key] = plots[plot_key].plot([], [], pen=pg.mkPen(color, width=width))
         self.apply_palette()
-        self.record: RunRecord | None = None
-        self._follow = {key: True for key, *_ in PLOTS}  # False once the user zooms or pans that plot
-        self._ranges: dict[str, tuple] = {}
-        self._drawn: dict[str, int] = {}  # points each curve was last given (unchanged curves are skipped)
-        self._unfitted: set[str] = set()  # plots whose range change waits for the next frame
-        self.overlays: dict[str, tuple[RunRecord, dict[str, pg.PlotDataItem]]] = {}
-        self.points_drawn = 0  # points handed to setData by the last refresh (tests, bench)
-        self.gan: bool | None = None  # the curves shown: a GAN's two losses, or the loss and its validation
+        self.gan = None
         self._show_gan(False)
+        self.set_record(None)  # the empty plots' ranges (a run's record makes the plots before it is shown)
 
     def apply_palette(self) -> None:
+        if not self.built:  # made in the palette of the moment
+            return
         background, foreground = plot_colors(self)
         self.layout_widget.setBackground(background)
         for plot in self.plots.values():
@@ -162,6 +203,8 @@ class LivePlots(QWidget):
 
     def retranslate(self) -> None:
         """Titles, axis labels and legends in the UI language."""
+        if not self.built:  # made in the language of the moment
+            return
         _, foreground = plot_colors(self)
         for key, title, ylabel, xaxis in PLOTS:
             plot = self.plots[key]
@@ -202,6 +245,10 @@ class LivePlots(QWidget):
         self._drawn.clear()  # every curve is given its data (or none) again
 
     def set_record(self, record: RunRecord | None) -> None:
+        if record is None and not self.built:  # nothing to show: the plots, when made, show nothing
+            self.record = None
+            return
+        self._ensure()
         self.record = record
         self._show_gan(record is not None and record.is_gan)
         self._drawn.clear()
@@ -220,6 +267,10 @@ class LivePlots(QWidget):
         ranges only grow, and the x axis spans the whole run from its start (epochs, steps per
         epoch), so axis text — the costly part of a frame — is redrawn a handful of times per run;
         ``tight`` (a run ended, another run shown) fits every plot to its data again."""
+        if not self.built and self.record is None and not self.overlays:
+            self.points_drawn = 0
+            return  # no data, no plots yet: nothing to draw
+        self._ensure()
         rec = self.record
         drawn = 0
         changed = set(self.plots) if tight else set()
@@ -319,6 +370,9 @@ class LivePlots(QWidget):
 
     def set_overlays(self, records: list[RunRecord]) -> None:
         """Overlay exactly these runs (curves are created when a run is checked, removed when unchecked)."""
+        if not records and not self.overlays:
+            return
+        self._ensure()
         wanted = {r.run_id: r for r in records}
         for run_id in list(self.overlays):
             if run_id not in wanted:
@@ -346,6 +400,7 @@ class LivePlots(QWidget):
 
     def reset_view(self) -> None:
         """Follow the data again on every plot (after the user zoomed)."""
+        self._ensure()
         self._follow = dict.fromkeys(self._follow, True)
         self._ranges.clear()
         for key in self.plots:

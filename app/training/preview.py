@@ -11,8 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
+from app.training.lazy import np
 from graph.datasets import SYNTHETIC, DatasetError, resolve_path
 
 DIGITS = Path(__file__).resolve().parent.parent.parent / "resources" / "data" / "digits.npz"

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPixmap
 from PySide6.QtWidgets import (
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import diag, ui_language
+from app.training.lazy import np, pg
 from app.training.plots import plot_colors, style_plot
 from app.training.preview import Preview, synthetic_points
 from graph.glossary import choice_label
@@ -84,31 +83,51 @@ class DatasetPreviewWidget(QWidget):
         self.summary.setWordWrap(True)
         self.gallery = Gallery()
         self.table = QTableWidget()
-        self.scatter_plot = pg.PlotWidget()
-        self.scatter = pg.ScatterPlotItem(size=4, pen=None)
-        self.scatter_plot.addItem(self.scatter)
-        self.scatter_plot.setAspectLocked(True)
+        self._scatter: tuple | None = None  # (plot widget, scatter item), made for the first 2-D data set
         self.text = QPlainTextEdit(readOnly=True)
         self.counts = QLabel()
         self.counts.setWordWrap(True)
         lay = QVBoxLayout(self)
-        for w in (self.summary, self.gallery, self.table, self.scatter_plot, self.text, self.counts):
+        for w in (self.summary, self.gallery, self.table, self.text, self.counts):
             lay.addWidget(w)
         self.preview: Preview | None = None
         self.show_preview(Preview("digits"))
-        _themed(self.scatter_plot, self)
+
+    @property
+    def scatter_plot(self) -> pg.PlotWidget:
+        return self._scatter_items()[0]
+
+    @property
+    def scatter(self) -> pg.ScatterPlotItem:
+        return self._scatter_items()[1]
+
+    def _scatter_items(self) -> tuple:
+        """The points' plot, made when first needed (pyqtgraph is imported then), above the text view."""
+        if self._scatter is None:
+            plot = pg.PlotWidget()
+            scatter = pg.ScatterPlotItem(size=4, pen=None)
+            plot.addItem(scatter)
+            plot.setAspectLocked(True)
+            plot.hide()
+            self.layout().insertWidget(self.layout().indexOf(self.text), plot)
+            self._scatter = (plot, scatter)
+            _themed(plot, self)
+        return self._scatter
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
-            _themed(self.scatter_plot, self)
+            if self._scatter is not None:
+                _themed(self._scatter[0], self)
         elif event.type() == QEvent.Type.LanguageChange and self.preview is not None:
             self.show_preview(self.preview)
 
     def show_preview(self, preview: Preview) -> None:
         self.preview = preview
-        for w in (self.gallery, self.table, self.scatter_plot, self.text):
+        for w in (self.gallery, self.table, self.text):
             w.hide()
+        if self._scatter is not None:
+            self._scatter[0].hide()
         kind = choice_label(preview.kind, ui_language())
         self.summary.setText(f"<b>{kind}</b> — " + (diag(preview.error) or _tr_numbers(self, preview.summary)))
         if preview.images is not None:
@@ -171,21 +190,44 @@ class BoundaryView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.plot = pg.PlotWidget()
-        self.plot.setAspectLocked(True)
-        self.image = pg.ImageItem()
-        self.plot.addItem(self.image)
-        self.scatter = pg.ScatterPlotItem(size=4, pen=pg.mkPen("k", width=0.3))
-        self.plot.addItem(self.scatter)
         self.label = QLabel()
         self.label.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.addWidget(self.label)
-        lay.addWidget(self.plot)
+        self._items: tuple | None = None  # (plot, image, scatter): made when first shown or drawn on
         self.shown_epoch = None
         self._points_key = None
         self._show_label()
-        _themed(self.plot, self)
+
+    @property
+    def plot(self) -> pg.PlotWidget:
+        return self._plot_items()[0]
+
+    @property
+    def image(self) -> pg.ImageItem:
+        return self._plot_items()[1]
+
+    @property
+    def scatter(self) -> pg.ScatterPlotItem:
+        return self._plot_items()[2]
+
+    def _plot_items(self) -> tuple:
+        """The plot with the decision map and the points (pyqtgraph is imported when it is first needed)."""
+        if self._items is None:
+            plot = pg.PlotWidget()
+            plot.setAspectLocked(True)
+            image = pg.ImageItem()
+            plot.addItem(image)
+            scatter = pg.ScatterPlotItem(size=4, pen=pg.mkPen("k", width=0.3))
+            plot.addItem(scatter)
+            self.layout().addWidget(plot)
+            self._items = (plot, image, scatter)
+            _themed(plot, self)
+        return self._items
+
+    def showEvent(self, event) -> None:
+        self._plot_items()
+        super().showEvent(event)
 
     def _show_label(self) -> None:
         if self.shown_epoch is None:
@@ -201,14 +243,16 @@ class BoundaryView(QWidget):
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:  # light ↔ dark theme
-            _themed(self.plot, self)
+            if self._items is not None:
+                _themed(self._items[0], self)
         elif event.type() == QEvent.Type.LanguageChange:
             self._show_label()
 
     def clear(self) -> None:
         """Nothing shown (another project was opened)."""
-        self.image.clear()
-        self.scatter.clear()
+        if self._items is not None:  # a plot not made yet shows nothing already
+            self.image.clear()
+            self.scatter.clear()
         self.shown_epoch, self._points_key = None, None
         self._show_label()
 
@@ -266,29 +310,51 @@ class SamplesView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.layout_widget = pg.GraphicsLayoutWidget()
-        self.plot: pg.PlotItem = self.layout_widget.addPlot()
-        self.plot.setAspectLocked(True)
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.plot.addItem(self.image)
-        self.legend = self.plot.addLegend(offset=(-5, 5))
-        self.real = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(128, 128, 128, 110))
-        self.generated = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(*POINT_COLORS[1], 200))
-        for item in (self.real, self.generated):
-            self.plot.addItem(item)
         self.label = QLabel()
         self.label.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.addWidget(self.label)
-        lay.addWidget(self.layout_widget, 1)
+        self._plot: dict | None = None  # the pyqtgraph items, made when first shown or drawn on
         self.kind: str | None = None  # "images" | "points" | None (nothing shown)
         self.image_count = 0
         self.shown: tuple | None = None  # (epoch, step) of the event shown
         self.clear()
 
+    def _items(self) -> dict:
+        """The plot and its items (pyqtgraph is imported when they are first needed), cleared."""
+        if self._plot is None:
+            layout_widget = pg.GraphicsLayoutWidget()
+            plot = layout_widget.addPlot()
+            plot.setAspectLocked(True)
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            image = pg.ImageItem(axisOrder="row-major")
+            plot.addItem(image)
+            legend = plot.addLegend(offset=(-5, 5))
+            real = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(128, 128, 128, 110))
+            generated = pg.ScatterPlotItem(size=5, pen=None, brush=pg.mkBrush(*POINT_COLORS[1], 200))
+            for item in (real, generated):
+                plot.addItem(item)
+            self.layout().addWidget(layout_widget, 1)
+            self._plot = dict(layout_widget=layout_widget, plot=plot, image=image, legend=legend)
+            self._plot.update(real=real, generated=generated)
+            self._clear_plot()
+        return self._plot
+
+    layout_widget = property(lambda self: self._items()["layout_widget"])
+    plot = property(lambda self: self._items()["plot"])
+    image = property(lambda self: self._items()["image"])
+    legend = property(lambda self: self._items()["legend"])
+    real = property(lambda self: self._items()["real"])
+    generated = property(lambda self: self._items()["generated"])
+
+    def showEvent(self, event) -> None:
+        self._items()
+        super().showEvent(event)
+
     def apply_palette(self) -> None:
+        if self._plot is None:  # drawn in the current palette when it is made
+            return
         background, foreground = plot_colors(self)
         self.layout_widget.setBackground(background)
         style_plot(self.plot, background, foreground)
@@ -320,16 +386,20 @@ class SamplesView(QWidget):
 
     def clear(self) -> None:
         """Nothing shown (a new run, another project)."""
+        self.kind, self.image_count, self.shown = None, 0, None
+        self.label.setText(self.tr("A GAN's generated samples appear here after each epoch while it trains."))
+        self.label.show()
+        self._title = None
+        if self._plot is not None:  # a plot not made yet shows nothing already
+            self._clear_plot()
+
+    def _clear_plot(self) -> None:
         self.image.clear()
         self.real.clear()
         self.generated.clear()
         self.legend.clear()
-        self.kind, self.image_count, self.shown = None, 0, None
         self.plot.titleLabel.setText("")  # (style_plot redraws a title that has text)
         self.plot.setTitle(None)
-        self.label.setText(self.tr("A GAN's generated samples appear here after each epoch while it trains."))
-        self.label.show()
-        self._title = None
         self._axes(False)
         self.apply_palette()
 

@@ -88,3 +88,28 @@ def test_main_window_tabs_it_with_the_bottom_docks(window):
     assert window.tabifiedDockWidgets(summary)
     assert window.docks["training"] in window.tabifiedDockWidgets(summary)
     assert not window.docks["training"].visibleRegion().isEmpty()  # the plots stay in front
+
+
+def test_a_dock_behind_another_tab_waits_until_its_tab_is_raised(window):
+    """Tabbed behind Training it stays "visible" to Qt, with nothing on screen: edits must not rebuild it."""
+    settle()
+    summary, doc = window.docks["summary"], window.doc
+    assert summary.isVisible() and not summary.seen()
+    dense = build_mlp(doc)["dense"]
+    settle()
+    summary.refresh(force=True)
+    rebuilt = []
+    summary.tree.model().modelReset.connect(lambda: rebuilt.append(1))
+    summary.tree.model().rowsInserted.connect(lambda *_: rebuilt.append(1))
+    doc.set_param(dense, "units", 7)
+    doc.set_selection([dense])
+    settle()
+    assert not rebuilt and not summary.tree.selectedItems()  # nothing done behind the tab
+    summary.raise_()
+    settle()
+    assert summary.seen()
+    item = next(
+        summary.tree.topLevelItem(i) for i in range(4) if summary.tree.topLevelItem(i).data(0, NODE_ROLE) == dense
+    )
+    assert item.text(3) == "455"  # 64·7 + 7: the edit made behind the tab
+    assert [i.data(0, NODE_ROLE) for i in summary.tree.selectedItems()] == [dense]

@@ -135,6 +135,42 @@ def test_incremental_analysis_equals_full_analysis_after_random_edits():
         previous = incremental
 
 
+def test_incremental_analysis_of_the_error_cascade_equals_full_analysis():
+    """A width that breaks the first Add (every layer after it loses its shape) and back, with a layer
+    whose parameter stays invalid (its diagnostic is kept while only its inputs change) and the data check
+    (its Inputs and heads are kept while the structure stays, found again when it changes)."""
+    from bench.graphs import residual_chain
+
+    project = residual_chain(60)
+    g = project.graph
+    info, problem = project.dataset_info(None)
+    dense = [n.id for n in g.nodes() if n.type == "dense"]
+    g.node(dense[7]).params["units"] = "many"  # as a hand-edited file could leave it
+    previous = analyze(g, info, dataset_problem=problem)
+    head = next(n.id for n in g.nodes() if n.type == "output.classification")
+
+    def second_dense_units(units):
+        g.set_param(dense[2], "units", units)  # the first block's second Dense feeds its Add
+        return {dense[2]}
+
+    def remove_head():
+        record = g.remove_node(head)
+        steps.append(lambda: (g.restore_node(record), {head})[1])
+        return {e.dst for e in record.edges}
+
+    steps, inferred = [lambda: second_dense_units(7), lambda: second_dense_units(16), remove_head], []
+    for step in steps:  # remove_head appends the restore
+        dirty = step()
+        incremental = analyze(g, info, previous=previous, dirty=dirty, dataset_problem=problem)
+        full = analyze(g, info, dataset_problem=problem)
+        assert incremental.shapes == full.shapes and incremental.counts == full.counts
+        assert incremental.diagnostics == full.diagnostics and incremental.node_diags == full.node_diags
+        inferred.append(len(incremental.shapes))
+        previous = incremental
+    assert inferred[0] < 12 < inferred[1] and inferred[1] == inferred[3]  # the cascade, and back
+    assert any(d.code == "bad-param" for d in previous.diagnostics)
+
+
 def test_setup_fields_are_relevant_only_for_their_dataset_or_optimiser():
     from graph.project import default_setup, setup_field_relevant
 
