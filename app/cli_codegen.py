@@ -18,17 +18,25 @@ def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--framework", "-f", choices=FRAMEWORK_CHOICES, default="pytorch")
     p.add_argument(
         "--format",
-        choices=("script", "minimal", "model", "notebook", "onnx", "png", "svg"),
+        choices=("script", "minimal", "model", "notebook", "onnx", "png", "svg", "slurm"),
         default="script",
         help="script: the full training script (default); minimal: a short seed-style script; "
         "model: an importable module with only the model; "
         "notebook: the script as a Jupyter notebook that explains each step (needs -o); "
         "onnx: the PyTorch model as ONNX (needs -o), checked with onnxruntime; "
-        "png, svg: the model diagram as the editor draws it (needs -o)",
+        "png, svg: the model diagram as the editor draws it (needs -o); "
+        "slurm: the training script and a SLURM batch script beside it (-o: the batch script, default train.slurm)",
     )
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="notebook: the language of its explanations")
     p.add_argument("--weights", help="onnx: a state dict (.pt) from a run to put in the file")
     p.add_argument("-o", "--output", help="write the script here (default: print it)")
+    cluster = p.add_argument_group("slurm", "the batch script of --format slurm (docs/distributed.md)")
+    cluster.add_argument("--nodes", type=int, default=1, help="machines (default 1)")
+    cluster.add_argument("--gpus-per-node", type=int, default=0, help="GPUs of each machine (default 0: CPU)")
+    cluster.add_argument(
+        "--processes", type=int, help="processes per machine (default: one per GPU for PyTorch, one for Keras)"
+    )
+    cluster.add_argument("--time", default="01:00:00", help="the job's time limit (default 01:00:00)")
 
 
 @command("export", "write the PyTorch or TensorFlow/Keras training script of a project", _export_args)
@@ -44,6 +52,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _export_notebook(args, project)
     if args.format in ("png", "svg"):
         return _export_diagram(args, project)
+    if args.format == "slurm":
+        return _export_slurm(args, project)
     code = generate(project, args.framework, str(Path(args.file).resolve().parent), form=args.format)
     for problem in code.problems:
         say(f"error: {problem}", error=True)
@@ -51,6 +61,40 @@ def cmd_export(args: argparse.Namespace) -> int:
         Path(args.output).write_text(code.source, encoding="utf-8")
     else:
         sys.stdout.write(code.source)
+    return EXIT_INVALID if code.problems else EXIT_OK
+
+
+def _export_slurm(args: argparse.Namespace, project) -> int:
+    """The training script and, beside it, a batch script that runs it on a SLURM cluster."""
+    from codegen import generate
+    from codegen.api import canonical_framework
+    from codegen.launch import slurm_script
+
+    framework = canonical_framework(args.framework)
+    batch = Path(args.output or "train.slurm")
+    if batch.suffix == ".py":  # -o names the training script: the batch script goes beside it
+        batch = batch.with_suffix(".slurm")
+    script = batch.with_suffix(".py")
+    title = project.meta.get("title") or Path(args.file).stem
+    try:
+        text = slurm_script(
+            framework, script.name, [], args.nodes, args.gpus_per_node, args.time, args.processes, title
+        )
+    except ValueError as err:
+        say(f"error: {err}", error=True)
+        return EXIT_INVALID
+    code = generate(project, framework, str(Path(args.file).resolve().parent))
+    for problem in code.problems:
+        say(f"error: {problem}", error=True)
+    try:
+        script.write_text(code.source, encoding="utf-8")
+        batch.write_text(text, encoding="utf-8")
+    except OSError as err:
+        say(f"error: cannot write {batch}: {err}", error=True)
+        return EXIT_INVALID
+    batch.chmod(batch.stat().st_mode | 0o111)
+    where = "" if str(batch.parent) == "." else f"cd {batch.parent} && "  # the job starts where sbatch ran
+    say(f"wrote {script} and {batch}; submit: {where}sbatch {batch.name} (without SLURM: {where}bash {batch.name})")
     return EXIT_INVALID if code.problems else EXIT_OK
 
 

@@ -12,13 +12,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
+from app.training.lazy import np
 
 # A GAN's runs also have d_loss and g_loss (discriminator, generator; ``loss`` is their sum). Columns
 # are only ever added at the end: a saved CSV is read by its header, so older runs (without the
 # newer columns) load with NaN there.
 BATCH_COLUMNS = ("step", "loss", "smoothed", "samples_per_s", "lr", "d_loss", "g_loss", "d_smoothed", "g_smoothed")
 EPOCH_COLUMNS = ("epoch", "loss", "accuracy", "val_loss", "val_accuracy", "lr", "seconds", "d_loss", "g_loss")
+PRECISIONS = ("fp32", "bf16", "fp16")  # the scripts' --precision choices
 SMOOTHING = 0.9  # exponential moving average weight of the smoothed batch loss between close points
 SMOOTHING_PER_STEP = 0.98  # … decayed per optimisation step, so sparse points (one every ~0.2 s) still follow
 
@@ -86,6 +87,9 @@ class RunRecord:
     extras: dict = field(default_factory=dict)  # confusion, text, boundary … (optional script features)
     batches: Series = field(default_factory=lambda: Series(BATCH_COLUMNS))
     epochs: Series = field(default_factory=lambda: Series(EPOCH_COLUMNS))
+    processes: int = 1  # training processes (torchrun's, or Keras workers)
+    precision: str = "fp32"  # --precision: fp32, or mixed bf16/fp16
+    compile: bool = False  # --compile (PyTorch) or --xla on (Keras)
 
     @property
     def label(self) -> str:
@@ -166,6 +170,9 @@ class RunRecord:
                     "message",
                     "metrics",
                     "start_info",
+                    "processes",
+                    "precision",
+                    "compile",
                 )
             }
             # Live views only (a decision map, generated samples): large, and redrawn by the next run.
@@ -193,6 +200,10 @@ class RunRecord:
             meta.get("start_info", {}),
             meta.get("extras", {}),
         )
+        processes = meta.get("processes")
+        rec.processes = processes if isinstance(processes, int) and processes > 1 else 1
+        rec.precision = meta.get("precision") if meta.get("precision") in PRECISIONS else "fp32"
+        rec.compile = bool(meta.get("compile"))
         _read_csv(folder / "batches.csv", rec.batches)
         _read_csv(folder / "epochs.csv", rec.epochs)
         rec.batches.saved, rec.epochs.saved = rec.batches.n, rec.epochs.n

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.training.devices import BASE, DeviceProbe, cached_devices
 from app.training.drawpad import DrawPad
-from app.training.history import export_csv, export_png
+from app.training.history import PRECISIONS, export_csv, export_png
 from app.training.inside import InsideView
 from app.training.playground import PlaygroundView
 from app.training.plots import LivePlots
@@ -143,6 +143,13 @@ class TrainingDock(QDockWidget):
             self.framework.addItem(name, key)
         self.device = QComboBox()
         self.refresh_devices = QToolButton(text="↻")
+        self.processes = QSpinBox(minimum=1, maximum=max(os.cpu_count() or 1, 1))
+        self.processes.setValue(_int(QSettings().value("training/processes", 1), 1))
+        self.precision = QComboBox()
+        for name in PRECISIONS:
+            self.precision.addItem(name, name)
+        self.precision.setCurrentIndex(max(self.precision.findData(QSettings().value("training/precision")), 0))
+        self.compile = QCheckBox(checked=_bool(QSettings().value("training/compile", False)))
         self.train_button = QPushButton()
         self.pause_button = QPushButton(checkable=True)
         self.stop_button = QPushButton()
@@ -150,14 +157,24 @@ class TrainingDock(QDockWidget):
         self.continue_button = QPushButton()
         self.tensorboard = QCheckBox()
         self.inspect = QCheckBox()
-        self.framework_label, self.device_label = QLabel(), QLabel()
-        controls = QHBoxLayout()
-        for w in (
+        self.framework_label, self.device_label, self.processes_label = QLabel(), QLabel(), QLabel()
+        self.precision_label = QLabel()
+        # Two rows, how to train and then the run's buttons beside its progress: one row would make the
+        # dock wider than a laptop screen, and the progress bar on its own row would take the plots' room.
+        how = _row(
             self.framework_label,
             self.framework,
             self.device_label,
             self.device,
             self.refresh_devices,
+            self.processes_label,
+            self.processes,
+            self.precision_label,
+            self.precision,
+            self.compile,
+        )
+        self.progress = QProgressBar(minimum=0, maximum=1000, textVisible=False)
+        actions = _row(
             self.train_button,
             self.pause_button,
             self.stop_button,
@@ -165,10 +182,8 @@ class TrainingDock(QDockWidget):
             self.continue_button,
             self.tensorboard,
             self.inspect,
-        ):
-            controls.addWidget(w)
-        controls.addStretch(1)
-        self.progress = QProgressBar(minimum=0, maximum=1000, textVisible=False)
+            fill=self.progress,
+        )
         self.status = QLabel()
         # Its text changes every tick: it must never ask the layout for more room (no relayout).
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
@@ -208,8 +223,8 @@ class TrainingDock(QDockWidget):
         self.tabs.addTab(self.log, "")
         body = QWidget()
         lay = QVBoxLayout(body)
-        lay.addLayout(controls)
-        lay.addWidget(self.progress)
+        lay.addLayout(how)
+        lay.addLayout(actions)
         lay.addWidget(self.status)
         lay.addWidget(self.message)
         lay.addWidget(self.tabs, 1)
@@ -245,6 +260,29 @@ class TrainingDock(QDockWidget):
         )
         self.framework_label.setText(self.tr("Framework"))
         self.device_label.setText(self.tr("Device"))
+        self.processes_label.setText(self.tr("Processes"))
+        tip = self.tr(
+            "Train with this many processes on this machine, each on its share of every batch: "
+            "torchrun for PyTorch, tf.distribute workers for Keras (one per GPU on GPUs). "
+            "The first process reports progress; Stop ends them all."
+        )
+        self.processes.setToolTip(tip)
+        self.processes_label.setToolTip(tip)
+        self.precision_label.setText(self.tr("Precision"))
+        tip = self.tr(
+            "The number format of training: fp32, or mixed precision (the weights stay fp32). "
+            "bf16 is for NVIDIA GPUs from Ampere on (RTX 30, A100 and later); fp16 adds loss scaling. "
+            "On a CPU half precision is usually slower."
+        )
+        self.precision.setToolTip(tip)
+        self.precision_label.setToolTip(tip)
+        self.compile.setText(self.tr("Compile"))
+        self.compile.setToolTip(
+            self.tr(
+                "Compile the model: torch.compile for PyTorch, XLA for Keras. A slow start (the first steps "
+                "compile), then faster steps on a GPU. Unchecked, Keras uses XLA on GPUs only."
+            )
+        )
         self.export_png_button.setText(self.tr("Export plots as PNG…"))
         self.export_csv_button.setText(self.tr("Export curves as CSV…"))
         self.runs_hint.setText(self.tr("Check runs to overlay their curves on the plots."))
@@ -344,7 +382,12 @@ class TrainingDock(QDockWidget):
         self.continue_button.clicked.connect(self.continue_training)
         self.refresh_devices.clicked.connect(self._probe.start)
         self.framework.activated.connect(self._on_framework_chosen)
-        self.device.activated.connect(lambda: QSettings().setValue("training/device", self.device.currentText()))
+        self.device.activated.connect(self._on_device_chosen)
+        self.processes.valueChanged.connect(lambda n: QSettings().setValue("training/processes", n))
+        self.precision.currentIndexChanged.connect(
+            lambda: QSettings().setValue("training/precision", self.precision.currentData())
+        )
+        self.compile.toggled.connect(lambda on: QSettings().setValue("training/compile", on))
         self.runs.itemChanged.connect(self._on_runs_checked)
         self.export_png_button.clicked.connect(self._export_png)
         self.export_csv_button.clicked.connect(self._export_csv)
@@ -383,6 +426,8 @@ class TrainingDock(QDockWidget):
             self.device.currentText(),
             project_path=self.document.path,
             extra_args=extra,
+            processes=self.processes.value(),
+            **self._speed(),
         )
 
     def continue_training(self):
@@ -400,6 +445,8 @@ class TrainingDock(QDockWidget):
             project_path=self.document.path,
             resume=rec.run_id,
             extra_args=extra,
+            processes=self.processes.value(),
+            **self._speed(),
         )
 
     def generate_text(self, prompt: str, temperature: float, length: int):
@@ -418,6 +465,10 @@ class TrainingDock(QDockWidget):
             resume=rec.run_id,
             extra_args=args,
         )
+
+    def _speed(self) -> dict:
+        """The Precision and Compile choices as ``Trainer.start``'s keywords."""
+        return {"precision": self.precision.currentData(), "compile": self.compile.isChecked()}
 
     def _text_args(self) -> list[str]:
         r = self.results
@@ -632,6 +683,9 @@ class TrainingDock(QDockWidget):
         self.continue_button.setEnabled(not active)
         self.framework.setEnabled(not active)
         self.device.setEnabled(not active)
+        self.processes.setEnabled(not active)
+        self.precision.setEnabled(not active)
+        self.compile.setEnabled(not active)
         self.pause_button.setEnabled(active and run.state not in ("stopping", "starting"))
         self.stop_button.setEnabled(active and run.state != "stopping")
         paused = active and run.state in ("pausing", "paused")
@@ -644,11 +698,26 @@ class TrainingDock(QDockWidget):
         self.device.clear()
         self.device.addItems(devices)
         self.device.setCurrentIndex(max(self.device.findText(wanted), 0))
+        self._limit_processes()
         if probe:
             self._probe.start()
 
     def _on_devices_found(self, devices: list) -> None:
         self._set_devices([str(d) for d in devices])
+
+    def _on_device_chosen(self) -> None:
+        QSettings().setValue("training/device", self.device.currentText())
+        self._limit_processes()
+
+    def _limit_processes(self) -> None:
+        """At most one process per GPU when training on GPUs, else one per CPU core."""
+        gpus = sum(self.device.itemText(i).startswith("cuda") for i in range(self.device.count()))
+        on_gpu = gpus and self.device.currentText() != "cpu"
+        wanted = _int(QSettings().value("training/processes", self.processes.value()), 1)
+        self.processes.blockSignals(True)  # a narrower limit must not overwrite the saved choice
+        self.processes.setMaximum(gpus if on_gpu else max(os.cpu_count() or 1, 1))
+        self.processes.setValue(wanted)
+        self.processes.blockSignals(False)
 
     # ------------------------------------------------------------------ runs list
     def _add_run_item(self, rec) -> None:
@@ -770,6 +839,31 @@ class TrainingDock(QDockWidget):
         self.preview.show_preview(load_preview(setup, self.document.base_dir))
         if setup.get("dataset") in ("spirals", "moons", "circles", "xor"):
             self.boundary.set_points(setup)
+
+
+def _int(value, default: int) -> int:
+    """A QSettings value as an int (it may come back as a string)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _bool(value) -> bool:
+    """A QSettings value as a bool (it may come back as the string "true" or "false")."""
+    return value.lower() == "true" if isinstance(value, str) else bool(value)
+
+
+def _row(*widgets: QWidget, fill: QWidget | None = None) -> QHBoxLayout:
+    """``widgets`` side by side, left-aligned; ``fill`` (when given) takes the rest of the row."""
+    row = QHBoxLayout()
+    for widget in widgets:
+        row.addWidget(widget)
+    if fill is not None:
+        row.addWidget(fill, 1)
+    else:
+        row.addStretch(1)
+    return row
 
 
 def _set_progress(bar: QProgressBar, value: int) -> None:

@@ -124,6 +124,7 @@ _FAILURE_REASONS_ZH = {
     _FAILURES[4][1]: "脚本需要的某个 Python 包未安装",
 }
 FAILURE_MESSAGES: tuple[tuple[str, str], ...] = (
+    ("worker {worker} of {n} failed: {reason}", "{n} 个进程中的第 {worker} 号进程失败：{reason}"),
     ("stopped: the worker was ended before it finished", "已停止：训练进程在完成之前被结束"),
     *((f"{en}: {{last}}", f"{zh}：{{last}}") for en, zh in _FAILURE_REASONS_ZH.items()),
     *_FAILURE_REASONS_ZH.items(),
@@ -171,10 +172,42 @@ def localize_failure(text: str, lang: str = "en", diag=None) -> str:
         found = pattern.match(text)
         if found:
             values = found.groupdict()
+            if "reason" in values:  # a worker's own failure, explained as above
+                values["reason"] = localize_failure(values["reason"], lang, diag)
             if "problems" in values and diag is not None:
                 values["problems"] = "；".join(diag(p) or p for p in values["problems"].split("; "))
             return chinese.format(**values)
     return text
+
+
+def worker_failure(rank: int, processes: int, reason: str) -> str:
+    """Which of several training processes failed, and why (worker 0 reports progress)."""
+    return f"worker {rank} of {processes} failed: {reason}"
+
+
+_AGENT_LOG = re.compile(r"^[IWE]\d{4} [\d:.]+ +\d+ torch/")  # torchrun's own log lines
+
+
+def torchrun_failure(tail: list[str]) -> tuple[int, int, list[str]] | None:
+    """From torchrun's output: (rank, exit code, that output without torchrun's own lines) of the first
+    process that failed, from its "Root Cause" report; None when there is no such report."""
+    root = next((i for i, line in enumerate(tail) if "Root Cause (first observed failure)" in line), None)
+    if root is None:
+        return None
+    found = {}
+    for line in tail[root:]:
+        match = re.match(r"^\s*(rank|exitcode)\s*:\s*(-?\d+)", line)
+        if match and match.group(1) not in found:
+            found[match.group(1)] = int(match.group(2))
+    if "rank" not in found:
+        return None
+    lines = []
+    for i, line in enumerate(tail):
+        if line.startswith("Traceback") and i + 1 < len(tail) and "<frozen runpy>" in tail[i + 1]:
+            break  # torchrun's own traceback (ChildFailedError) and its report follow
+        if not _AGENT_LOG.match(line):
+            lines.append(line)
+    return found["rank"], found.get("exitcode", 1), lines
 
 
 _SIGNALS = {6: "SIGABRT", 9: "SIGKILL", 11: "SIGSEGV", 15: "SIGTERM", 2: "SIGINT", 7: "SIGBUS"}

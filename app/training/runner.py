@@ -4,6 +4,9 @@ The GUI process never imports torch or tensorflow. Each run trains on a snapshot
 taken at start and is tagged with a run id; output from any run but the current one is dropped
 (Orange3 #2184: stale results overwriting newer ones). A failing worker never takes the GUI down:
 the run ends with a message and the last lines of the worker's output.
+
+A run of several processes (codegen/launch.py) is one torchrun for PyTorch, whose output is rank 0's,
+or one process per Keras worker, of which only worker 0 reports; stopping or killing it ends them all.
 """
 
 from __future__ import annotations
@@ -19,9 +22,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
-from app.training.history import RunHistory, RunRecord
-from app.training.protocol import LineBuffer, OutputTail, explain_failure, parse_event
+from app.training import processes as tree
+from app.training.history import PRECISIONS, RunHistory, RunRecord
+from app.training.protocol import (
+    LineBuffer,
+    OutputTail,
+    explain_failure,
+    parse_event,
+    torchrun_failure,
+    worker_failure,
+)
 from graph.fileformat import dumps, loads
+from graph.gan import is_gan
 
 ROOT = Path(__file__).resolve().parent.parent.parent  # the LayerLab checkout (for ``import resources``)
 ACTIVE = ("starting", "running", "pausing", "paused", "resuming", "stopping")
@@ -40,6 +52,14 @@ def generate_script(project, framework: str, project_dir: str | None) -> tuple[s
     return code.source, list(code.problems)
 
 
+def speed_arguments(framework: str, precision: str = "fp32", compile: bool = False) -> list[str]:
+    """The scripts' speed flags (docs/speed.md); none for the defaults (fp32, the script's own choice)."""
+    args = ["--precision", precision] if precision != "fp32" else []
+    if compile:  # unchecked leaves Keras at --xla auto: XLA on GPUs, off on CPU
+        args += ["--compile"] if framework == "pytorch" else ["--xla", "on"]
+    return args
+
+
 def runs_folder(project_path: str | None) -> Path | None:
     """Where a saved project's runs go: ``<project>.runs`` beside the file."""
     return Path(project_path).absolute().with_suffix(".runs") if project_path else None  # children run elsewhere
@@ -49,15 +69,28 @@ def new_run_id(framework: str) -> str:
     return f"{time.strftime('%Y%m%d-%H%M%S')}-{'pt' if framework == 'pytorch' else 'tf'}-{secrets.token_hex(2)}"
 
 
-class TrainingRun:
-    """One worker process and everything known about it."""
+class Worker:
+    """One process of a run (a torchrun counts as one) with its own output buffers."""
 
-    def __init__(self, record: RunRecord, snapshot: str, folder: Path):
+    def __init__(self, index: int, process: QProcess):
+        self.index, self.process = index, process
+        self.stdout, self.stderr = LineBuffer(), LineBuffer()
+        self.tail = OutputTail()
+        self.exit: tuple[int, bool] | None = None  # (exit code, crashed) once it has ended
+        self.tree: list[int] = []  # torchrun's processes, noted while it lives
+
+
+class TrainingRun:
+    """One training run: its worker processes and everything known about them."""
+
+    def __init__(self, record: RunRecord, snapshot: str, folder: Path, processes: int = 1):
         self.record, self.snapshot, self.folder = record, snapshot, folder
         self.run_id = record.run_id
         self.state = "starting"
-        self.process: QProcess | None = None
-        self.stdout, self.stderr = LineBuffer(), LineBuffer()
+        self.processes = processes  # the training processes (torchrun's or Keras workers)
+        self.workers: list[Worker] = []
+        self.failed_worker: Worker | None = None  # the first of several Keras workers that failed
+        self.start_failure: str | None = None  # a process could not be started
         self.tail = OutputTail()
         self.stop_requested = self.got_end = self.forced = False
         self.sampling = False  # --generate-only: text sampled from a checkpoint, no training
@@ -72,6 +105,20 @@ class TrainingRun:
     @property
     def active(self) -> bool:
         return self.state in ACTIVE
+
+    @property
+    def process(self) -> QProcess | None:
+        """The process whose output is read for events (the script, torchrun or worker 0)."""
+        return self.workers[0].process if self.workers else None
+
+    @property
+    def torchrun(self) -> bool:
+        return self.processes > 1 and self.record.framework == "pytorch"
+
+    def running(self) -> list[Worker]:
+        return [
+            w for w in self.workers if w.process is not None and w.process.state() != QProcess.ProcessState.NotRunning
+        ]
 
     def fraction(self) -> float:
         """How much of the run is done, 0–1 (from steps when known, else from epochs)."""
@@ -138,8 +185,13 @@ class Trainer(QObject):
         project_path: str | None = None,
         resume: str | None = None,
         extra_args: list[str] | None = None,
+        processes: int = 1,
+        precision: str = "fp32",
+        compile: bool = False,
     ) -> TrainingRun:
-        """Snapshot ``project`` and start training it; a current run is ended first (its output ignored)."""
+        """Snapshot ``project`` and start training it with ``processes`` processes, in ``precision``
+        (fp32, bf16, fp16) and compiled or not (torch.compile, XLA); a current run is ended first (its
+        output ignored)."""
         self._replace_current()
         parent = self.history.get(resume) if resume else None
         if resume and parent is None:
@@ -157,8 +209,12 @@ class Trainer(QObject):
             str(folder),
             parent.run_id if parent else None,
         )
-        run = TrainingRun(record, snapshot, folder)
-        run.sampling = "--generate-only" in (extra_args or [])
+        sampling = "--generate-only" in (extra_args or [])
+        record.processes = 1 if sampling else max(1, int(processes))
+        if not sampling and not is_gan(frozen.graph):  # the GAN scripts have no speed flags
+            record.precision, record.compile = precision if precision in PRECISIONS else "fp32", bool(compile)
+        run = TrainingRun(record, snapshot, folder, record.processes)
+        run.sampling = sampling
         if run.sampling and parent is not None:  # the results are the trained run's
             record.metrics, record.extras = dict(parent.metrics), dict(parent.extras)
         self.history.add(record)
@@ -199,19 +255,20 @@ class Trainer(QObject):
             self._later(run, self.stop_timeout, lambda: self._terminate(run))
 
     def kill(self) -> None:
-        """End the current worker at once (SIGKILL)."""
+        """End the current run's processes at once (SIGKILL)."""
         run = self.current
-        if run and run.process is not None and run.active:
+        if run and run.running() and run.active:
             run.stop_requested = run.forced = True
-            run.process.kill()
+            _kill(run)
 
     def shutdown(self, wait_ms: int = 3000) -> None:
         """Kill every worker (the application is closing)."""
         for run in [*self._old, self.current]:
-            if run is not None and run.process is not None and run.process.state() != QProcess.ProcessState.NotRunning:
+            if run is not None and run.running():
                 run.stop_requested = run.forced = True
-                run.process.kill()
-                run.process.waitForFinished(wait_ms)
+                _kill(run)
+                for worker in run.running():
+                    worker.process.waitForFinished(wait_ms)
 
     def checkpoint_of(self, run_id: str) -> Path | None:
         """The run's last checkpoint file, or None when it saved none."""
@@ -263,38 +320,71 @@ class Trainer(QObject):
             args += ["--epochs", str(int(epochs))]
         if parent is not None:
             args += ["--resume", str(self.checkpoint_of(parent.run_id))]
+        args += speed_arguments(run.record.framework, run.record.precision, run.record.compile)
         return args + [str(a) for a in extra]
 
     def _launch(self, run: TrainingRun, args: list[str]) -> None:
-        proc = QProcess(self)
-        proc.setProgram(self.python)
-        proc.setArguments(args)
-        proc.setWorkingDirectory(str(run.folder))
-        proc.setProcessEnvironment(_environment())
-        proc.readyReadStandardOutput.connect(lambda: self._on_output(run, stderr=False))
-        proc.readyReadStandardError.connect(lambda: self._on_output(run, stderr=True))
-        proc.finished.connect(lambda code, status: self._on_finished(run, code, status))
-        proc.errorOccurred.connect(lambda error: self._on_process_error(run, error))
-        run.process = proc
-        proc.start()
+        from codegen.launch import local_commands
+
+        launches = local_commands(run.record.framework, self.python, args[0], args[1:], run.processes)
+        base = _environment(run.processes)
+        for index, launch in enumerate(launches):
+            proc = QProcess(self)
+            proc.setProgram(launch.argv[0])
+            proc.setArguments(launch.argv[1:])
+            proc.setWorkingDirectory(str(run.folder))
+            env = QProcessEnvironment(base)
+            for key, value in launch.env.items():
+                env.insert(key, value)
+            proc.setProcessEnvironment(env)
+            worker = Worker(index, proc)
+            proc.readyReadStandardOutput.connect(lambda w=worker: self._on_output(run, w, stderr=False))
+            proc.readyReadStandardError.connect(lambda w=worker: self._on_output(run, w, stderr=True))
+            proc.finished.connect(lambda code, status, w=worker: self._on_finished(run, w, code, status))
+            proc.errorOccurred.connect(lambda error, w=worker: self._on_process_error(run, w, error))
+            run.workers.append(worker)
+        for worker in run.workers:
+            if not run.active:
+                break  # one that failed to start has ended the run
+            worker.process.start()
+        if run.torchrun and run.active:
+            self._watch_tree(run)
+
+    def _watch_tree(self, run: TrainingRun) -> None:
+        """Note torchrun's processes every second: if torchrun itself is killed, its workers still end."""
+        timer = QTimer(self)
+        worker = run.workers[0]
+
+        def note() -> None:
+            if worker.process is not None and worker.process.state() == QProcess.ProcessState.Running:
+                worker.tree = sorted({*worker.tree, *tree.descendants(worker.process.processId())})
+
+        timer.timeout.connect(note)
+        timer.start(1000)
+        run.timers.append(timer)
 
     # ------------------------------------------------------------------ output
-    def _on_output(self, run: TrainingRun, stderr: bool) -> None:
-        proc = run.process
+    def _on_output(self, run: TrainingRun, worker: Worker, stderr: bool) -> None:
+        proc = worker.process
         if proc is None:
             return
         chunk = bytes(proc.readAllStandardError() if stderr else proc.readAllStandardOutput())
-        lines = (run.stderr if stderr else run.stdout).feed(chunk)
-        self._take_lines(run, lines, stderr)
+        lines = (worker.stderr if stderr else worker.stdout).feed(chunk)
+        self._take_lines(run, lines, stderr, worker)
 
-    def _take_lines(self, run: TrainingRun, lines: list[str], stderr: bool) -> None:
+    def _take_lines(self, run: TrainingRun, lines: list[str], stderr: bool, worker: Worker | None = None) -> None:
+        """Events from the reporting process's stdout; every other line goes to the log and the tail."""
+        index = worker.index if worker is not None else 0
         for line in lines:
             if run is not self.current:
                 self.stale_dropped += 1  # a late message from a replaced run
                 continue
-            event = None if stderr else parse_event(line)
+            event = None if stderr or index else parse_event(line)  # worker 0 alone reports
             if event is None:
                 if line.strip():
+                    if worker is not None:
+                        worker.tail.add(line)
+                    line = f"[worker {index}] {line}" if index else line
                     run.tail.add(line)
                     self.log_received.emit(run.run_id, line)
                 continue
@@ -325,14 +415,30 @@ class Trainer(QObject):
         self.event_received.emit(run.run_id, event)
 
     # ------------------------------------------------------------------ ending
-    def _on_finished(self, run: TrainingRun, code: int, status) -> None:
-        self._take_lines(run, run.stdout.flush(), False)
-        self._take_lines(run, run.stderr.flush(), True)
+    def _on_finished(self, run: TrainingRun, worker: Worker, code: int, status) -> None:
+        self._take_lines(run, worker.stdout.flush(), False, worker)
+        self._take_lines(run, worker.stderr.flush(), True, worker)
         crashed = status == QProcess.ExitStatus.CrashExit
+        worker.exit = (code, crashed)
+        if worker.tree:  # torchrun has ended: none of its processes may outlive it
+            tree.end_processes(worker.tree, str(run.folder))
+        if (crashed or code) and run.failed_worker is None and not run.stop_requested:
+            run.failed_worker = worker
+        if run.running():  # several Keras workers: one that failed leaves the others waiting for it
+            if run.failed_worker is not None:
+                _kill(run)
+            return
+        code, crashed = run.workers[0].exit or (code, crashed)
         outcome, message = self._outcome(run, code, crashed)
         self._finish(run, outcome, message)
 
     def _outcome(self, run: TrainingRun, code: int, crashed: bool) -> tuple[str, str]:
+        if run.start_failure:
+            return "failed", run.start_failure
+        if run.processes > 1 and not run.error and not (run.got_end and code == 0 and not crashed):
+            failure = self._worker_failure(run)
+            if failure:
+                return "failed", failure
         if run.error:
             return "failed", _nan_message(run.error)
         if run.sampling and run.got_text and not crashed and code == 0:
@@ -346,16 +452,37 @@ class Trainer(QObject):
             return "stopped", f"stopped: the worker was {how} before it saved its results"
         return "failed", explain_failure(code, crashed, list(run.tail.lines))
 
-    def _on_process_error(self, run: TrainingRun, error) -> None:
+    def _worker_failure(self, run: TrainingRun) -> str | None:
+        """Which of several processes failed first, and why (torchrun names it in its report)."""
+        worker = run.failed_worker
+        if worker is None or worker.exit is None:
+            return None
+        code, crashed = worker.exit
+        if run.torchrun:
+            found = torchrun_failure(list(worker.tail.lines))
+            if found is None:
+                return None
+            rank, code, lines = found
+            reason = explain_failure(-code if code < 0 else code, code < 0, lines)
+            return worker_failure(rank, run.processes, reason)
+        return worker_failure(worker.index, run.processes, explain_failure(code, crashed, list(worker.tail.lines)))
+
+    def _on_process_error(self, run: TrainingRun, worker: Worker, error) -> None:
         if error == QProcess.ProcessError.FailedToStart:
-            self._finish(run, "failed", f"could not start the training process ({self.python})")
+            run.start_failure = f"could not start the training process ({self.python})"
+            run.stop_requested = run.forced = True  # the workers that did start are ended, not failures
+            _kill(run)
+            self._finish(run, "failed", run.start_failure)  # or when the last of them has ended
 
     def _finish(self, run: TrainingRun, outcome: str, message: str) -> None:
         for timer in run.timers:
             timer.stop()
-        if run.process is not None and run.process.state() == QProcess.ProcessState.NotRunning:
-            run.process.deleteLater()
-            run.process = None
+        if run.running():
+            return  # its last processes are ending (a worker that failed to start): wait for them
+        for worker in run.workers:
+            if worker.process is not None:
+                worker.process.deleteLater()
+                worker.process = None
         if run in self._old:  # a replaced run has ended: its outcome was recorded then
             self._old.remove(run)
             return
@@ -374,9 +501,9 @@ class Trainer(QObject):
         if run is None or not run.active:
             return
         run.stop_requested = run.forced = True
-        if run.process is not None:
+        if run.running():
             self._old.append(run)
-            run.process.kill()
+            _kill(run)
         run.record.outcome, run.record.message = "stopped", "stopped: replaced by a newer run"
         run.record.save()
         self._set_state(run, "stopped")
@@ -384,11 +511,13 @@ class Trainer(QObject):
         self.current = None
 
     def _terminate(self, run: TrainingRun) -> None:
-        if run.process is None or run.process.state() == QProcess.ProcessState.NotRunning:
+        """SIGTERM to each process (torchrun passes it on to its workers), later SIGKILL to all."""
+        if not run.running():
             return
         run.forced = True
-        run.process.terminate()
-        self._later(run, self.kill_timeout, lambda: run.process is not None and run.process.kill())
+        for worker in run.running():
+            worker.process.terminate()
+        self._later(run, self.kill_timeout, lambda: _kill(run))
 
     def _later(self, run: TrainingRun, seconds: float, fn) -> None:
         timer = QTimer(self)
@@ -404,7 +533,17 @@ class Trainer(QObject):
                 self.state_changed.emit(run.run_id, state)
 
 
-def _environment() -> QProcessEnvironment:
+def _kill(run: TrainingRun) -> None:
+    """SIGKILL every process of the run: for torchrun, its workers too (each in a session of its own)."""
+    for worker in run.running():
+        if run.torchrun:
+            worker.tree = sorted({*worker.tree, *tree.descendants(worker.process.processId())})
+        worker.process.kill()
+        if worker.tree:
+            tree.end_processes(worker.tree, str(run.folder))
+
+
+def _environment(processes: int = 1) -> QProcessEnvironment:
     env = QProcessEnvironment.systemEnvironment()
     paths = [str(ROOT)] + ([env.value("PYTHONPATH")] if env.value("PYTHONPATH") else [])
     env.insert("PYTHONPATH", os.pathsep.join(paths))
@@ -415,7 +554,7 @@ def _environment() -> QProcessEnvironment:
     if not env.contains("OMP_NUM_THREADS"):
         # Leave one core to the editor: a worker whose every thread wants a core stalls as a whole
         # whenever the GUI draws (measured on 2 cores: 0.89× the script alone with 2 threads).
-        env.insert("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 2) - 1)))
+        env.insert("OMP_NUM_THREADS", str(max(1, ((os.cpu_count() or 2) - 1) // processes)))
     return env
 
 

@@ -991,6 +991,36 @@
       <translation>设备</translation>
     </message>
     <message>
+      <location filename="../../app/training/panel.py" line="82" />
+      <source>Processes</source>
+      <translation>进程数</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="83" />
+      <source>Train with this many processes on this machine, each on its share of every batch: torchrun for PyTorch, tf.distribute workers for Keras (one per GPU on GPUs). The first process reports progress; Stop ends them all.</source>
+      <translation>在本机用这么多个进程训练，每个进程处理每个批次的一部分：PyTorch 用 torchrun，Keras 用 tf.distribute 的工作进程（使用 GPU 时每块 GPU 一个）。由第一个进程报告进度；“停止”会结束所有进程。</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="83" />
+      <source>Precision</source>
+      <translation>精度</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="83" />
+      <source>The number format of training: fp32, or mixed precision (the weights stay fp32). bf16 is for NVIDIA GPUs from Ampere on (RTX 30, A100 and later); fp16 adds loss scaling. On a CPU half precision is usually slower.</source>
+      <translation>训练用的数值格式：fp32，或混合精度（权重仍为 fp32）。bf16 适用于英伟达安培架构起的 GPU（RTX 30 系列、A100 及更新型号）；fp16 会加上损失缩放。在 CPU 上，半精度通常反而更慢。</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="83" />
+      <source>Compile</source>
+      <translation>编译</translation>
+    </message>
+    <message>
+      <location filename="../../app/training/panel.py" line="83" />
+      <source>Compile the model: torch.compile for PyTorch, XLA for Keras. A slow start (the first steps compile), then faster steps on a GPU. Unchecked, Keras uses XLA on GPUs only.</source>
+      <translation>编译模型：PyTorch 用其模型编译功能，Keras 用加速线性代数编译器。启动较慢（最初几步在编译），之后在 GPU 上每步更快。不勾选时，Keras 只在 GPU 上编译。</translation>
+    </message>
+    <message>
       <location filename="../../app/training/panel.py" line="87" />
       <source>Ready.</source>
       <translation>就绪。</translation>
