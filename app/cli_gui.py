@@ -23,7 +23,7 @@ def _import_before_qt() -> None:
     source of every module imported after it (looking for "PySide6" in it), and networkx alone has about
     300 modules. Here rather than at the top, so the headless commands do not pay for it."""
     import codegen  # noqa: F401
-    import graph.analysis  # noqa: F401
+    import graph.analysis
     import graph.fileformat  # noqa: F401
 
 

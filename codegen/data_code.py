@@ -1,7 +1,8 @@
 """Data loading shared by both scripts (plain NumPy): the variables of its templates.
 
 The code is in codegen/templates: _data.py.j2 (split_data, prepare_inputs, prepare_targets),
-_loader.py.j2 (DataError, load_data, read_data) and loaders/<kind>.py.j2 (one per dataset kind).
+_loader.py.j2 (DataError, load_data, read_data) and loaders/<kind>.py.j2 (one per dataset kind);
+_stream.py.j2 leaves a large dataset on disk (docs/scripts.md, "Data bigger than memory").
 Both frameworks get exactly the same arrays in the same order: the split is a seeded NumPy
 permutation. Arrays are channels-first here; the Keras script moves channels last afterwards.
 """
@@ -12,16 +13,24 @@ from codegen.templating import render
 from graph.datasets import SYNTHETIC
 
 STDLIB = {"csv": ("csv",), "text_classes": ("collections", "csv"), "audio_folder": ("wave",)}
+STREAMED = ("image_folder", "audio_folder", "npz", "csv")  # large ones are read from disk batch by batch
+STREAM_STDLIB = {"npz": ("struct", "zipfile"), "csv": ("itertools",)}  # what streaming adds
 
 
 def loader(kind: str) -> str:
     """DataError, the load_data function for one dataset kind and read_data (templates/_loader.py.j2)."""
-    return render("_loader.py.j2", kind=kind, multi=False, short=False)
+    return render("_loader.py.j2", kind=kind, multi=False, short=False, streams=False)
 
 
-def stdlib_imports(kind: str) -> tuple[str, ...]:
-    """Standard-library modules the loader of this dataset kind needs."""
-    return STDLIB.get(kind, ())
+def streams(kind: str, plan, boundary: bool) -> bool:
+    """Whether the training scripts can leave this dataset on disk (templates/_stream.py.j2): file datasets of
+    one Input and one head; 2-D points (the decision-boundary map needs them all) stay in memory."""
+    return kind in STREAMED and not plan.multi and not boundary
+
+
+def stdlib_imports(kind: str, streamed: bool = False) -> tuple[str, ...]:
+    """Standard-library modules the loader of this dataset kind needs (``streamed``: with streaming)."""
+    return STDLIB.get(kind, ()) + (STREAM_STDLIB.get(kind, ()) if streamed else ())
 
 
 def context(kind: str, need, channels_last: bool, move_inputs: bool, one_hot: bool = False) -> dict:

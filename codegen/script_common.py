@@ -19,7 +19,8 @@ def write(template: str, context: dict, model: Callable[[Emitter], None], plan: 
 
     With ``plan``, the model is emitted first so the inspection tables (codegen/probes.py) can say
     where each layer's output is in it."""
-    context = {**context, "short": template.startswith("minimal_")}  # the short script: no checks or protocol
+    short = template.startswith("minimal_")  # the short script: no checks or protocol, never streams
+    context = {**context, "short": short, "streams": context.get("streams", False) and not short}
     body = Emitter()
     model(body)
     if plan is not None:
@@ -64,6 +65,7 @@ def context(project, plan: Plan, ctx, project_dir, script_name: str, framework: 
         "initial_weights": bool(project.setup.get("initial_weights")),  # --weights: start from a weights file
         "report": classifies(plan, kind),  # confusion matrix and misclassified samples
         "boundary": draws_boundary(plan, kind),  # decision-boundary events for 2-D points
+        "streams": data_code.streams(kind, plan, draws_boundary(plan, kind)),  # large data stay on disk
         "samples": kind in ("csv", "npz", "image_folder"),  # misclassified samples carry their input
         "constants": constants(project, plan, getattr(ctx, "info", None), project_dir),
         "helpers": [source.strip("\n") for source in ctx.helpers.values()],  # from the lowerings, once each

@@ -56,6 +56,7 @@ def context(project, plan: Plan, ctx, project_dir, script_name: str, framework: 
         "report": False,
         "boundary": False,
         "multi": False,
+        "streams": False,  # a GAN reads its real samples into memory
         "kind": kind,
         "constants": constants,
         "helpers": [source.strip("\n") for source in ctx.helpers.values()],

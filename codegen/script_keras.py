@@ -28,9 +28,11 @@ def write(
         project, plan, ctx, project_dir, script_name, "TensorFlow/Keras", channels_last=True
     )
     loss, metric = _loss_and_metric(plan)
+    streamed = context["streams"] and not template.startswith("minimal_")
     context.update(
-        stdlib=sorted(["argparse", "json", "math", "os", "sys", "time", *data_code.stdlib_imports(kind)]),
+        stdlib=sorted(["argparse", "json", "math", "os", "sys", "time", *data_code.stdlib_imports(kind, streamed)]),
         ops="ops" in ctx.imports,
+        distribute=True,  # --strategy (templates/_keras_distribute.py.j2)
         optimizer="\n".join(format_stmt("return ", _optimizer(project.setup), 4)),
         loss="\n".join(format_stmt("LOSS = ", loss)),
         metric=metric,

@@ -26,11 +26,13 @@ def write(
     kind = project.setup["dataset"]
     context = script_common.context(project, plan, ctx, project_dir, script_name, "PyTorch", channels_last=False)
     head, need = plan.head, plan.need
+    short = template.startswith("minimal_")
+    loader_imports = data_code.stdlib_imports(kind, context["streams"] and not short)
     context.update(
-        # os: the full script reads torchrun's WORLD_SIZE (the short one runs in one process)
+        # os: torchrun's WORLD_SIZE, contextlib: --precision (the short script has neither)
         stdlib=sorted(
-            {"argparse", "json", "math", "sys", "time", *data_code.stdlib_imports(kind)}
-            | ({"os"} if not template.startswith("minimal_") else set())
+            {"argparse", "json", "math", "sys", "time", *loader_imports}
+            | ({"contextlib", "os"} if not short else set())
         ),
         functional="F" in ctx.imports,
         optimizer="\n".join(format_stmt("return ", _optimizer(project.setup), 4)),

@@ -72,3 +72,78 @@ def test_every_process_stops_at_the_same_step_when_asked(tmp_path):
     end = [json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{")][-1]
     assert end["event"] == "end" and end["stopped"] is True
     assert json.loads((out / "checkpoint.json").read_text()) == {"epoch": 0, "step": 20}
+
+
+# --- Keras: tf.distribute.MultiWorkerMirroredStrategy with TF_CONFIG ------------------------------------
+
+
+def _moons(shuffle: bool, epochs: int):
+    """Moons with 640 training samples: 20 SGD steps of 32 an epoch, every batch split evenly."""
+    project = example("binary_moons")
+    project.setup.update(
+        epochs=epochs, optimizer="sgd", learning_rate=0.1, momentum=0.0, samples=800,
+        validation_split=0.0, test_split=0.2, shuffle=shuffle,
+    )  # fmt: skip
+    return project
+
+
+def _keras_workers(script: Path, outs: list[Path], extra: list[str]) -> list[subprocess.CompletedProcess]:
+    """Local workers of one MultiWorkerMirroredStrategy cluster (TF_CONFIG on localhost), one per --out."""
+    n = len(outs)
+    hosts = [f"127.0.0.1:{_free_port()}" for _ in range(n)]
+    procs = []
+    for i in range(n):
+        config = {"cluster": {"worker": hosts}, "task": {"type": "worker", "index": i}}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "TF_CONFIG": json.dumps(config)}
+        cmd = [sys.executable, str(script), "--progress", "jsonl", "--device", "cpu", "--out", str(outs[i]), *extra]
+        procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env))
+    done = []
+    for p in procs:
+        stdout, stderr = p.communicate(timeout=300)
+        done.append(subprocess.CompletedProcess(p.args, p.returncode, stdout, stderr))
+    return done
+
+
+def _events(text: str) -> list[dict]:
+    return [json.loads(x) for x in text.splitlines() if x.startswith("{")]
+
+
+def test_two_keras_workers_with_half_batches_train_like_model_fit_with_the_whole_batch(tmp_path):
+    """20 SGD steps: model.fit in one process (batch 32) and two MultiWorkerMirroredStrategy workers
+    (16 each) reach the same weights and the same test loss; only the chief reports."""
+    keras = pytest.importorskip("keras")
+    script = tmp_path / "train.py"
+    script.write_text(generate(_moons(shuffle=False, epochs=1), "tensorflow", str(EXAMPLES)).source)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    env.pop("TF_CONFIG", None)
+    one = subprocess.run(
+        [sys.executable, str(script), "--progress", "jsonl", "--device", "cpu", "--out", str(tmp_path / "one")],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert one.returncode == 0, one.stderr[-2000:]
+    chief, other = _keras_workers(script, [tmp_path / "two"] * 2, [])
+    assert chief.returncode == 0 and other.returncode == 0, chief.stderr[-2000:] + other.stderr[-2000:]
+    assert _events(other.stdout) == []  # the second worker is quiet and writes into DIR/worker_1
+    events = _events(chief.stdout)
+    assert [e["step"] for e in events if e["event"] == "batch"][-1] == 20
+    a = keras.models.load_model(tmp_path / "one" / "model.keras").get_weights()
+    b = keras.models.load_model(tmp_path / "two" / "model.keras").get_weights()
+    assert (tmp_path / "two" / "worker_1" / "model.keras").exists()
+    assert len(a) == len(b) and max(float(abs(u - v).max()) for u, v in zip(a, b, strict=True)) <= 1e-5
+    assert events[-1]["test_loss"] == pytest.approx(_events(one.stdout)[-1]["test_loss"], rel=1e-5)
+
+
+def test_every_keras_worker_stops_at_the_same_step_when_one_is_asked(tmp_path):
+    """Only the chief sees DIR/stop (the other worker has another folder): they agree at the 20-step mark,
+    both save that step and exit cleanly, none left waiting for a peer."""
+    script = tmp_path / "train.py"
+    script.write_text(generate(_moons(shuffle=True, epochs=3), "tensorflow", str(EXAMPLES)).source)
+    asked, other_dir = tmp_path / "asked", tmp_path / "other"
+    asked.mkdir()
+    (asked / "stop").touch()
+    chief, other = _keras_workers(script, [asked, other_dir], [])
+    assert chief.returncode == 0 and other.returncode == 0, chief.stderr[-2000:] + other.stderr[-2000:]
+    end = _events(chief.stdout)[-1]
+    assert end["event"] == "end" and end["stopped"] is True
+    assert json.loads((asked / "checkpoint.json").read_text()) == {"epoch": 0, "step": 20}
+    assert json.loads((other_dir / "worker_1" / "checkpoint.json").read_text()) == {"epoch": 0, "step": 20}

@@ -15,6 +15,7 @@ The LayerLab app's protocol (progress events, the pause and stop files) comes la
 """
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -82,19 +83,86 @@ class DataError(Exception):
     """The dataset is missing or cannot be read, or does not fit the model."""
 
 
-def load_data(path):
-    """One sub-folder of WAV files per class: mono, resampled, padded or cut to the Signal length."""
+STREAM_ABOVE = 1 << 30  # bytes: a dataset larger than this once decoded is read from disk batch by batch
+
+
+def streaming(stream, size):
+    """Whether to leave the samples on disk: --stream on, or auto and ``size`` bytes above STREAM_ABOVE."""
+    return stream == "on" or (stream == "auto" and size > STREAM_ABOVE)
+
+
+class OnDisk:
+    """Samples left on disk: ``rows[key]`` picks samples without reading them, as split_data does with arrays.
+
+    ``source.read(index)`` reads samples by number as one array, the way load_data would have returned them."""
+
+    def __init__(self, source, index=None):
+        self.source = source
+        self.index = np.arange(len(source)) if index is None else index
+
+    def __len__(self):
+        return len(self.index)
+
+    def __getitem__(self, key):
+        return OnDisk(self.source, self.index[key])
+
+
+class Streamed:
+    """One split of samples on disk, read when used: ``split[key]`` reads those samples and prepares them, so
+    it gives the very arrays an in-memory split would (``prepare``: prepare_inputs or prepare_targets)."""
+
+    def __init__(self, rows, prepare):
+        self.rows, self.prepare = rows, prepare
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, key):
+        index = self.rows.index[key]
+        try:
+            batch = self.prepare(self.rows.source.read(np.atleast_1d(index)))
+        except (DataError, MemoryError):
+            raise
+        except Exception as err:  # a file that cannot be read, found while training
+            raise DataError(f"cannot read a batch of the dataset: {type(err).__name__}: {err}") from err
+        return batch[0] if np.ndim(index) == 0 else batch
+
+    @property
+    def shape(self):
+        return (len(self), *self[:1].shape[1:])
+
+
+def load_data(path, stream="off"):
+    """One sub-folder of WAV files per class: mono, resampled, padded or cut to the Signal length (left on
+    disk when large)."""
     classes = sorted(p.name for p in Path(path).iterdir() if p.is_dir())
-    length = INPUT_SHAPE[-1]
-    xs, ys = [], []
+    files, ys = [], []
     for label, name in enumerate(classes):
         for file in sorted((Path(path) / name).iterdir()):
             if file.suffix.lower() == ".wav":
-                xs.append(fit_length(read_wav(file), length))
+                files.append(file)
                 ys.append(label)
-    if not xs:
+    if not files:
         raise DataError(f"no .wav files in the class folders of {path}")
-    return {"x": np.stack(xs)[:, None, :], "y": np.array(ys, dtype="int64"), "classes": classes}
+    y = np.array(ys, dtype="int64")
+    if streaming(stream, len(files) * math.prod(INPUT_SHAPE) * 4):  # float32 once decoded
+        return {"x": OnDisk(WavFiles(files)), "y": y, "classes": classes}
+    return {"x": WavFiles(files).read(range(len(files))), "y": y, "classes": classes}
+
+
+class WavFiles:
+    """WAV files, read when they are needed: (files, 1, Signal length)."""
+
+    def __init__(self, files):
+        self.files = files
+
+    def __len__(self):
+        return len(self.files)
+
+    def read(self, index):
+        length = INPUT_SHAPE[-1]
+        signals = [fit_length(read_wav(self.files[i]), length) for i in index]
+        return np.stack(signals)[:, None, :] if signals else np.zeros((0, 1, length), dtype="float32")
 
 
 def read_wav(file):
@@ -121,10 +189,11 @@ def fit_length(a, length):
     return np.pad(a[:length], (0, max(0, length - len(a))))
 
 
-def read_data(path):
-    """load_data, with any failure to read the dataset reported as a DataError that names it."""
+def read_data(path, **options):
+    """load_data (``options``: how to stream), with any failure to read the dataset reported as a DataError that
+    names it."""
     try:
-        data = load_data(path)
+        data = load_data(path, **options)
         data["source"] = str(path) if path else DATASET  # named by errors found later (splits, targets)
         return data
     except DataError:
@@ -160,11 +229,15 @@ def split_data(data, seed):
 
 def prepare_inputs(x):
     """Reshape samples to the model's input shape (channels first)."""
+    if isinstance(x, OnDisk):  # each batch is prepared when it is read
+        return Streamed(x, prepare_inputs)
     return x.reshape(len(x), *INPUT_SHAPE)
 
 
 def prepare_targets(y):
     """Targets for the loss: class ids 0…3 (one per sample)."""
+    if isinstance(y, OnDisk):  # each batch is prepared when it is read
+        return Streamed(y, prepare_targets)
     y = y.astype("int64")
     if y.size == len(y) * math.prod(TARGET_SHAPE):  # else check_targets names both shapes
         y = y.reshape(len(y), *TARGET_SHAPE)
@@ -203,17 +276,22 @@ def train_epoch(model, optimizer, x, y, batch_size, control, state):
     correct = torch.zeros((), device=device, dtype=torch.int64)
     seen, start = 0, time.perf_counter()
     rank, world = state["rank"], state["world"]
-    plain = getattr(model, "module", model)  # the Model itself (DistributedDataParallel wraps it)
-    for batch in order.split(batch_size):
-        idx = batch[rank::world]  # under torchrun: this process's share of the batch
+    plain, scaler = state["model"], state["scaler"]  # the Model itself (DDP or torch.compile may wrap it)
+    for batch, idx, xb in batches(x, order, batch_size, rank, world):  # idx: this process's share of the batch
         yb = y[idx]
-        logits = model(x[idx])
-        loss = compute_loss(logits, yb)
+        with state["autocast"]:
+            logits = model(xb)
+            loss = compute_loss(logits, yb)
         if world > 1:  # DDP averages the processes' gradients: weigh each one's mean by its share
             loss = loss * (len(idx) * world / len(batch))
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
+        if scaler is None:
+            loss.backward()
+            optimizer.step()
+        else:  # fp16: the loss scaled so small gradients survive, steps with inf/NaN gradients skipped
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
         # Accumulate on the device, in place: no host synchronisation and no new tensor per step.
         total_loss.add_(loss.detach(), alpha=len(batch) / world)
         if HAS_ACCURACY:
@@ -241,6 +319,16 @@ def train_epoch(model, optimizer, x, y, batch_size, control, state):
 
 
 SYNC_STEPS = 20  # under torchrun the processes agree on pause/stop every this many steps
+
+
+def mixed_precision(device, precision):
+    """(autocast context, gradient scaler) for --precision: bf16/fp16 run the forward pass and the loss in
+    half precision (the weights and the optimiser stay fp32), fp16 with a GradScaler; fp32 neither."""
+    if precision == "fp32":
+        return contextlib.nullcontext(), None
+    dtype = torch.bfloat16 if precision == "bf16" else torch.float16
+    scaler = torch.amp.GradScaler(device.type) if precision == "fp16" else None
+    return torch.autocast(device.type, dtype=dtype), scaler
 
 
 def agreed_stop(control, device):
@@ -273,8 +361,8 @@ def evaluate(model, x, y, batch_size):
     """Mean loss and accuracy on held-out data (inference mode)."""
     model.eval()
     total_loss, correct = torch.zeros((), device=x.device), 0
-    for start in range(0, len(x), batch_size):
-        xb, yb = x[start : start + batch_size], y[start : start + batch_size]
+    for _, idx, xb in batches(x, torch.arange(len(x), device=x.device), batch_size, 0, 1):
+        yb = y[idx]
         logits = model(xb)
         total_loss += compute_loss(logits, yb) * len(xb)
         if HAS_ACCURACY:
@@ -310,8 +398,9 @@ def predict_classes(model, x, batch_size):
     """The predicted class of every sample, as a NumPy array (inference mode)."""
     was_training = model.training
     model.eval()
-    x = torch.as_tensor(x, device=next(model.parameters()).device)
-    predicted = [model(xb).argmax(dim=-1) for xb in x.split(batch_size)]
+    device = next(model.parameters()).device
+    batches = (torch.as_tensor(x[i : i + batch_size], device=device) for i in range(0, len(x), batch_size))
+    predicted = [model(xb).argmax(dim=-1) for xb in batches]  # x may be streamed: read batch by batch
     model.train(was_training)
     return torch.cat(predicted).long().cpu().numpy()
 
@@ -350,8 +439,16 @@ def parse_args(argv=None):
     parser.add_argument("--lr", type=float, default=LEARNING_RATE, help="learning rate")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    parser.add_argument(
+        "--precision", choices=("fp32", "bf16", "fp16"), default="fp32", help="mixed precision (weights stay fp32)"
+    )
+    parser.add_argument("--compile", action="store_true", help="torch.compile the model (slow start, faster steps)")
+    parser.add_argument("--channels-last", action="store_true", help="images in channels-last memory (GPU convs)")
     parser.add_argument("--out", default="out", help="folder for weights, checkpoints")
     parser.add_argument("--data", default=DATA_PATH, help="dataset file or folder")
+    parser.add_argument(
+        "--stream", choices=("auto", "on", "off"), default="auto", help="read the data from disk batch by batch"
+    )
     parser.add_argument("--resume", help="checkpoint to continue from")
     parser.add_argument("--progress", choices=("text", "jsonl"), default="text")
     parser.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard")
@@ -395,7 +492,84 @@ def load_checkpoint(path, device):
 def to_tensors(data, device):
     """Every split as tensors on the device, so batches never leave it."""
     splits = {k: v for k, v in data.items() if k[:2] in ("x_", "y_")}
-    return {k: torch.as_tensor(v, device=device) for k, v in splits.items()}
+    readers = {}  # a streamed dataset's splits share one DataLoader: its worker processes
+    return {k: on_device(v, device, readers) for k, v in splits.items()}
+
+
+READ_WORKERS = min(4, max(1, (os.cpu_count() or 2) - 1))  # DataLoader processes that read ahead (a core left to train)
+
+
+def on_device(split, device, readers):
+    """An in-memory split as a tensor on the device; a streamed one as StreamedTensors."""
+    if isinstance(split, Streamed):
+        return StreamedTensors(split, device, readers)
+    return torch.as_tensor(split, device=device)
+
+
+class StreamedTensors:
+    """A streamed split: ``split[rows]`` reads those samples as a tensor on the device, and ``read_ahead``
+    reads batch after batch in DataLoader worker processes, a few batches ahead of training. ``readers``:
+    the DataLoader of each dataset on disk and its sampler, shared by the dataset's splits."""
+
+    def __init__(self, split, device, readers):
+        self.split, self.device, self.readers = split, device, readers
+        self.memory_format = None  # the arrays' own layout, as in memory
+
+    def __len__(self):
+        return len(self.split)
+
+    def __getitem__(self, rows):
+        if isinstance(rows, torch.Tensor):
+            rows = rows.cpu().numpy()
+        return self.placed(torch.as_tensor(self.split[rows]))
+
+    @property
+    def shape(self):
+        return self.split.shape
+
+    def dim(self):
+        return len(self.shape)
+
+    def contiguous(self, memory_format):
+        """Every batch in this memory format (--channels-last)."""
+        self.memory_format = memory_format
+        return self
+
+    def placed(self, batch):
+        batch = batch.to(self.device, non_blocking=True)
+        return batch if self.memory_format is None else batch.contiguous(memory_format=self.memory_format)
+
+    def read_ahead(self, parts):
+        """The samples of each index tensor in ``parts``, in order, read by worker processes."""
+        rows, prepare = self.split.rows, self.split.prepare
+        if (rows.source, prepare) not in self.readers:
+            order = []  # the sampler: batches of row numbers in the dataset, set for each pass
+            loader = torch.utils.data.DataLoader(
+                Streamed(OnDisk(rows.source), prepare),
+                batch_size=None,  # each of the sampler's items is a whole batch of rows
+                sampler=order,
+                num_workers=READ_WORKERS,
+                pin_memory=self.device.type == "cuda",
+                persistent_workers=READ_WORKERS > 0,
+                generator=torch.Generator(),  # its own seeds: torch's random stream stays that of the in-memory path
+            )
+            self.readers[rows.source, prepare] = loader, order
+        loader, order = self.readers[rows.source, prepare]
+        order[:] = [rows.index[part.cpu().numpy()] for part in parts]  # the very batches of the in-memory path
+        try:
+            for batch in loader:
+                yield self.placed(batch)
+        except DataError as err:  # from a worker, its traceback in the message: keep the message alone
+            raise DataError(str(err).partition("DataError: ")[2].strip() or str(err)) from None
+
+
+def batches(x, order, batch_size, rank, world):
+    """(batch, this process's rows of it, their inputs) for each batch of ``order``: under torchrun each process
+    takes every world-th row of a batch. A streamed split reads them ahead in worker processes."""
+    parts = order.split(batch_size)
+    shares = [batch[rank::world] for batch in parts]
+    inputs = x.read_ahead(shares) if isinstance(x, StreamedTensors) else (x[idx] for idx in shares)
+    return zip(parts, shares, inputs, strict=True)
 
 
 def setup_distributed(device, control):
@@ -419,11 +593,15 @@ def run(args, control):
     torch.manual_seed(args.seed)
     device = resolve_device(args.device)
     rank, world, device = setup_distributed(device, control)
-    data = split_data(read_data(args.data), args.seed)
+    data = split_data(read_data(args.data, stream=args.stream), args.seed)
     t = to_tensors(data, device)
     model = Model().to(device)
+    if args.channels_last:  # NHWC memory for convolutions (the shapes stay N, C, H, W)
+        model = model.to(memory_format=torch.channels_last)
+        t = {k: v.contiguous(memory_format=torch.channels_last) if v.dim() == 4 else v for k, v in t.items()}
     optimizer = make_optimizer(model, args.lr)
-    state = {"step": 0, "stopped": False, "epoch": 0, "rank": rank, "world": world}
+    state = {"step": 0, "stopped": False, "epoch": 0, "rank": rank, "world": world, "model": model}
+    state["autocast"], state["scaler"] = mixed_precision(device, args.precision)
     if args.resume:
         checkpoint = load_checkpoint(args.resume, device)
         try:
@@ -449,6 +627,8 @@ def run(args, control):
     writer = open_tensorboard(args.tensorboard, control) if rank == 0 else None
     control.inspector = make_inspector(args, control, t, data) if rank == 0 else None
     trained = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
+    if args.compile:
+        trained = torch.compile(trained)  # compiled on the first batches; the weights are the model's
     if control.inspector is not None:
         control.inspector.show(model, state["epoch"], state["step"])
     for epoch in range(state["epoch"], args.epochs):
@@ -557,13 +737,16 @@ class Control:
 
     def __init__(self, out_dir, mode):
         self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
+        self.signals = self.out_dir  # where DIR/pause and DIR/stop appear (shared by every worker)
         self.next_check = 0.0
         self.calls = 0
         self.inspector = None  # --inspect: the teaching views' Inspector
-        self.quiet = False  # under torchrun, every process but the first
+        self.quiet = False  # every process but the first (torchrun, a multi-worker strategy)
 
     def emit(self, event, **fields):
         if self.quiet:
+            if event == "error":  # a failure of any process is told (on standard error)
+                print(f"error: {fields['message']}", file=sys.stderr, flush=True)
             return
         if self.jsonl:
             fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
@@ -597,7 +780,7 @@ class Control:
         return self.exists("stop")
 
     def exists(self, name):
-        return (self.out_dir / name).exists()
+        return (self.signals / name).exists()
 
 
 def finite_or_none(value):

@@ -18,8 +18,10 @@ import argparse
 import json
 import math
 import os
+import struct
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -65,8 +67,95 @@ class DataError(Exception):
     """The dataset is missing or cannot be read, or does not fit the model."""
 
 
-def load_data(path):
-    """A NumPy .npz file with arrays x and y (8-bit arrays are images: scaled to 0–1)."""
+STREAM_ABOVE = 1 << 30  # bytes: a dataset larger than this once decoded is read from disk batch by batch
+
+
+def streaming(stream, size):
+    """Whether to leave the samples on disk: --stream on, or auto and ``size`` bytes above STREAM_ABOVE."""
+    return stream == "on" or (stream == "auto" and size > STREAM_ABOVE)
+
+
+class OnDisk:
+    """Samples left on disk: ``rows[key]`` picks samples without reading them, as split_data does with arrays.
+
+    ``source.read(index)`` reads samples by number as one array, the way load_data would have returned them."""
+
+    def __init__(self, source, index=None):
+        self.source = source
+        self.index = np.arange(len(source)) if index is None else index
+
+    def __len__(self):
+        return len(self.index)
+
+    def __getitem__(self, key):
+        return OnDisk(self.source, self.index[key])
+
+
+class Streamed:
+    """One split of samples on disk, read when used: ``split[key]`` reads those samples and prepares them, so
+    it gives the very arrays an in-memory split would (``prepare``: prepare_inputs or prepare_targets)."""
+
+    def __init__(self, rows, prepare):
+        self.rows, self.prepare = rows, prepare
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __getitem__(self, key):
+        index = self.rows.index[key]
+        try:
+            batch = self.prepare(self.rows.source.read(np.atleast_1d(index)))
+        except (DataError, MemoryError):
+            raise
+        except Exception as err:  # a file that cannot be read, found while training
+            raise DataError(f"cannot read a batch of the dataset: {type(err).__name__}: {err}") from err
+        return batch[0] if np.ndim(index) == 0 else batch
+
+    @property
+    def shape(self):
+        return (len(self), *self[:1].shape[1:])
+
+
+class MappedArray:
+    """An array stored uncompressed in a file (.npy, or an .npz member) from ``start`` on, memory-mapped:
+    reading samples touches only their bytes. ``convert`` makes them what load_data returns."""
+
+    def __init__(self, path, start, convert):
+        self.path, self.convert, self.mapped = path, convert, None
+        with open(path, "rb") as fh:
+            fh.seek(start)
+            self.shape, self.fortran, self.dtype, self.offset = npy_header(fh)
+        if self.dtype.hasobject or not self.shape:
+            raise DataError(f"{path}: only arrays of numbers, one row per sample, can be read from disk")
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __getstate__(self):  # a worker process maps the file itself
+        return {**self.__dict__, "mapped": None}
+
+    def read(self, index):
+        if self.mapped is None:
+            order = "F" if self.fortran else "C"
+            self.mapped = np.memmap(self.path, self.dtype, "r", self.offset, self.shape, order)
+        return self.convert(self.mapped[index])
+
+
+def npy_header(fh):
+    """(shape, Fortran order, dtype, where the data start) of the .npy array at the file's position."""
+    readers = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+    version = np.lib.format.read_magic(fh)
+    if version not in readers:
+        raise ValueError(f".npy format {version} cannot be memory-mapped (np.save writes 1.0 or 2.0)")
+    shape, fortran, dtype = readers[version](fh)
+    return shape, fortran, dtype, fh.tell()
+
+
+def load_data(path, stream="off"):
+    """A NumPy .npz file with arrays x and y (8-bit arrays are images: scaled to 0–1); left on disk when large."""
+    stored = stored_arrays(path) if stream != "off" else {}
+    if "x" in stored and "y" in stored and streaming(stream, decoded_size(stored["x"], TOKEN_IDS)):
+        return mapped_data(path, stored)
     with np.load(path, allow_pickle=False) as data:
         if "x" not in data.files or "y" not in data.files:
             raise DataError(f"{path}: needs arrays named x and y (found {data.files})")
@@ -83,10 +172,67 @@ def scaled(a):
     return a.astype("float32") / 255.0 if a.dtype == np.uint8 else a.astype("float32")
 
 
-def read_data(path):
-    """load_data, with any failure to read the dataset reported as a DataError that names it."""
+def integers(a):
+    """Integer ids (tokens, class labels) as int64."""
+    return a.astype("int64")
+
+
+def stored_arrays(path):
+    """{name: (shape, where it starts in the file, or None when compressed)} of x and y in an .npz file; empty
+    when the file cannot be read this way (np.load then says why)."""
+    stored = {}
     try:
-        data = load_data(path)
+        with zipfile.ZipFile(path) as archive, open(path, "rb") as raw:
+            for name in ("x", "y"):
+                if f"{name}.npy" not in archive.namelist():
+                    continue
+                info = archive.getinfo(f"{name}.npy")
+                with archive.open(info) as member:
+                    shape = npy_header(member)[0]
+                raw.seek(info.header_offset + 26)  # the local header: 30 bytes, then the name and extra field
+                name_length, extra_length = struct.unpack("<HH", raw.read(4))
+                start = info.header_offset + 30 + name_length + extra_length
+                stored[name] = (shape, start if info.compress_type == zipfile.ZIP_STORED else None)
+    except (OSError, ValueError, zipfile.BadZipFile, struct.error):
+        return {}
+    return stored
+
+
+def decoded_size(array, integer):
+    """Bytes of a stored array once converted (float32, or int64 ids)."""
+    return math.prod(array[0]) * (8 if integer else 4)
+
+
+def mapped_data(path, stored):
+    """x memory-mapped from the .npz file (it must be stored uncompressed); y too when it is large by itself and
+    holds several values per sample (images, masks); class labels stay in memory."""
+    if stored["x"][0][0] != stored["y"][0][0]:
+        raise DataError(f"{path}: x has {stored['x'][0][0]} samples but y has {stored['y'][0][0]}")
+    x, labels = OnDisk(mapped(path, "x", stored["x"], TOKEN_IDS)), TARGETS == "labels"
+    if math.prod(stored["y"][0][1:]) > 1 and decoded_size(stored["y"], labels) > STREAM_ABOVE:
+        return {"x": x, "y": OnDisk(mapped(path, "y", stored["y"], labels))}
+    with np.load(path, allow_pickle=False) as data:
+        y = data["y"]
+    return {"x": x, "y": integers(y) if labels else scaled(y)}
+
+
+def mapped(path, name, stored, integer):
+    """One .npz member as a MappedArray; a DataError when it is compressed (it cannot be read in parts)."""
+    start = stored[1]
+    if start is None:
+        raise DataError(
+            f"{path}: {name} is compressed (np.savez_compressed), {decoded_size(stored, integer) / 1e6:,.1f} MB "
+            "once decoded, so it cannot be read from disk batch by batch; save the arrays with np.savez "
+            "(uncompressed), or use --stream off if they fit in memory"
+        )
+    return MappedArray(path, start, integers if integer else scaled)
+
+
+def read_data(path, **options):
+    """load_data (``options``: how to stream), with any failure to read the dataset reported as a DataError that
+    names it."""
+    try:
+        data = load_data(path, **options)
         data["source"] = str(path) if path else DATASET  # named by errors found later (splits, targets)
         return data
     except DataError:
@@ -122,11 +268,15 @@ def split_data(data, seed):
 
 def prepare_inputs(x):
     """Reshape samples to the model's input shape, then move channels last."""
+    if isinstance(x, OnDisk):  # each batch is prepared when it is read
+        return Streamed(x, prepare_inputs)
     return np.moveaxis(x.reshape(len(x), *INPUT_SHAPE), 1, -1)
 
 
 def prepare_targets(y):
     """Targets for the loss: real values of shape 1×32×32, channels last."""
+    if isinstance(y, OnDisk):  # each batch is prepared when it is read
+        return Streamed(y, prepare_targets)
     y = y.astype("float32")
     if y.size == len(y) * math.prod(TARGET_SHAPE):  # else check_targets names both shapes
         y = y.reshape(len(y), *TARGET_SHAPE)
@@ -227,8 +377,21 @@ def parse_args(argv=None):
     parser.add_argument("--lr", type=float, default=LEARNING_RATE, help="learning rate")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    parser.add_argument(
+        "--strategy",
+        choices=("auto", "one", "mirrored", "multiworker"),
+        default="auto",
+        help="tf.distribute: one device, every local GPU, or the workers of TF_CONFIG (auto: multiworker when set)",
+    )
+    parser.add_argument(
+        "--precision", choices=("fp32", "bf16", "fp16"), default="fp32", help="mixed precision (weights stay fp32)"
+    )
+    parser.add_argument("--xla", choices=("auto", "on", "off"), default="auto", help="XLA (auto: on GPUs only)")
     parser.add_argument("--out", default="out", help="folder for weights, checkpoints")
     parser.add_argument("--data", default=DATA_PATH, help="dataset file or folder")
+    parser.add_argument(
+        "--stream", choices=("auto", "on", "off"), default="auto", help="read the data from disk batch by batch"
+    )
     parser.add_argument("--resume", help="checkpoint (.keras) to continue from")
     parser.add_argument("--progress", choices=("text", "jsonl"), default="text")
     parser.add_argument("--tensorboard", metavar="DIR", help="also log to TensorBoard")
@@ -249,6 +412,24 @@ def tensorboard_callback(logdir, control):
         return []
     control.emit("tensorboard", logdir=str(logdir))
     return [keras.callbacks.TensorBoard(log_dir=logdir)]
+
+
+def pipeline(x, y, batch_size, shuffle=False):
+    """(inputs, targets) batches of a streamed split for Keras: a tf.data pipeline whose parallel calls read
+    batches from disk while the model trains on earlier ones."""
+    first_x, first_y = x[:1], y[:1]
+
+    def read(rows):
+        return x[rows], y[rows]
+
+    def load(rows):
+        xb, yb = tf.numpy_function(read, [rows], (first_x.dtype, first_y.dtype))
+        return tf.ensure_shape(xb, (None, *first_x.shape[1:])), tf.ensure_shape(yb, (None, *first_y.shape[1:]))
+
+    rows = tf.data.Dataset.range(len(x))
+    if shuffle:  # a new order every epoch (seeded by keras.utils.set_random_seed)
+        rows = rows.shuffle(len(x), reshuffle_each_iteration=True)
+    return rows.batch(batch_size).map(load, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
 
 
 def check_targets(model, x, y):
@@ -273,6 +454,149 @@ def select_device(name):
     return "/GPU:0" if gpus else "/CPU:0"
 
 
+SYNC_STEPS = 20  # under a multi-worker strategy the workers agree on pause/stop at least this often
+
+
+def make_strategy(name):
+    """The tf.distribute strategy of --strategy, or None for one device (model.fit).
+
+    auto: multiworker when TF_CONFIG is set, else one; mirrored: every GPU of this host; multiworker: the
+    workers listed in TF_CONFIG, one process each (gloo-like ring on CPU, NCCL on GPU)."""
+    if name == "auto":
+        name = "multiworker" if os.environ.get("TF_CONFIG") else "one"
+    if name == "one":
+        return None
+    if name == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if not os.environ.get("TF_CONFIG"):
+        raise DeviceError("--strategy multiworker needs TF_CONFIG: the cluster's workers and this one's index")
+    try:
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    except (ValueError, KeyError) as err:
+        raise DeviceError(f"TF_CONFIG does not describe a cluster: {err}") from None
+
+
+def worker_index(strategy):
+    """This process's place among the workers (0: the chief, which reports and writes the files)."""
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if strategy is None or resolver is None or not resolver.task_type:
+        return 0
+    chiefs = len(resolver.cluster_spec().as_dict().get("chief", []))
+    return resolver.task_id + (chiefs if resolver.task_type == "worker" else 0)
+
+
+def distributed(strategy, x, y, order, batch_size):
+    """Global batches in ``order``, each split between the replicas (every worker a share of every batch,
+    as one process with the whole batch would see it)."""
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    dataset = tf.data.Dataset.from_tensor_slices(tree_map(lambda a: a[order], (x, y)))
+    return strategy.experimental_distribute_dataset(dataset.batch(batch_size).with_options(options))
+
+
+def even_share(order, batch_size, replicas):
+    """``order`` without a last batch too small to give every replica a sample (TensorFlow's layers fail on
+    an empty share): at most replicas - 1 samples an epoch are left out."""
+    rest = len(order) % batch_size
+    return order[: len(order) - rest] if 0 < rest < replicas else order
+
+
+def tree_map(fn, value):
+    """``fn`` applied to every array of a (nested) dict or tuple."""
+    if isinstance(value, dict):
+        return {k: tree_map(fn, v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(tree_map(fn, v) for v in value)
+    return fn(value)
+
+
+def agreed(strategy, flag):
+    """True on every worker when ``flag`` is true on any (a collective: every worker calls it at the same step)."""
+    if strategy.num_replicas_in_sync == len(strategy.extended.worker_devices):
+        return flag  # one worker: nothing to agree on
+    total = strategy.reduce("SUM", tf.constant(1.0 if flag else 0.0), axis=None)
+    return float(total) > 0
+
+
+def dense_gradients(optimizer):
+    """Sum sparse gradients (an Embedding's IndexedSlices) as dense tensors: tf.distribute's all-gather of
+    sparse gradients fails when the workers' shares differ in size (an uneven last batch)."""
+    apply = optimizer.apply_gradients
+
+    def apply_dense(grads_and_vars):
+        dense = [(tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g, v) for g, v in grads_and_vars]
+        return apply(dense)
+
+    optimizer.apply_gradients = apply_dense
+
+
+def fit_distributed(model, strategy, x, y, validation, args, first_epoch, progress):
+    """model.fit's epochs under ``strategy``: Keras' train_step on every replica, up to
+    steps_per_execution batches a call, the epoch order a seeded NumPy permutation (the same on every
+    worker), validation after each epoch, ``progress`` told as fit tells its callbacks."""
+
+    @tf.function
+    def train_steps(batches, count):
+        logs = strategy.run(model.train_step, args=(next(batches),))
+        for _ in tf.range(count - 1):
+            logs = strategy.run(model.train_step, args=(next(batches),))
+        return mean_logs(strategy, logs)
+
+    dense_gradients(model.optimizer)
+    n, replicas = len(tree_leaves(x)[0]), strategy.num_replicas_in_sync
+    steps = math.ceil(len(even_share(np.arange(n), args.batch_size, replicas)) / args.batch_size)
+    chunk = steps_per_execution(n, args.batch_size)
+    progress.set_model(model)
+    progress.set_params({"epochs": args.epochs, "steps": steps, "verbose": 0})
+    for epoch in range(first_epoch, args.epochs):
+        order = np.random.default_rng([args.seed, epoch]).permutation(n) if SHUFFLE else np.arange(n)
+        order = even_share(order, args.batch_size, replicas)
+        batches = iter(distributed(strategy, x, y, order, args.batch_size))
+        model.reset_metrics()
+        progress.on_epoch_begin(epoch)
+        done = 0
+        while done < steps:
+            count = min(chunk, steps - done)
+            logs = train_steps(batches, tf.constant(count))
+            done += count
+            progress.on_train_batch_end(done - 1, logs)
+            crossed = done // SYNC_STEPS > (done - count) // SYNC_STEPS
+            if (crossed or done == steps) and agreed(strategy, model.stop_training):
+                progress.stopped = model.stop_training = True  # every worker stops after this chunk
+                break
+        logs = {k: float(v) for k, v in logs.items()}
+        if validation is not None and not model.stop_training:
+            logs.update({f"val_{k}": v for k, v in evaluate_distributed(model, strategy, *validation, args).items()})
+        progress.on_epoch_end(epoch, logs)
+        if model.stop_training:
+            break
+
+
+def evaluate_distributed(model, strategy, x, y, args):
+    """model.evaluate under ``strategy``: Keras' test_step on every replica; the metrics as a dict."""
+    test_step = tf.function(lambda batch: mean_logs(strategy, strategy.run(model.test_step, args=(batch,))))
+    model.reset_metrics()
+    logs = {}
+    order = even_share(np.arange(len(tree_leaves(x)[0])), args.batch_size, strategy.num_replicas_in_sync)
+    for batch in distributed(strategy, x, y, order, args.batch_size):
+        logs = test_step(batch)
+    return {k: float(v) for k, v in logs.items()}
+
+
+def mean_logs(strategy, logs):
+    """Each metric averaged over the replicas (every replica holds the mean of its share)."""
+    return {k: strategy.reduce("MEAN", v, axis=None) for k, v in logs.items()}
+
+
+def tree_leaves(value):
+    """The arrays of a (nested) dict or tuple, in order."""
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in tree_leaves(v)]
+    if isinstance(value, tuple):
+        return [leaf for v in value for leaf in tree_leaves(v)]
+    return [value]
+
+
 def load_checkpoint(path):
     """(model, state) from a .keras checkpoint written by this script; safe_mode refuses code (Lambda layers)."""
     try:
@@ -283,16 +607,33 @@ def load_checkpoint(path):
         raise DataError(f"cannot load the checkpoint {path}: {type(err).__name__}: {err}") from None
 
 
-def run(args, control, device):
-    keras.utils.set_random_seed(args.seed)
-    data = split_data(read_data(args.data), args.seed)
-    first_epoch, first_step, taps = 0, 0, None
+def prepared_model(args, data):
+    """(model, first epoch, first step, taps): built and compiled, or read from --resume."""
     if args.resume:
-        model, first_epoch, first_step = load_checkpoint(args.resume)
-    else:
-        model, taps = build_traced(build_model) if args.inspect else (build_model(), None)
-        chunk = steps_per_execution(len(data["x_train"]), args.batch_size)
-        model.compile(optimizer=make_optimizer(args.lr), loss=LOSS, metrics=metrics(), steps_per_execution=chunk)
+        return (*load_checkpoint(args.resume), None)
+    model, taps = build_traced(build_model) if args.inspect else (build_model(), None)
+    chunk = steps_per_execution(len(data["x_train"]), args.batch_size)
+    xla = {"auto": "auto", "on": True, "off": False}[args.xla]
+    model.compile(
+        optimizer=make_optimizer(args.lr), loss=LOSS, metrics=metrics(), steps_per_execution=chunk, jit_compile=xla
+    )
+    return model, 0, 0, taps
+
+
+def run(args, control, device, strategy):
+    worker = worker_index(strategy)
+    if worker > 0:  # the chief reports and writes the files; the others write into DIR/worker_N
+        control.quiet, control.out_dir = True, control.out_dir / f"worker_{worker}"
+        control.out_dir.mkdir(exist_ok=True)
+    if strategy is not None and args.inspect:
+        print("warning: --inspect runs on one device only (--strategy one); ignored", file=sys.stderr)
+        args.inspect = False
+    if args.precision != "fp32":  # layers compute in half precision, their weights stay fp32
+        keras.mixed_precision.set_dtype_policy("mixed_bfloat16" if args.precision == "bf16" else "mixed_float16")
+    keras.utils.set_random_seed(args.seed)
+    data = split_data(read_data(args.data, stream=args.stream), args.seed)
+    with (strategy or tf.distribute.get_strategy()).scope():  # variables mirrored on every replica
+        model, first_epoch, first_step, taps = prepared_model(args, data)
     x_train = data["x_train"]
     check_targets(model, x_train, data["y_train"])
     if "vocab" in data:  # token ids need the same vocabulary to be read back
@@ -308,22 +649,30 @@ def run(args, control, device):
         params=model.count_params(),
     )
     progress = Progress(control, first_epoch, first_step, args.batch_size)
-    callbacks = [progress, *tensorboard_callback(args.tensorboard, control)]
     control.inspector = make_inspector(args, control, model, taps, data)
     if control.inspector is not None:
         control.inspector.show(model, first_epoch, first_step)
     has_val = len(data["x_val"]) > 0
-    model.fit(
-        x_train,
-        data["y_train"],
-        batch_size=args.batch_size,
-        epochs=args.epochs,
-        initial_epoch=first_epoch,
-        validation_data=(data["x_val"], data["y_val"]) if has_val else None,
-        shuffle=SHUFFLE,
-        callbacks=callbacks,
-        verbose=0,
-    )
+    y_train = data["y_train"]
+    validation = (data["x_val"], data["y_val"]) if has_val else None
+    streamed = strategy is None and isinstance(x_train, Streamed)
+    if streamed:  # read from disk batch by batch, a few batches ahead
+        x_train, y_train = pipeline(x_train, y_train, args.batch_size, SHUFFLE), None
+        validation = pipeline(*validation, args.batch_size) if has_val else None
+    if strategy is not None:
+        fit_distributed(model, strategy, x_train, y_train, validation, args, first_epoch, progress)
+    else:
+        model.fit(
+            x_train,
+            y_train,
+            batch_size=args.batch_size,
+            epochs=args.epochs,
+            initial_epoch=first_epoch,
+            validation_data=validation,
+            shuffle=SHUFFLE and not streamed,  # a pipeline shuffles itself
+            callbacks=[progress, *tensorboard_callback(args.tensorboard, control)],
+            verbose=0,
+        )
     if progress.error:
         raise FloatingPointError(progress.error)
     if control.inspector is not None:  # the trained model, whenever the last inspection was
@@ -331,7 +680,12 @@ def run(args, control, device):
     weights = control.out_dir / "model.keras"
     model.save(weights)
     x_test, y_test = data["x_test"], data["y_test"]
-    test = model.evaluate(x_test, y_test, batch_size=args.batch_size, verbose=0, return_dict=True)
+    if strategy is None and isinstance(x_test, Streamed):
+        x_test, y_test = pipeline(x_test, y_test, args.batch_size), None
+    if strategy is not None:
+        test = evaluate_distributed(model, strategy, x_test, y_test, args)
+    else:
+        test = model.evaluate(x_test, y_test, batch_size=args.batch_size, verbose=0, return_dict=True)
     require_finite("test loss", test["loss"])
     control.emit(
         "end",
@@ -349,12 +703,20 @@ def main(argv=None):
     control = Control(out_dir, args.progress)
     try:
         device = select_device(args.device)
-        with tf.device(device):
-            run(args, control, device)
+        strategy = make_strategy(args.strategy)  # before any other TensorFlow operation
+        if strategy is not None:  # the strategy places every replica
+            run(args, control, device, strategy)
+        else:
+            with tf.device(device):
+                run(args, control, device, strategy)
     except FloatingPointError as err:
         return fail(control, "nan", f"training stopped: {err}")
     except DataError as err:
         return fail(control, "data", str(err))
+    except tf.errors.UnknownError as err:  # a DataError raised while tf.data read a streamed batch
+        if "DataError: " not in str(err):
+            raise
+        return fail(control, "data", str(err).split("DataError: ", 1)[1].splitlines()[0])
     except DeviceError as err:
         return fail(control, "device", str(err))
     except (tf.errors.ResourceExhaustedError, MemoryError) as err:
@@ -393,13 +755,16 @@ class Control:
 
     def __init__(self, out_dir, mode):
         self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
+        self.signals = self.out_dir  # where DIR/pause and DIR/stop appear (shared by every worker)
         self.next_check = 0.0
         self.calls = 0
         self.inspector = None  # --inspect: the teaching views' Inspector
-        self.quiet = False  # under torchrun, every process but the first
+        self.quiet = False  # every process but the first (torchrun, a multi-worker strategy)
 
     def emit(self, event, **fields):
         if self.quiet:
+            if event == "error":  # a failure of any process is told (on standard error)
+                print(f"error: {fields['message']}", file=sys.stderr, flush=True)
             return
         if self.jsonl:
             fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
@@ -433,7 +798,7 @@ class Control:
         return self.exists("stop")
 
     def exists(self, name):
-        return (self.out_dir / name).exists()
+        return (self.signals / name).exists()
 
 
 def finite_or_none(value):

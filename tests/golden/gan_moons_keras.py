@@ -334,13 +334,16 @@ class Control:
 
     def __init__(self, out_dir, mode):
         self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
+        self.signals = self.out_dir  # where DIR/pause and DIR/stop appear (shared by every worker)
         self.next_check = 0.0
         self.calls = 0
         self.inspector = None  # --inspect: the teaching views' Inspector
-        self.quiet = False  # under torchrun, every process but the first
+        self.quiet = False  # every process but the first (torchrun, a multi-worker strategy)
 
     def emit(self, event, **fields):
         if self.quiet:
+            if event == "error":  # a failure of any process is told (on standard error)
+                print(f"error: {fields['message']}", file=sys.stderr, flush=True)
             return
         if self.jsonl:
             fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
@@ -374,7 +377,7 @@ class Control:
         return self.exists("stop")
 
     def exists(self, name):
-        return (self.out_dir / name).exists()
+        return (self.signals / name).exists()
 
 
 def finite_or_none(value):

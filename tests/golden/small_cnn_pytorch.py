@@ -15,6 +15,7 @@ The LayerLab app's protocol (progress events, the pause and stop files) comes la
 """
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -189,17 +190,23 @@ def train_epoch(model, optimizer, x, y, batch_size, control, state):
     correct = torch.zeros((), device=device, dtype=torch.int64)
     seen, start = 0, time.perf_counter()
     rank, world = state["rank"], state["world"]
-    plain = getattr(model, "module", model)  # the Model itself (DistributedDataParallel wraps it)
+    plain, scaler = state["model"], state["scaler"]  # the Model itself (DDP or torch.compile may wrap it)
     for batch in order.split(batch_size):
         idx = batch[rank::world]  # under torchrun: this process's share of the batch
         yb = y[idx]
-        logits = model(x[idx])
-        loss = compute_loss(logits, yb)
+        with state["autocast"]:
+            logits = model(x[idx])
+            loss = compute_loss(logits, yb)
         if world > 1:  # DDP averages the processes' gradients: weigh each one's mean by its share
             loss = loss * (len(idx) * world / len(batch))
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
+        if scaler is None:
+            loss.backward()
+            optimizer.step()
+        else:  # fp16: the loss scaled so small gradients survive, steps with inf/NaN gradients skipped
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
         # Accumulate on the device, in place: no host synchronisation and no new tensor per step.
         total_loss.add_(loss.detach(), alpha=len(batch) / world)
         if HAS_ACCURACY:
@@ -227,6 +234,16 @@ def train_epoch(model, optimizer, x, y, batch_size, control, state):
 
 
 SYNC_STEPS = 20  # under torchrun the processes agree on pause/stop every this many steps
+
+
+def mixed_precision(device, precision):
+    """(autocast context, gradient scaler) for --precision: bf16/fp16 run the forward pass and the loss in
+    half precision (the weights and the optimiser stay fp32), fp16 with a GradScaler; fp32 neither."""
+    if precision == "fp32":
+        return contextlib.nullcontext(), None
+    dtype = torch.bfloat16 if precision == "bf16" else torch.float16
+    scaler = torch.amp.GradScaler(device.type) if precision == "fp16" else None
+    return torch.autocast(device.type, dtype=dtype), scaler
 
 
 def agreed_stop(control, device):
@@ -336,6 +353,11 @@ def parse_args(argv=None):
     parser.add_argument("--lr", type=float, default=LEARNING_RATE, help="learning rate")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    parser.add_argument(
+        "--precision", choices=("fp32", "bf16", "fp16"), default="fp32", help="mixed precision (weights stay fp32)"
+    )
+    parser.add_argument("--compile", action="store_true", help="torch.compile the model (slow start, faster steps)")
+    parser.add_argument("--channels-last", action="store_true", help="images in channels-last memory (GPU convs)")
     parser.add_argument("--out", default="out", help="folder for weights, checkpoints")
     parser.add_argument("--data", default=DATA_PATH, help="dataset file or folder")
     parser.add_argument("--resume", help="checkpoint to continue from")
@@ -408,8 +430,12 @@ def run(args, control):
     data = split_data(read_data(args.data), args.seed)
     t = to_tensors(data, device)
     model = Model().to(device)
+    if args.channels_last:  # NHWC memory for convolutions (the shapes stay N, C, H, W)
+        model = model.to(memory_format=torch.channels_last)
+        t = {k: v.contiguous(memory_format=torch.channels_last) if v.dim() == 4 else v for k, v in t.items()}
     optimizer = make_optimizer(model, args.lr)
-    state = {"step": 0, "stopped": False, "epoch": 0, "rank": rank, "world": world}
+    state = {"step": 0, "stopped": False, "epoch": 0, "rank": rank, "world": world, "model": model}
+    state["autocast"], state["scaler"] = mixed_precision(device, args.precision)
     if args.resume:
         checkpoint = load_checkpoint(args.resume, device)
         try:
@@ -435,6 +461,8 @@ def run(args, control):
     writer = open_tensorboard(args.tensorboard, control) if rank == 0 else None
     control.inspector = make_inspector(args, control, t, data) if rank == 0 else None
     trained = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
+    if args.compile:
+        trained = torch.compile(trained)  # compiled on the first batches; the weights are the model's
     if control.inspector is not None:
         control.inspector.show(model, state["epoch"], state["step"])
     for epoch in range(state["epoch"], args.epochs):
@@ -543,13 +571,16 @@ class Control:
 
     def __init__(self, out_dir, mode):
         self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
+        self.signals = self.out_dir  # where DIR/pause and DIR/stop appear (shared by every worker)
         self.next_check = 0.0
         self.calls = 0
         self.inspector = None  # --inspect: the teaching views' Inspector
-        self.quiet = False  # under torchrun, every process but the first
+        self.quiet = False  # every process but the first (torchrun, a multi-worker strategy)
 
     def emit(self, event, **fields):
         if self.quiet:
+            if event == "error":  # a failure of any process is told (on standard error)
+                print(f"error: {fields['message']}", file=sys.stderr, flush=True)
             return
         if self.jsonl:
             fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
@@ -583,7 +614,7 @@ class Control:
         return self.exists("stop")
 
     def exists(self, name):
-        return (self.out_dir / name).exists()
+        return (self.signals / name).exists()
 
 
 def finite_or_none(value):

@@ -273,6 +273,16 @@ def parse_args(argv=None):
     parser.add_argument("--lr", type=float, default=LEARNING_RATE, help="learning rate")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    parser.add_argument(
+        "--strategy",
+        choices=("auto", "one", "mirrored", "multiworker"),
+        default="auto",
+        help="tf.distribute: one device, every local GPU, or the workers of TF_CONFIG (auto: multiworker when set)",
+    )
+    parser.add_argument(
+        "--precision", choices=("fp32", "bf16", "fp16"), default="fp32", help="mixed precision (weights stay fp32)"
+    )
+    parser.add_argument("--xla", choices=("auto", "on", "off"), default="auto", help="XLA (auto: on GPUs only)")
     parser.add_argument("--out", default="out", help="folder for weights, checkpoints")
     parser.add_argument("--data", default=DATA_PATH, help="dataset file or folder")
     parser.add_argument("--resume", help="checkpoint (.keras) to continue from")
@@ -319,6 +329,149 @@ def select_device(name):
     return "/GPU:0" if gpus else "/CPU:0"
 
 
+SYNC_STEPS = 20  # under a multi-worker strategy the workers agree on pause/stop at least this often
+
+
+def make_strategy(name):
+    """The tf.distribute strategy of --strategy, or None for one device (model.fit).
+
+    auto: multiworker when TF_CONFIG is set, else one; mirrored: every GPU of this host; multiworker: the
+    workers listed in TF_CONFIG, one process each (gloo-like ring on CPU, NCCL on GPU)."""
+    if name == "auto":
+        name = "multiworker" if os.environ.get("TF_CONFIG") else "one"
+    if name == "one":
+        return None
+    if name == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if not os.environ.get("TF_CONFIG"):
+        raise DeviceError("--strategy multiworker needs TF_CONFIG: the cluster's workers and this one's index")
+    try:
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    except (ValueError, KeyError) as err:
+        raise DeviceError(f"TF_CONFIG does not describe a cluster: {err}") from None
+
+
+def worker_index(strategy):
+    """This process's place among the workers (0: the chief, which reports and writes the files)."""
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if strategy is None or resolver is None or not resolver.task_type:
+        return 0
+    chiefs = len(resolver.cluster_spec().as_dict().get("chief", []))
+    return resolver.task_id + (chiefs if resolver.task_type == "worker" else 0)
+
+
+def distributed(strategy, x, y, order, batch_size):
+    """Global batches in ``order``, each split between the replicas (every worker a share of every batch,
+    as one process with the whole batch would see it)."""
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    dataset = tf.data.Dataset.from_tensor_slices(tree_map(lambda a: a[order], (x, y)))
+    return strategy.experimental_distribute_dataset(dataset.batch(batch_size).with_options(options))
+
+
+def even_share(order, batch_size, replicas):
+    """``order`` without a last batch too small to give every replica a sample (TensorFlow's layers fail on
+    an empty share): at most replicas - 1 samples an epoch are left out."""
+    rest = len(order) % batch_size
+    return order[: len(order) - rest] if 0 < rest < replicas else order
+
+
+def tree_map(fn, value):
+    """``fn`` applied to every array of a (nested) dict or tuple."""
+    if isinstance(value, dict):
+        return {k: tree_map(fn, v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(tree_map(fn, v) for v in value)
+    return fn(value)
+
+
+def agreed(strategy, flag):
+    """True on every worker when ``flag`` is true on any (a collective: every worker calls it at the same step)."""
+    if strategy.num_replicas_in_sync == len(strategy.extended.worker_devices):
+        return flag  # one worker: nothing to agree on
+    total = strategy.reduce("SUM", tf.constant(1.0 if flag else 0.0), axis=None)
+    return float(total) > 0
+
+
+def dense_gradients(optimizer):
+    """Sum sparse gradients (an Embedding's IndexedSlices) as dense tensors: tf.distribute's all-gather of
+    sparse gradients fails when the workers' shares differ in size (an uneven last batch)."""
+    apply = optimizer.apply_gradients
+
+    def apply_dense(grads_and_vars):
+        dense = [(tf.convert_to_tensor(g) if isinstance(g, tf.IndexedSlices) else g, v) for g, v in grads_and_vars]
+        return apply(dense)
+
+    optimizer.apply_gradients = apply_dense
+
+
+def fit_distributed(model, strategy, x, y, validation, args, first_epoch, progress):
+    """model.fit's epochs under ``strategy``: Keras' train_step on every replica, up to
+    steps_per_execution batches a call, the epoch order a seeded NumPy permutation (the same on every
+    worker), validation after each epoch, ``progress`` told as fit tells its callbacks."""
+
+    @tf.function
+    def train_steps(batches, count):
+        logs = strategy.run(model.train_step, args=(next(batches),))
+        for _ in tf.range(count - 1):
+            logs = strategy.run(model.train_step, args=(next(batches),))
+        return mean_logs(strategy, logs)
+
+    dense_gradients(model.optimizer)
+    n, replicas = len(tree_leaves(x)[0]), strategy.num_replicas_in_sync
+    steps = math.ceil(len(even_share(np.arange(n), args.batch_size, replicas)) / args.batch_size)
+    chunk = steps_per_execution(n, args.batch_size)
+    progress.set_model(model)
+    progress.set_params({"epochs": args.epochs, "steps": steps, "verbose": 0})
+    for epoch in range(first_epoch, args.epochs):
+        order = np.random.default_rng([args.seed, epoch]).permutation(n) if SHUFFLE else np.arange(n)
+        order = even_share(order, args.batch_size, replicas)
+        batches = iter(distributed(strategy, x, y, order, args.batch_size))
+        model.reset_metrics()
+        progress.on_epoch_begin(epoch)
+        done = 0
+        while done < steps:
+            count = min(chunk, steps - done)
+            logs = train_steps(batches, tf.constant(count))
+            done += count
+            progress.on_train_batch_end(done - 1, logs)
+            crossed = done // SYNC_STEPS > (done - count) // SYNC_STEPS
+            if (crossed or done == steps) and agreed(strategy, model.stop_training):
+                progress.stopped = model.stop_training = True  # every worker stops after this chunk
+                break
+        logs = {k: float(v) for k, v in logs.items()}
+        if validation is not None and not model.stop_training:
+            logs.update({f"val_{k}": v for k, v in evaluate_distributed(model, strategy, *validation, args).items()})
+        progress.on_epoch_end(epoch, logs)
+        if model.stop_training:
+            break
+
+
+def evaluate_distributed(model, strategy, x, y, args):
+    """model.evaluate under ``strategy``: Keras' test_step on every replica; the metrics as a dict."""
+    test_step = tf.function(lambda batch: mean_logs(strategy, strategy.run(model.test_step, args=(batch,))))
+    model.reset_metrics()
+    logs = {}
+    order = even_share(np.arange(len(tree_leaves(x)[0])), args.batch_size, strategy.num_replicas_in_sync)
+    for batch in distributed(strategy, x, y, order, args.batch_size):
+        logs = test_step(batch)
+    return {k: float(v) for k, v in logs.items()}
+
+
+def mean_logs(strategy, logs):
+    """Each metric averaged over the replicas (every replica holds the mean of its share)."""
+    return {k: strategy.reduce("MEAN", v, axis=None) for k, v in logs.items()}
+
+
+def tree_leaves(value):
+    """The arrays of a (nested) dict or tuple, in order."""
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in tree_leaves(v)]
+    if isinstance(value, tuple):
+        return [leaf for v in value for leaf in tree_leaves(v)]
+    return [value]
+
+
 def load_checkpoint(path):
     """(model, state) from a .keras checkpoint written by this script; safe_mode refuses code (Lambda layers)."""
     try:
@@ -329,16 +482,33 @@ def load_checkpoint(path):
         raise DataError(f"cannot load the checkpoint {path}: {type(err).__name__}: {err}") from None
 
 
-def run(args, control, device):
+def prepared_model(args, data):
+    """(model, first epoch, first step, taps): built and compiled, or read from --resume."""
+    if args.resume:
+        return (*load_checkpoint(args.resume), None)
+    model, taps = build_traced(build_model) if args.inspect else (build_model(), None)
+    chunk = steps_per_execution(len(data["x_train"]), args.batch_size)
+    xla = {"auto": "auto", "on": True, "off": False}[args.xla]
+    model.compile(
+        optimizer=make_optimizer(args.lr), loss=LOSS, metrics=metrics(), steps_per_execution=chunk, jit_compile=xla
+    )
+    return model, 0, 0, taps
+
+
+def run(args, control, device, strategy):
+    worker = worker_index(strategy)
+    if worker > 0:  # the chief reports and writes the files; the others write into DIR/worker_N
+        control.quiet, control.out_dir = True, control.out_dir / f"worker_{worker}"
+        control.out_dir.mkdir(exist_ok=True)
+    if strategy is not None and args.inspect:
+        print("warning: --inspect runs on one device only (--strategy one); ignored", file=sys.stderr)
+        args.inspect = False
+    if args.precision != "fp32":  # layers compute in half precision, their weights stay fp32
+        keras.mixed_precision.set_dtype_policy("mixed_bfloat16" if args.precision == "bf16" else "mixed_float16")
     keras.utils.set_random_seed(args.seed)
     data = split_data(read_data(args.data), args.seed)
-    first_epoch, first_step, taps = 0, 0, None
-    if args.resume:
-        model, first_epoch, first_step = load_checkpoint(args.resume)
-    else:
-        model, taps = build_traced(build_model) if args.inspect else (build_model(), None)
-        chunk = steps_per_execution(len(data["x_train"]), args.batch_size)
-        model.compile(optimizer=make_optimizer(args.lr), loss=LOSS, metrics=metrics(), steps_per_execution=chunk)
+    with (strategy or tf.distribute.get_strategy()).scope():  # variables mirrored on every replica
+        model, first_epoch, first_step, taps = prepared_model(args, data)
     x_train = data["x_train"]
     check_targets(model, x_train, data["y_train"])
     if "vocab" in data:  # token ids need the same vocabulary to be read back
@@ -354,22 +524,26 @@ def run(args, control, device):
         params=model.count_params(),
     )
     progress = Progress(control, first_epoch, first_step, args.batch_size)
-    callbacks = [progress, *tensorboard_callback(args.tensorboard, control)]
     control.inspector = make_inspector(args, control, model, taps, data)
     if control.inspector is not None:
         control.inspector.show(model, first_epoch, first_step)
     has_val = len(data["x_val"]) > 0
-    model.fit(
-        x_train,
-        data["y_train"],
-        batch_size=args.batch_size,
-        epochs=args.epochs,
-        initial_epoch=first_epoch,
-        validation_data=(data["x_val"], data["y_val"]) if has_val else None,
-        shuffle=SHUFFLE,
-        callbacks=callbacks,
-        verbose=0,
-    )
+    y_train = data["y_train"]
+    validation = (data["x_val"], data["y_val"]) if has_val else None
+    if strategy is not None:
+        fit_distributed(model, strategy, x_train, y_train, validation, args, first_epoch, progress)
+    else:
+        model.fit(
+            x_train,
+            y_train,
+            batch_size=args.batch_size,
+            epochs=args.epochs,
+            initial_epoch=first_epoch,
+            validation_data=validation,
+            shuffle=SHUFFLE,
+            callbacks=[progress, *tensorboard_callback(args.tensorboard, control)],
+            verbose=0,
+        )
     if progress.error:
         raise FloatingPointError(progress.error)
     if control.inspector is not None:  # the trained model, whenever the last inspection was
@@ -377,7 +551,10 @@ def run(args, control, device):
     weights = control.out_dir / "model.keras"
     model.save(weights)
     x_test, y_test = data["x_test"], data["y_test"]
-    test = model.evaluate(x_test, y_test, batch_size=args.batch_size, verbose=0, return_dict=True)
+    if strategy is not None:
+        test = evaluate_distributed(model, strategy, x_test, y_test, args)
+    else:
+        test = model.evaluate(x_test, y_test, batch_size=args.batch_size, verbose=0, return_dict=True)
     require_finite("test loss", test["loss"])
     control.emit(
         "end",
@@ -396,12 +573,20 @@ def main(argv=None):
     control = Control(out_dir, args.progress)
     try:
         device = select_device(args.device)
-        with tf.device(device):
-            run(args, control, device)
+        strategy = make_strategy(args.strategy)  # before any other TensorFlow operation
+        if strategy is not None:  # the strategy places every replica
+            run(args, control, device, strategy)
+        else:
+            with tf.device(device):
+                run(args, control, device, strategy)
     except FloatingPointError as err:
         return fail(control, "nan", f"training stopped: {err}")
     except DataError as err:
         return fail(control, "data", str(err))
+    except tf.errors.UnknownError as err:  # a DataError raised while tf.data read a streamed batch
+        if "DataError: " not in str(err):
+            raise
+        return fail(control, "data", str(err).split("DataError: ", 1)[1].splitlines()[0])
     except DeviceError as err:
         return fail(control, "device", str(err))
     except (tf.errors.ResourceExhaustedError, MemoryError) as err:
@@ -441,13 +626,16 @@ class Control:
 
     def __init__(self, out_dir, mode):
         self.out_dir, self.jsonl = Path(out_dir), mode == "jsonl"
+        self.signals = self.out_dir  # where DIR/pause and DIR/stop appear (shared by every worker)
         self.next_check = 0.0
         self.calls = 0
         self.inspector = None  # --inspect: the teaching views' Inspector
-        self.quiet = False  # under torchrun, every process but the first
+        self.quiet = False  # every process but the first (torchrun, a multi-worker strategy)
 
     def emit(self, event, **fields):
         if self.quiet:
+            if event == "error":  # a failure of any process is told (on standard error)
+                print(f"error: {fields['message']}", file=sys.stderr, flush=True)
             return
         if self.jsonl:
             fields = {k: finite_or_none(v) for k, v in fields.items()}  # JSON has no NaN
@@ -481,7 +669,7 @@ class Control:
         return self.exists("stop")
 
     def exists(self, name):
-        return (self.out_dir / name).exists()
+        return (self.signals / name).exists()
 
 
 def finite_or_none(value):
