@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,12 +27,6 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _rate(stdout: str) -> float:
@@ -55,7 +48,9 @@ def _check(procs: list[subprocess.Popen]) -> str:
 def _pytorch(script: Path, flags: list[str], out: Path, env: dict, processes: int) -> float:
     cmd = [sys.executable, str(script)]
     if processes > 1:
-        port = str(_free_port())
+        from codegen.launch import free_ports
+
+        port = str(free_ports(1)[0])
         cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", str(processes)]
         cmd += ["--master-addr", "127.0.0.1", "--master-port", port, str(script)]
     proc = subprocess.Popen(
@@ -65,12 +60,14 @@ def _pytorch(script: Path, flags: list[str], out: Path, env: dict, processes: in
 
 
 def _keras(script: Path, flags: list[str], out: Path, env: dict, processes: int) -> float:
-    hosts = [f"127.0.0.1:{_free_port()}" for _ in range(processes)]
+    from codegen.launch import free_ports, tf_config
+
+    hosts = [f"127.0.0.1:{port}" for port in free_ports(processes)]
     procs = []
     for i in range(processes):
         worker_env = dict(env)
         if processes > 1:
-            worker_env["TF_CONFIG"] = json.dumps({"cluster": {"worker": hosts}, "task": {"type": "worker", "index": i}})
+            worker_env["TF_CONFIG"] = tf_config(hosts, i)
         cmd = [sys.executable, str(script), *flags, "--out", str(out)]
         procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=worker_env))
     return _rate(_check(procs))

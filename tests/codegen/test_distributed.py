@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,15 +13,10 @@ import pytest
 from codegen_helpers import EXAMPLES, ROOT, example
 
 from codegen import generate
+from codegen.launch import free_ports, tf_config
 
 pytestmark = pytest.mark.frameworks
 torch = pytest.importorskip("torch")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_two_processes_with_half_batches_train_like_one_with_the_whole_batch(tmp_path):
@@ -37,7 +31,7 @@ def test_two_processes_with_half_batches_train_like_one_with_the_whole_batch(tmp
     )
     assert one.returncode == 0, one.stderr[-2000:]
     torchrun = Path(sys.executable).with_name("torchrun")
-    cmd = [str(torchrun), "--nproc-per-node", "2", "--master-addr", "127.0.0.1", "--master-port", str(_free_port())]
+    cmd = [str(torchrun), "--nproc-per-node", "2", "--master-addr", "127.0.0.1", "--master-port", str(free_ports(1)[0])]
     two = subprocess.run(
         [*cmd, *args, "--out", str(tmp_path / "two")], capture_output=True, text=True, env=env, timeout=300
     )
@@ -65,7 +59,7 @@ def test_every_process_stops_at_the_same_step_when_asked(tmp_path):
     (out / "stop").touch()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
     torchrun = Path(sys.executable).with_name("torchrun")
-    cmd = [str(torchrun), "--nproc-per-node", "2", "--master-addr", "127.0.0.1", "--master-port", str(_free_port())]
+    cmd = [str(torchrun), "--nproc-per-node", "2", "--master-addr", "127.0.0.1", "--master-port", str(free_ports(1)[0])]
     cmd += [str(script), "--progress", "jsonl", "--device", "cpu", "--batch-size", "64", "--out", str(out)]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -90,11 +84,10 @@ def _moons(shuffle: bool, epochs: int):
 def _keras_workers(script: Path, outs: list[Path], extra: list[str]) -> list[subprocess.CompletedProcess]:
     """Local workers of one MultiWorkerMirroredStrategy cluster (TF_CONFIG on localhost), one per --out."""
     n = len(outs)
-    hosts = [f"127.0.0.1:{_free_port()}" for _ in range(n)]
+    hosts = [f"127.0.0.1:{port}" for port in free_ports(n)]
     procs = []
     for i in range(n):
-        config = {"cluster": {"worker": hosts}, "task": {"type": "worker", "index": i}}
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "TF_CONFIG": json.dumps(config)}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "TF_CONFIG": tf_config(hosts, i)}
         cmd = [sys.executable, str(script), "--progress", "jsonl", "--device", "cpu", "--out", str(outs[i]), *extra]
         procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env))
     done = []

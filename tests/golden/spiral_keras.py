@@ -381,7 +381,7 @@ def distributed(strategy, x, y, order, batch_size):
     as one process with the whole batch would see it)."""
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    dataset = tf.data.Dataset.from_tensor_slices(tree_map(lambda a: a[order], (x, y)))
+    dataset = tf.data.Dataset.from_tensor_slices(keras.tree.map_structure(lambda a: a[order], (x, y)))
     return strategy.experimental_distribute_dataset(dataset.batch(batch_size).with_options(options))
 
 
@@ -390,15 +390,6 @@ def even_share(order, batch_size, replicas):
     an empty share): at most replicas - 1 samples an epoch are left out."""
     rest = len(order) % batch_size
     return order[: len(order) - rest] if 0 < rest < replicas else order
-
-
-def tree_map(fn, value):
-    """``fn`` applied to every array of a (nested) dict or tuple."""
-    if isinstance(value, dict):
-        return {k: tree_map(fn, v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return tuple(tree_map(fn, v) for v in value)
-    return fn(value)
 
 
 def agreed(strategy, flag):
@@ -434,7 +425,7 @@ def fit_distributed(model, strategy, x, y, validation, args, first_epoch, progre
         return mean_logs(strategy, logs)
 
     dense_gradients(model.optimizer)
-    n, replicas = len(tree_leaves(x)[0]), strategy.num_replicas_in_sync
+    n, replicas = len(keras.tree.flatten(x)[0]), strategy.num_replicas_in_sync
     steps = math.ceil(len(even_share(np.arange(n), args.batch_size, replicas)) / args.batch_size)
     chunk = steps_per_execution(n, args.batch_size)
     progress.set_model(model)
@@ -468,7 +459,7 @@ def evaluate_distributed(model, strategy, x, y, args):
     test_step = tf.function(lambda batch: mean_logs(strategy, strategy.run(model.test_step, args=(batch,))))
     model.reset_metrics()
     logs = {}
-    order = even_share(np.arange(len(tree_leaves(x)[0])), args.batch_size, strategy.num_replicas_in_sync)
+    order = even_share(np.arange(len(keras.tree.flatten(x)[0])), args.batch_size, strategy.num_replicas_in_sync)
     for batch in distributed(strategy, x, y, order, args.batch_size):
         logs = test_step(batch)
     return {k: float(v) for k, v in logs.items()}
@@ -477,15 +468,6 @@ def evaluate_distributed(model, strategy, x, y, args):
 def mean_logs(strategy, logs):
     """Each metric averaged over the replicas (every replica holds the mean of its share)."""
     return {k: strategy.reduce("MEAN", v, axis=None) for k, v in logs.items()}
-
-
-def tree_leaves(value):
-    """The arrays of a (nested) dict or tuple, in order."""
-    if isinstance(value, dict):
-        return [leaf for v in value.values() for leaf in tree_leaves(v)]
-    if isinstance(value, tuple):
-        return [leaf for v in value for leaf in tree_leaves(v)]
-    return [value]
 
 
 def load_checkpoint(path):
